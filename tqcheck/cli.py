@@ -1,0 +1,195 @@
+"""Command line: ``tqcheck check``, ``rules``, ``explain``.
+
+Exit codes: 0 nothing at or above --fail-on; 1 something is; 2 usage, input
+or runtime error (message on stderr, no traceback).
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .config import Config, load_config
+from .document import Document
+from .engine import Context, Engine
+from .errors import TqcheckError
+from .findings import Severity
+from .readers import collect_paths, iter_sources
+from .render import render
+from .report import Report
+from .rules import all_rules, get_rule
+from .suppress import Baseline
+from .textio import atomic_write
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="tqcheck: find and fix the marks of machine translation in text.")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+REPORT_SUFFIXES = {".json": "json", ".sarif": "sarif", ".txt": "text"}
+
+
+def _fail(message: str) -> "typer.Exit":
+    typer.echo(f"tqcheck: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"tqcheck: warning: {message}", err=True)
+
+
+def _show_progress() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def load_documents(paths: list[str], config: Config, lang: str | None, encoding: str | None,
+                   include: list[str], exclude: list[str]) -> list[Document]:
+    files, skipped = collect_paths(paths, include or config.include or None, list(exclude) + config.exclude)
+    for s in skipped:
+        _warn(f"{s.path}: skipped ({s.reason})")
+    if not files:
+        raise TqcheckError("no input files found (check the paths and --include/--exclude globs)")
+    return [Document.from_source(src, lang=lang or config.lang) for src in iter_sources(files, encoding)]
+
+
+def run_check(docs: list[Document], ctx: Context, only: list[str] | None = None) -> Report:
+    engine = Engine(ctx, only=only or None)
+    if len(docs) > 1 and _show_progress():
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=_stderr_console()) as progress:
+            task = progress.add_task("checking", total=len(docs))
+            return engine.run(docs, progress=lambda _doc: progress.advance(task))
+    return engine.run(docs)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@app.command()
+def check(
+    paths: List[str] = typer.Argument(..., help="Files or directories to check; - reads stdin."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output here (atomically)."),
+    report: List[Path] = typer.Option([], "--report", help="Also write a report file; format from the suffix "
+                                      "(.json, .sarif, .txt). Repeatable."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding is at or above this "
+                                             "severity (default: error, or the config's fail-on)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (default: nearest tqcheck.toml "
+                                               "or pyproject.toml with [tool.tqcheck])."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Target language (ISO 639-1); default: detected."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8/UTF-16 with BOM."),
+    include: List[str] = typer.Option([], "--include", help="Glob of files to take from directories. Repeatable."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Glob of files or folders to skip. Repeatable."),
+    select: List[str] = typer.Option([], "--rule", help="Run only this rule. Repeatable."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this baseline."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
+    no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
+    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour text output (default: on a TTY)."),
+):
+    """Check translated text and report findings."""
+    try:
+        config = load_config(config_path)
+        threshold = fail_on.value if fail_on else config.fail_on.value
+        docs = load_documents(paths, config, lang, encoding, include, exclude)
+        ctx = Context(config=config, use_model=not no_model, device=device)
+        result = run_check(docs, ctx, select)
+        result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        if write_baseline:
+            Baseline.from_findings(result.findings).save(write_baseline)
+        if baseline:
+            known = Baseline.load(baseline)
+            for r in result.files:
+                r.findings = known.filter_new(r.findings)
+        for path in report:
+            fmt = REPORT_SUFFIXES.get(path.suffix.lower())
+            if fmt is None:
+                raise TqcheckError(f"{path}: unknown report type (use {', '.join(REPORT_SUFFIXES)})")
+            atomic_write(path, render(result, fmt, color=False))
+        use_color = color if color is not None else (output is None and sys.stdout.isatty())
+        out = render(result, format.value, color=use_color)
+        if output:
+            atomic_write(output, out)
+        else:
+            sys.stdout.write(out)
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
+    if threshold != "never" and result.fails(Severity.parse(threshold)):
+        raise typer.Exit(1)
+
+
+@app.command("rules")
+def rules_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-readable list.")):
+    """List every rule with its category, default severity and languages."""
+    registry = all_rules()
+    if as_json:
+        import json
+
+        data = [{"id": r.id, "family": r.family, "category": r.category.value, "severity": r.severity.value,
+                 "languages": sorted(r.languages) if r.languages else ["*"], "requires": sorted(r.requires),
+                 "summary": r.summary()} for r in registry.values()]
+        typer.echo(json.dumps(data, indent=2))
+        return
+    width = max(len(r) for r in registry)
+    for rule_id, r in registry.items():
+        langs = ",".join(sorted(r.languages)) if r.languages else "*"
+        typer.echo(f"{rule_id:<{width}}  {r.category.value:<11} {r.severity.value:<7} {langs:<8} {r.summary()}")
+
+
+@app.command()
+def explain(rule_id: str = typer.Argument(..., help="Rule id, as `tqcheck rules` lists it.")):
+    """Show one rule: what it finds, why, and examples."""
+    try:
+        r = get_rule(rule_id)
+    except KeyError:
+        raise _fail(f"unknown rule {rule_id!r}; `tqcheck rules` lists them") from None
+    langs = ", ".join(sorted(r.languages)) if r.languages else "any"
+    typer.echo(f"{r.id}  ({r.family} / {r.category.value}, default {r.severity.value}, languages: {langs})")
+    if r.requires:
+        typer.echo(f"needs: {', '.join(sorted(r.requires))}")
+    typer.echo("")
+    typer.echo("\n".join(line.strip() for line in r.description.strip().splitlines()))
+    for label, examples in (("Flagged", r.bad), ("Not flagged", r.good)):
+        if examples:
+            typer.echo(f"\n{label}:")
+            for ex in examples:
+                typer.echo("  " + ex.replace("\n", "\n  "))
+
+
+def version_callback(value: bool):
+    if value:
+        typer.echo(f"tqcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+                                      help="Print the version and exit.")):
+    """tqcheck: find and fix the marks of machine translation in text."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,127 @@
+"""Configuration: ``[tool.tqcheck]`` in pyproject.toml, or tqcheck.toml, found upward.
+
+Example::
+
+    [tool.tqcheck]
+    fail-on = "warning"
+    lang = "en"                 # force the target language
+    source-lang = "zh"
+    include = ["*.md", "*.txt"]
+    exclude = ["drafts/*"]
+
+    [tool.tqcheck.rules]
+    doubled-space = "off"
+    space-before-punctuation = "error"
+
+    [tool.tqcheck.glossary]
+    "Qin Gang" = ["Qing Gang"]  # canonical = [variants it replaces]
+    "Macao" = ["Macau"]
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+from .findings import Severity
+
+CONFIG_NAMES = ("tqcheck.toml", ".tqcheck.toml", "pyproject.toml")
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    fail_on: Severity = Severity.ERROR
+    lang: str | None = None
+    source_lang: str | None = None
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    # rule id -> "off" or a severity
+    rules: dict[str, str] = field(default_factory=dict)
+    # canonical spelling -> variants it replaces (may be empty: the spelling is simply right)
+    glossary: dict[str, list[str]] = field(default_factory=dict)
+    model: str | None = None  # model card id for the language model
+
+    def rule_enabled(self, rule_id: str) -> bool:
+        return self.rules.get(rule_id, "on") != "off"
+
+    def severity_for(self, rule_id: str, default: Severity) -> Severity:
+        value = self.rules.get(rule_id)
+        if value in (None, "on"):
+            return default
+        return Severity.parse(value)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest tqcheck.toml, or pyproject.toml with a [tool.tqcheck] table."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml":
+                return candidate
+            try:
+                if "tqcheck" in tomllib.loads(candidate.read_text("utf-8")).get("tool", {}):
+                    return candidate
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+    return None
+
+
+def _str_list(value, key: str, path: Path) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: '{key}' must be a string or a list of strings")
+    return list(value)
+
+
+def load_config(path: Path | None = None, search_from: Path | None = None) -> Config:
+    if path is None:
+        path = find_config(search_from)
+        if path is None:
+            return Config()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("tqcheck", {})
+    return parse_config(data, path)
+
+
+def parse_config(data: dict, path: Path) -> Config:
+    known = {"fail-on", "lang", "source-lang", "include", "exclude", "rules", "glossary", "model"}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+    cfg = Config(path=str(path))
+    try:
+        if "fail-on" in data:
+            cfg.fail_on = Severity.parse(data["fail-on"])
+        rules = data.get("rules", {})
+        for rule_id, value in rules.items():
+            if isinstance(value, bool):
+                value = "on" if value else "off"
+            if value not in ("on", "off"):
+                Severity.parse(value)
+            rules[rule_id] = value
+        cfg.rules = dict(rules)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    cfg.lang = data.get("lang")
+    cfg.source_lang = data.get("source-lang")
+    cfg.model = data.get("model")
+    cfg.include = _str_list(data.get("include", []), "include", path)
+    cfg.exclude = _str_list(data.get("exclude", []), "exclude", path)
+    glossary = data.get("glossary", {})
+    if not isinstance(glossary, dict):
+        raise ConfigError(f"{path}: 'glossary' must be a table of canonical = [variants]")
+    cfg.glossary = {k: _str_list(v, f"glossary.{k}", path) for k, v in glossary.items()}
+    return cfg

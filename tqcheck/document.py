@@ -1,0 +1,100 @@
+"""The Document every check reads: text, structure and positions."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from . import langid, segment
+from .readers.base import SourceFile, Span
+
+
+@dataclass
+class Document:
+    """One input file.
+
+    ``text`` is what checks read: the decoded file with markup/code blanked out
+    (same length), so every offset a check computes is an offset into ``raw``,
+    the decoded file text that findings quote and renderers show.
+    """
+
+    path: str
+    raw: str
+    text: str
+    lang: str
+    lang_confidence: float = 1.0
+    format: str = "text"
+    ignored: list[Span] = field(default_factory=list)
+    # Extra inputs and annotations that later pipeline steps attach (source text, alignment, NER, ...).
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_source(cls, src: SourceFile, lang: str | None = None) -> "Document":
+        masked = src.masked_text()
+        if lang:
+            code, conf = lang, 1.0
+        else:
+            code, conf = langid.detect(masked)
+        return cls(path=src.path, raw=src.text, text=masked, lang=code, lang_confidence=conf,
+                   format=src.format, ignored=list(src.ignored))
+
+    @classmethod
+    def from_text(cls, text: str, lang: str | None = None, path: str = "<text>") -> "Document":
+        return cls.from_source(SourceFile(path=path, text=text), lang=lang)
+
+    @cached_property
+    def paragraphs(self) -> list[Span]:
+        return segment.paragraphs(self.text)
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        return segment.sentences(self.text, self.paragraphs, self.lang)
+
+    @cached_property
+    def tokens(self) -> list[Span]:
+        return segment.tokens(self.text)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.raw.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        return starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in code points) of a character offset."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    @cached_property
+    def _ignored_merged(self) -> tuple[list[int], list[int]]:
+        starts: list[int] = []
+        ends: list[int] = []
+        for s, e in sorted(self.ignored):
+            if ends and s <= ends[-1]:
+                ends[-1] = max(ends[-1], e)
+            else:
+                starts.append(s)
+                ends.append(e)
+        return starts, ends
+
+    def is_ignored(self, start: int, end: int) -> bool:
+        """Whether [start, end) touches markup or code that is not to be checked."""
+        starts, ends = self._ignored_merged
+        i = bisect.bisect_right(starts, max(end, start + 1) - 1) - 1
+        return i >= 0 and ends[i] > start
+
+    def sentence_at(self, offset: int) -> Span | None:
+        starts = [s for s, _ in self.sentences]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1]:
+            return self.sentences[i]
+        return None
+
+    def words(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+        end = len(self.text) if end is None else end
+        return [(s, e, self.text[s:e]) for s, e in self.tokens if s >= start and e <= end]

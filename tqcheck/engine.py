@@ -1,0 +1,128 @@
+"""Run the registered rules over documents and turn their output into a Report.
+
+The engine knows no rule by name: it asks each rule which languages and
+inputs it needs, runs it, then positions, fingerprints, re-grades and
+suppresses what it returned.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from .config import Config
+from .document import Document
+from .errors import ConfigError, TqcheckError
+from .findings import Finding, fingerprint
+from .report import FileResult, Report
+from .rules import Rule, all_rules
+from .suppress import parse_inline
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Context:
+    """What a rule may use besides its document: settings and shared, lazily built resources."""
+
+    config: Config = field(default_factory=Config)
+    use_model: bool = True
+    device: str = "auto"
+    options: dict[str, Any] = field(default_factory=dict)
+    _resources: dict[str, Any] = field(default_factory=dict)
+
+    def resource(self, key: str, factory: Callable[[], Any]) -> Any:
+        """Build a shared resource (a model, a lexicon) once per run, on first use."""
+        if key not in self._resources:
+            self._resources[key] = factory()
+        return self._resources[key]
+
+    def has_resource(self, key: str) -> bool:
+        return key in self._resources
+
+
+def select_rules(config: Config, only: Iterable[str] | None = None) -> list[Rule]:
+    registry = all_rules()
+    unknown = [r for r in list(config.rules) + list(only or []) if r not in registry]
+    if unknown:
+        where = f"{config.path}: " if config.path else ""
+        raise ConfigError(f"{where}unknown rule(s) {', '.join(unknown)}; `tqcheck rules` lists them")
+    ids = list(only) if only else [r for r in registry if config.rule_enabled(r)]
+    return [registry[r]() for r in ids]
+
+
+class Engine:
+    def __init__(self, ctx: Context, only: Iterable[str] | None = None):
+        self.ctx = ctx
+        self.rules = select_rules(ctx.config, only)
+
+    def _runnable(self, rule: Rule, doc: Document, result: FileResult) -> bool:
+        if not rule.supports(doc.lang):
+            langs = ", ".join(sorted(rule.languages or ()))
+            result.notices.append(f"{rule.id}: not run on language '{doc.lang}' (supports {langs})")
+            return False
+        if "model" in rule.requires and not self.ctx.use_model:
+            return False
+        if "source" in rule.requires and "source" not in doc.extras:
+            return False
+        if "reference" in rule.requires and "reference" not in doc.extras:
+            return False
+        return True
+
+    def run(self, docs: list[Document], progress: Callable[[Document], None] | None = None) -> Report:
+        results = {doc.path: FileResult(path=doc.path, language=doc.lang, document=doc) for doc in docs}
+        raw: dict[str, list[Finding]] = {doc.path: [] for doc in docs}
+        for doc in docs:
+            result = results[doc.path]
+            for rule in self.rules:
+                if rule.scope != "document" or not self._runnable(rule, doc, result):
+                    continue
+                raw[doc.path].extend(self._guarded(rule, doc.path, lambda: rule.check(doc, self.ctx)))
+            if progress:
+                progress(doc)
+        for rule in self.rules:
+            if rule.scope != "corpus":
+                continue
+            eligible = [d for d in docs if self._runnable(rule, d, results[d.path])]
+            if not eligible:
+                continue
+            for f in self._guarded(rule, "corpus", lambda: rule.check_corpus(eligible, self.ctx)):
+                if f.path in raw:
+                    raw[f.path].append(f)
+        by_path = {doc.path: doc for doc in docs}
+        for path, findings in raw.items():
+            results[path].findings = self._finish(by_path[path], findings)
+        return Report(files=[results[d.path] for d in docs])
+
+    def _guarded(self, rule: Rule, where: str, call: Callable[[], Iterable[Finding]]) -> list[Finding]:
+        """A crashing rule is a runtime error naming the rule and file, not a bare traceback."""
+        try:
+            return list(call())
+        except TqcheckError:
+            raise
+        except Exception as exc:
+            log.debug("rule %s failed on %s", rule.id, where, exc_info=True)
+            raise TqcheckError(f"{where}: rule {rule.id} failed: {type(exc).__name__}: {exc}") from exc
+
+    def _finish(self, doc: Document, findings: list[Finding]) -> list[Finding]:
+        sup = parse_inline(doc.raw)
+        config = self.ctx.config
+        seen: set[tuple] = set()
+        out: list[Finding] = []
+        for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
+            if not (0 <= f.start <= f.end <= len(doc.raw)):
+                raise AssertionError(f"rule {f.rule} returned span {f.start}-{f.end} outside {doc.path}")
+            key = (f.rule, f.start, f.end)
+            if key in seen or doc.is_ignored(f.start, f.end):
+                continue
+            seen.add(key)
+            f.path = doc.path
+            f.text = doc.raw[f.start:f.end]
+            f.line, f.column = doc.line_col(f.start)
+            f.end_line, f.end_column = doc.line_col(f.end)
+            f.fingerprint = fingerprint(f.rule, doc.raw, f.start, f.end)
+            f.severity = config.severity_for(f.rule, f.severity)
+            if sup.suppressed(f):
+                continue
+            out.append(f)
+        return out

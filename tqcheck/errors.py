@@ -1,0 +1,17 @@
+"""User-facing errors: the CLI prints these without a traceback and exits 2."""
+from __future__ import annotations
+
+
+class TqcheckError(Exception):
+    """An error caused by the user's input, configuration or environment."""
+
+
+class InputError(TqcheckError):
+    def __init__(self, path: str, problem: str):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class ConfigError(TqcheckError):
+    pass

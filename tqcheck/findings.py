@@ -1,0 +1,109 @@
+"""The diagnostics model every check produces and every renderer reads."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: "str | Severity") -> "Severity":
+        try:
+            return cls(str(value.value if isinstance(value, Severity) else value).lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {value!r} (use error, warning or info)") from None
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Category(str, Enum):
+    """MQM-aligned top-level categories, plus name consistency and typography."""
+
+    ACCURACY = "accuracy"
+    FLUENCY = "fluency"
+    TERMINOLOGY = "terminology"
+    STYLE = "style"
+    LOCALE = "locale"
+    NAME = "name"
+    TYPOGRAPHY = "typography"
+
+
+@dataclass
+class Finding:
+    """One problem at one span of one document.
+
+    ``start``/``end`` are 0-based code-point offsets into the decoded file text,
+    end exclusive.  ``suggestions`` are ordered replacements for exactly that span.
+    Line/column and the fingerprint are filled in by the engine, which knows the
+    document.
+    """
+
+    rule: str
+    start: int
+    end: int
+    message: str
+    category: Category
+    severity: Severity
+    suggestions: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+    evidence: dict = field(default_factory=dict)
+    # Filled in by the engine.
+    path: str = ""
+    text: str = ""
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+    fingerprint: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.start, self.end, self.rule)
+
+    def to_dict(self) -> dict:
+        """The stable JSON contract (version 1)."""
+        out = {
+            "rule": self.rule,
+            "category": self.category.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "text": self.text,
+            "suggestions": list(self.suggestions),
+            "confidence": round(float(self.confidence), 3),
+            "fingerprint": self.fingerprint,
+        }
+        if self.evidence:
+            out["evidence"] = self.evidence
+        return out
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fingerprint(rule: str, text: str, start: int, end: int, window: int = 4) -> str:
+    """Hash of the rule, the flagged words and a few words either side.
+
+    Keyed on normalised nearby words, not on line numbers, so a finding keeps
+    its fingerprint when lines move or text elsewhere in the file changes.
+    """
+    before = _WORD.findall(text[max(0, start - 200):start])[-window:]
+    after = _WORD.findall(text[end:end + 200])[:window]
+    flagged = text[start:end]
+    key = "\x1f".join([rule, " ".join(before).casefold(), flagged.casefold(), " ".join(after).casefold()])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

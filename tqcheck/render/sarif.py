@@ -1,0 +1,75 @@
+"""SARIF 2.1.0 for code-scanning dashboards (GitHub, Azure DevOps, IDEs)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..report import Report
+from ..rules import all_rules
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _uri(path: str) -> str:
+    if path == "-":
+        return "stdin"
+    p = Path(path)
+    return p.as_posix() if not p.is_absolute() else p.as_uri()
+
+
+def render(report: Report, **_) -> str:
+    registry = all_rules()
+    used = sorted({f.rule for f in report.findings} | set(registry))
+    index = {rule_id: i for i, rule_id in enumerate(used)}
+    rules = []
+    for rule_id in used:
+        cls = registry.get(rule_id)
+        if cls is None:
+            rules.append({"id": rule_id})
+            continue
+        rules.append({
+            "id": rule_id,
+            "name": "".join(part.title() for part in rule_id.split("-")),
+            "shortDescription": {"text": cls.summary()},
+            "fullDescription": {"text": " ".join(cls.description.split())},
+            "defaultConfiguration": {"level": _LEVEL[cls.severity.value]},
+            "properties": {"category": cls.category.value, "family": cls.family,
+                           "languages": sorted(cls.languages) if cls.languages else ["*"]},
+        })
+    results = []
+    for f in report.findings:
+        uri = _uri(f.path)
+        region = {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line,
+                  "endColumn": f.end_column, "charOffset": f.start, "charLength": f.end - f.start}
+        result = {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": _LEVEL[f.severity.value],
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+            "partialFingerprints": {"tqcheck/v1": f.fingerprint},
+            "properties": {"category": f.category.value, "confidence": round(f.confidence, 3)},
+        }
+        if f.suggestions:
+            result["fixes"] = [{
+                "description": {"text": f"Replace {f.text!r} with {s!r}"},
+                "artifactChanges": [{
+                    "artifactLocation": {"uri": uri},
+                    "replacements": [{
+                        "deletedRegion": {"charOffset": f.start, "charLength": f.end - f.start},
+                        "insertedContent": {"text": s},
+                    }],
+                }],
+            } for s in f.suggestions]
+        results.append(result)
+    sarif = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "tqcheck", "version": report.tool_version, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,16 @@
+"""Built-in rules, one module per family."""
+from __future__ import annotations
+
+import importlib
+
+from .registry import Rule, all_rules, get_rule, register
+
+__all__ = ["Rule", "all_rules", "get_rule", "register", "load_builtin"]
+
+# Each family module registers its rules on import.
+BUILTIN_FAMILIES = ["typography"]
+
+
+def load_builtin() -> None:
+    for name in BUILTIN_FAMILIES:
+        importlib.import_module(f"{__name__}.{name}")

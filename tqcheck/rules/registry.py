@@ -1,0 +1,74 @@
+"""Rules are small self-describing units; the engine knows none of them by name."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Iterable
+
+from ..findings import Category, Finding, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..document import Document
+    from ..engine import Context
+
+
+class Rule:
+    """Base class: subclass, fill in the class attributes, implement ``check``.
+
+    ``bad`` examples must each produce at least one finding of this rule and
+    ``good`` examples none; the test suite runs them for every registered rule.
+    """
+
+    id: ClassVar[str]
+    family: ClassVar[str]  # module family: typography, names, phrasing, source
+    category: ClassVar[Category]
+    severity: ClassVar[Severity] = Severity.WARNING
+    languages: ClassVar[frozenset[str] | None] = None  # None: any language
+    requires: ClassVar[frozenset[str]] = frozenset()  # "model", "ner", "source", "reference"
+    scope: ClassVar[str] = "document"  # or "corpus": sees every document of the run at once
+    description: ClassVar[str]
+    bad: ClassVar[tuple[str, ...]] = ()
+    good: ClassVar[tuple[str, ...]] = ()
+    example_lang: ClassVar[str] = "en"
+
+    def check(self, doc: "Document", ctx: "Context") -> Iterable[Finding]:
+        return ()
+
+    def check_corpus(self, docs: "list[Document]", ctx: "Context") -> Iterable[Finding]:
+        """Corpus rules return findings whose ``path`` names their document."""
+        return ()
+
+    def supports(self, lang: str) -> bool:
+        return self.languages is None or lang in self.languages
+
+    def finding(self, start: int, end: int, message: str, suggestions: Iterable[str] = (),
+                confidence: float = 1.0, **evidence) -> Finding:
+        return Finding(rule=self.id, start=start, end=end, message=message,
+                       category=self.category, severity=self.severity,
+                       suggestions=list(suggestions), confidence=confidence, evidence=evidence)
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.description.strip().splitlines()[0]
+
+
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    if cls.id in _REGISTRY and _REGISTRY[cls.id] is not cls:
+        raise ValueError(f"duplicate rule id {cls.id}")
+    _REGISTRY[cls.id] = cls
+    return cls
+
+
+def all_rules() -> dict[str, type[Rule]]:
+    from . import load_builtin  # noqa: F401  (importing registers the built-in rules)
+
+    load_builtin()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_rule(rule_id: str) -> type[Rule]:
+    rules = all_rules()
+    if rule_id not in rules:
+        raise KeyError(rule_id)
+    return rules[rule_id]

@@ -1,0 +1,42 @@
+"""The same word twice in a row."""
+from __future__ import annotations
+
+import re
+
+from ...findings import Category, Severity
+from ..registry import Rule, register
+
+_DOUBLED = re.compile(r"\b(\w+)(\s+)(\1)\b", re.IGNORECASE | re.UNICODE)
+# Doublings that are grammatical in the language ("had had", German "die die").
+_ALLOWED = {
+    "en": {"had", "that", "is", "bye", "no", "very", "so", "ha", "knock", "bla", "blah"},
+    "de": {"die", "der", "das", "sie", "es", "dass"},
+    "fr": {"nous", "vous", "si", "très", "le", "la", "les"},
+    "es": {"que"},
+    "nl": {"die", "dat"},
+}
+
+
+@register
+class DoubledWord(Rule):
+    id = "doubled-word"
+    family = "typography"
+    category = Category.FLUENCY
+    severity = Severity.WARNING
+    description = """A word repeated immediately ("the the").
+
+    Doublings that are grammatical in the document's language ("had had",
+    German "die die") are not flagged; numbers are not flagged."""
+    bad = ("The talks were held in the the state villa.", "He said that he he would go.")
+    good = ("He had had enough.", "They met in 2023 2024 and 2025.", "The visit was the first.")
+
+    def check(self, doc, ctx):
+        allowed = _ALLOWED.get(doc.lang, set())
+        for m in _DOUBLED.finditer(doc.text):
+            word = m.group(1)
+            if word.isdigit() or word.lower() in allowed or "\n\n" in m.group(2):
+                continue
+            # Case must match too, or it is "Hello hello"-style emphasis at a sentence start.
+            if word != m.group(3) and word.lower() != m.group(3):
+                continue
+            yield self.finding(m.start(), m.end(), f"Doubled word '{word}'.", [word], confidence=0.9)

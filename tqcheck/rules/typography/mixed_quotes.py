@@ -1,0 +1,38 @@
+"""Straight and typographic double quotes mixed in one document."""
+from __future__ import annotations
+
+import re
+
+from ...findings import Category, Severity
+from ..registry import Rule, register
+
+_STRAIGHT_PAIR = re.compile(r'"([^"\n]{1,400})"')
+_LOCAL = {"de": ("„", "“"), "fr": ("« ", " »"), "en": ("“", "”"), "es": ("«", "»"), "it": ("«", "»"),
+          "pt": ("“", "”"), "ru": ("«", "»"), "pl": ("„", "”"), "nl": ("“", "”")}
+_CURLY = "“”„«»"
+
+
+@register
+class MixedQuotes(Rule):
+    id = "mixed-quotes"
+    family = "typography"
+    category = Category.LOCALE
+    severity = Severity.INFO
+    description = """Straight "…" quotes in a document that otherwise uses typographic quotes.
+
+    In German, straight quotes are flagged even alone: German typography
+    expects „…“.  The suggestion uses the document language's quote marks."""
+    bad = ('Qin said “no” and Blinken said "yes".',)
+    good = ('Qin said “no” and Blinken said “yes”.', 'Qin said "no" and Blinken said "yes".')
+
+    def check(self, doc, ctx):
+        curly = sum(doc.text.count(c) for c in _CURLY)
+        pairs = list(_STRAIGHT_PAIR.finditer(doc.text))
+        if not pairs or (curly == 0 and doc.lang != "de"):
+            return
+        open_q, close_q = _LOCAL.get(doc.lang, ("“", "”"))
+        why = ("German typography uses „…“" if doc.lang == "de" and curly == 0
+               else "the rest of the document uses typographic quotes")
+        for m in pairs:
+            yield self.finding(m.start(), m.end(), f"Straight quotes; {why}.",
+                               [f"{open_q}{m.group(1)}{close_q}"], confidence=0.8)

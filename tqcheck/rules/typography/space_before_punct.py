@@ -1,0 +1,33 @@
+"""A space before a comma, full stop or other closing punctuation."""
+from __future__ import annotations
+
+import re
+
+from ...findings import Category, Severity
+from ..registry import Rule, register
+
+# French puts a (narrow) space before ; : ! ? and inside « » by rule, so those are
+# only checked outside French; , . ) ] are checked everywhere.
+_ALWAYS = re.compile(r"(?<=\S)[ \t\u00a0]+([,.)\]](?![.\d]))")
+_NOT_FRENCH = re.compile(r"(?<=\w)[ \t\u00a0]+([;:!?])(?!\S)")
+
+
+@register
+class SpaceBeforePunctuation(Rule):
+    id = "space-before-punctuation"
+    family = "typography"
+    category = Category.TYPOGRAPHY
+    severity = Severity.WARNING
+    description = """Whitespace before a comma, full stop, colon, semicolon, ! or ?.
+
+    Machine translation and copy-paste leave "counterpart , Qing Gang". French
+    typography puts a space before ; : ! ? and is not flagged for those."""
+    bad = ("with his Chinese counterpart , Qing Gang.", "They agreed .", "Why ?")
+    good = ("with his Chinese counterpart, Qing Gang.", "It rose by .5 points.", "He wrote ... and left.")
+
+    def check(self, doc, ctx):
+        patterns = [_ALWAYS] if doc.lang == "fr" else [_ALWAYS, _NOT_FRENCH]
+        for pattern in patterns:
+            for m in pattern.finditer(doc.text):
+                start, end = m.start(), m.end()
+                yield self.finding(start, end, f"Space before '{m.group(1)}'.", [m.group(1)])
