@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "blinken-beijing.en.txt"
+SHARED = ROOT.parent / "shared"
+EVAL_ZHEN = SHARED / "eval" / "dev.docs.jsonl"
+EVAL_ENDE = SHARED / "eval" / "ende" / "dev.docs.jsonl"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text("utf-8")
+
+
+@pytest.fixture
+def cli():
+    """Run the tqcheck CLI in-process; returns (exit code, stdout, stderr)."""
+    from tqcheck.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        result = runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} not present (shared evaluation data lives beside the repo)")
+    return path

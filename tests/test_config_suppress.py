@@ -1,0 +1,81 @@
+"""Configuration files, inline suppressions and baselines."""
+from __future__ import annotations
+
+import json
+
+from .conftest import SEED
+
+SEED_RULES = ("--rule", "space-before-punctuation", "--rule", "run-in-heading")
+
+
+def _findings(out):
+    return [f for entry in json.loads(out)["files"] for f in entry["findings"]]
+
+
+def test_pyproject_config_found_upward(tmp_path, cli, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "news"\n\n[tool.tqcheck]\nfail-on = "warning"\n\n'
+        '[tool.tqcheck.rules]\nrun-in-heading = "off"\nspace-before-punctuation = "error"\n', "utf-8")
+    sub = tmp_path / "articles" / "2023"
+    sub.mkdir(parents=True)
+    (sub / "a.txt").write_text(SEED.read_text("utf-8"), "utf-8")
+    monkeypatch.chdir(sub)
+    code, out, _ = cli("check", "a.txt", "--no-model", "-f", "json")
+    found = _findings(out)
+    assert [f["rule"] for f in found if f["rule"] in ("run-in-heading", "space-before-punctuation")] == [
+        "space-before-punctuation"]
+    assert next(f for f in found if f["rule"] == "space-before-punctuation")["severity"] == "error"
+    assert code == 1
+
+
+def test_tqcheck_toml_and_bad_config(tmp_path, cli):
+    cfg = tmp_path / "tqcheck.toml"
+    cfg.write_text('fail-on = "info"\n[rules]\nno-such-rule = "off"\n', "utf-8")
+    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
+    assert code == 2 and "no-such-rule" in err and str(cfg) in err
+    cfg.write_text('fail-on = "sometimes"\n', "utf-8")
+    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
+    assert code == 2 and "sometimes" in err
+    cfg.write_text('fail-on = [unclosed\n', "utf-8")
+    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
+    assert code == 2 and "invalid TOML" in err
+
+
+MD = """Blinken met his counterpart , Qin Gang.
+
+<!-- tqcheck-disable-next-line space-before-punctuation -->
+They spoke for hours , in a villa.
+
+<!-- tqcheck-disable space-before-punctuation -->
+Qin said the relations are poor , and worsening.
+<!-- tqcheck-enable space-before-punctuation -->
+
+Blinken left , later.
+"""
+
+
+def test_inline_suppressions(tmp_path, cli):
+    p = tmp_path / "a.md"
+    p.write_text(MD, "utf-8")
+    code, out, _ = cli("check", p, "--no-model", "-f", "json", "--lang", "en", "--rule", "space-before-punctuation")
+    assert [f["line"] for f in _findings(out)] == [1, 10]
+    p.write_text("<!-- tqcheck-disable-file -->\n" + MD, "utf-8")
+    code, out, _ = cli("check", p, "--no-model", "-f", "json", "--lang", "en")
+    assert _findings(out) == []
+
+
+def test_baseline_survives_edits_elsewhere_and_reports_new(tmp_path, cli):
+    p = tmp_path / "seed.txt"
+    text = SEED.read_text("utf-8")
+    p.write_text(text, "utf-8")
+    base = tmp_path / "baseline.json"
+    code, out, _ = cli("check", p, "--no-model", "-f", "json", "--write-baseline", base, *SEED_RULES)
+    assert len(_findings(out)) == 2
+    # Lines move (a new first paragraph) and a new problem appears at the end.
+    edited = "Editor's note: updated on Monday.\n\n" + text + "\nThe talks ended , finally.\n"
+    p.write_text(edited, "utf-8")
+    code, out, _ = cli("check", p, "--no-model", "-f", "json", "--baseline", base, *SEED_RULES)
+    new = _findings(out)
+    assert [f["text"] for f in new] == [" ,"] and new[0]["line"] == edited.count("\n") 
+    code, _, err = cli("check", p, "--no-model", "--baseline", tmp_path / "nope.json")
+    assert code == 2 and "nope.json" in err
