@@ -88,9 +88,20 @@ class Document:
         i = bisect.bisect_right(starts, max(end, start + 1) - 1) - 1
         return i >= 0 and ends[i] > start
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
+
+    def sentences_by_paragraph(self) -> list[list[Span]]:
+        """The sentences of each paragraph, in order (sentences never cross paragraphs)."""
+        out: list[list[Span]] = [[] for _ in self.paragraphs]
+        para_starts = [p for p, _ in self.paragraphs]
+        for span in self.sentences:
+            out[bisect.bisect_right(para_starts, span[0]) - 1].append(span)
+        return out
+
     def sentence_at(self, offset: int) -> Span | None:
-        starts = [s for s, _ in self.sentences]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
         if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1]:
             return self.sentences[i]
         return None

