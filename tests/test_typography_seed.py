@@ -49,7 +49,7 @@ def test_german_doubled_article_is_grammatical():
 
 def test_german_straight_quotes_get_german_marks():
     found = _run('Tokajew sagte, die Lage sei "stabil".', ["mixed-quotes"], lang="de")
-    assert [f.suggestions for f in found] == [["„stabil“"]]
+    assert [(f.text, f.suggestions) for f in found] == [('"', ["„"]), ('"', ["“"])]
 
 
 def test_multi_paragraph_quotation_is_balanced():

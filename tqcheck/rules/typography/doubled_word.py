@@ -17,6 +17,11 @@ _ALLOWED = {
 }
 
 
+def _sentence_start(text: str, i: int) -> bool:
+    before = text[:i].rstrip()
+    return not before or before[-1] in ".!?…。\n\"“”'»"
+
+
 @register
 class DoubledWord(Rule):
     id = "doubled-word"
@@ -27,8 +32,9 @@ class DoubledWord(Rule):
 
     Doublings that are grammatical in the document's language ("had had",
     German "die die") are not flagged; numbers are not flagged."""
-    bad = ("The talks were held in the the state villa.", "He said that he he would go.")
-    good = ("He had had enough.", "They met in 2023 2024 and 2025.", "The visit was the first.")
+    bad = ("The talks were held in the the state villa.", "He said that he he would go.", "The The talks ended.")
+    good = ("He had had enough.", "They met in 2023 2024 and 2025.", "The visit was the first.",
+            "Chong Yang asked Qiao Qiao how he viewed the meeting.")
 
     def check(self, doc, ctx):
         allowed = _ALLOWED.get(doc.lang, set())
@@ -38,5 +44,8 @@ class DoubledWord(Rule):
                 continue
             # Case must match too, or it is "Hello hello"-style emphasis at a sentence start.
             if word != m.group(3) and word.lower() != m.group(3):
+                continue
+            # A capitalised pair inside a sentence is a name ("Li Li", "Qiao Qiao"), not a typo.
+            if word[0].isupper() and not _sentence_start(doc.text, m.start()):
                 continue
             yield self.finding(m.start(), m.end(), f"Doubled word '{word}'.", [word], confidence=0.9)

@@ -33,6 +33,9 @@ class MixedQuotes(Rule):
         open_q, close_q = _LOCAL.get(doc.lang, ("“", "”"))
         why = ("German typography uses „…“" if doc.lang == "de" and curly == 0
                else "the rest of the document uses typographic quotes")
+        # Flag each mark, not the quotation: the fix is one character at each end.
         for m in pairs:
-            yield self.finding(m.start(), m.end(), f"Straight quotes; {why}.",
-                               [f"{open_q}{m.group(1)}{close_q}"], confidence=0.8)
+            yield self.finding(m.start(), m.start() + 1, f"Straight opening quote; {why}.", [open_q],
+                               confidence=0.8)
+            yield self.finding(m.end() - 1, m.end(), f"Straight closing quote; {why}.", [close_q],
+                               confidence=0.8)
