@@ -36,6 +36,7 @@ class Format(str, Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    html = "html"
 
 
 class FailOn(str, Enum):
@@ -45,7 +46,7 @@ class FailOn(str, Enum):
     never = "never"
 
 
-REPORT_SUFFIXES = {".json": "json", ".sarif": "sarif", ".txt": "text"}
+REPORT_SUFFIXES = {".json": "json", ".sarif": "sarif", ".txt": "text", ".html": "html", ".htm": "html"}
 
 
 def _fail(message: str) -> "typer.Exit":
@@ -88,13 +89,25 @@ def _stderr_console():
     return Console(stderr=True)
 
 
+def write_html_site(result: Report, folder: Path) -> None:
+    """One review page per file and an index.html linking them."""
+    from .render.html import render_site
+
+    if folder.exists() and not folder.is_dir():
+        raise TqcheckError(f"{folder}: not a directory")
+    for name, page in render_site(result).items():
+        atomic_write(folder / name, page)
+
+
 @app.command()
 def check(
     paths: List[str] = typer.Argument(..., help="Files or directories to check; - reads stdin."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output here (atomically)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output here (atomically). "
+                                          "With --format html, a directory (or a path without suffix) gets one "
+                                          "page per file plus index.html."),
     report: List[Path] = typer.Option([], "--report", help="Also write a report file; format from the suffix "
-                                      "(.json, .sarif, .txt). Repeatable."),
+                                      "(.json, .sarif, .txt, .html). Repeatable."),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding is at or above this "
                                              "severity (default: error, or the config's fail-on)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (default: nearest tqcheck.toml "
@@ -129,12 +142,15 @@ def check(
             if fmt is None:
                 raise TqcheckError(f"{path}: unknown report type (use {', '.join(REPORT_SUFFIXES)})")
             atomic_write(path, render(result, fmt, color=False))
-        use_color = color if color is not None else (output is None and sys.stdout.isatty())
-        out = render(result, format.value, color=use_color)
-        if output:
-            atomic_write(output, out)
+        if format is Format.html and output is not None and (output.is_dir() or not output.suffix):
+            write_html_site(result, output)
         else:
-            sys.stdout.write(out)
+            use_color = color if color is not None else (output is None and sys.stdout.isatty())
+            out = render(result, format.value, color=use_color)
+            if output:
+                atomic_write(output, out)
+            else:
+                sys.stdout.write(out)
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
     if threshold != "never" and result.fails(Severity.parse(threshold)):

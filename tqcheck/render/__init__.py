@@ -4,13 +4,14 @@ from __future__ import annotations
 from typing import Callable
 
 from ..report import Report
-from . import github, json_out, sarif, text
+from . import github, html, json_out, sarif, text
 
 RENDERERS: dict[str, Callable[..., str]] = {
     "text": text.render,
     "json": json_out.render,
     "sarif": sarif.render,
     "github": github.render,
+    "html": html.render,
 }
 
 

@@ -1,0 +1,489 @@
+"""The HTML review report: one self-contained page per report (or per file, plus an index).
+
+Python turns the Report into a plain view model (highlight segments, diff
+pieces, chart geometry); the jinja2 templates in tqcheck/templates/ lay it out
+with autoescaping on, so no input text reaches the page unescaped.  CSS and JS
+are inlined and pinned by hash in a Content-Security-Policy that also forbids
+every network request: the page opens offline and an escaping slip still
+could not run a script.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import PurePath
+from typing import Any
+
+import jinja2
+
+from ..findings import Category, Finding, Severity
+from ..fix import DEFAULT_MIN_CONFIDENCE, apply_suggestions, word_diff
+from ..report import FileResult, Report
+
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr",
+                           "ug", "ur", "yi"})
+SEVERITY_ORDER = [s.value for s in sorted(Severity, key=lambda s: -s.rank)]
+CATEGORY_ORDER = [c.value for c in Category]
+
+
+def text_direction(lang: str | None) -> str:
+    code = (lang or "").lower().replace("_", "-")
+    if code in RTL_LANGUAGES or code.split("-")[0] in RTL_LANGUAGES or code.endswith("-arab") or \
+            code.endswith("-hebr"):
+        return "rtl"
+    return "ltr"
+
+
+# --- highlighting -----------------------------------------------------------
+
+@dataclass
+class Segment:
+    """A run of article text and the findings that cover all of it (none: plain text)."""
+
+    text: str
+    ids: list[int] = field(default_factory=list)
+    category: str = ""
+    severity: str = ""
+    anchors: list[str] = field(default_factory=list)  # element ids that start here
+    title: str = ""  # hover text: the messages of the findings here
+
+    @property
+    def point(self) -> bool:  # a zero-width finding: something is missing here
+        return bool(self.ids) and not self.text
+
+
+def segment_text(text: str, spans: list[tuple[int, int, int]], anchors: dict[int, list[str]] | None = None,
+                 rank: dict[int, tuple] | None = None) -> list[Segment]:
+    """Cut ``text`` at every span edge so overlapping findings become flat, non-nested runs.
+
+    ``spans`` are (start, end, id); ``rank`` orders ids so each run lists its
+    most important finding first (it gives the run its colour).
+    """
+    anchors = anchors or {}
+    rank = rank or {}
+    cuts = {0, len(text)} | set(anchors)
+    points: dict[int, list[int]] = {}
+    for start, end, fid in spans:
+        if start == end:
+            points.setdefault(start, []).append(fid)
+        cuts.update((start, end))
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for start, end, fid in spans:
+        if start < end:
+            starts.setdefault(start, []).append((end, fid))
+    active: dict[int, int] = {}  # id -> end
+    out: list[Segment] = []
+    order = sorted(c for c in cuts if 0 <= c <= len(text))
+    for i, pos in enumerate(order):
+        for fid in [f for f, e in active.items() if e <= pos]:
+            del active[fid]
+        for end, fid in starts.get(pos, ()):
+            active[fid] = end
+        pending = list(anchors.get(pos, ()))
+        if pos in points:
+            out.append(Segment("", sorted(points[pos], key=lambda f: rank.get(f, (f,))), anchors=pending))
+            pending = []
+        nxt = order[i + 1] if i + 1 < len(order) else None
+        if nxt is None or nxt == pos:
+            if pending:
+                out.append(Segment("", anchors=pending))
+            continue
+        ids = sorted(active, key=lambda f: rank.get(f, (f,)))
+        out.append(Segment(text[pos:nxt], ids, anchors=pending))
+    return out
+
+
+# --- small formatting helpers ----------------------------------------------
+
+def _num(value: float) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if value != value or math.isinf(value):
+        return str(value)
+    if value == 0 or abs(value) >= 100:
+        return f"{value:,.1f}"
+    return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def sparkline(values: list[float], width: int = 120, height: int = 24) -> dict:
+    """Polyline geometry for a tiny inline chart of ``values``."""
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    step = width / max(1, len(values) - 1)
+    pts = " ".join(f"{i * step:.1f},{height - 2 - (v - lo) / span * (height - 4):.1f}" for i, v in enumerate(values))
+    return {"points": pts, "width": width, "height": height, "min": _num(lo), "max": _num(hi)}
+
+
+def evidence_items(evidence: dict) -> list[dict]:
+    items = []
+    for key, value in evidence.items():
+        label = str(key).replace("_", " ")
+        if _is_number(value):
+            items.append({"label": label, "kind": "text", "value": _num(value)})
+        elif isinstance(value, str):
+            items.append({"label": label, "kind": "text", "value": value})
+        elif isinstance(value, (list, tuple)) and len(value) >= 3 and all(_is_number(v) for v in value):
+            items.append({"label": label, "kind": "spark", "spark": sparkline([float(v) for v in value]),
+                          "value": ", ".join(_num(v) for v in value)})
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
+            items.append({"label": label, "kind": "text",
+                          "value": ", ".join(_num(v) if _is_number(v) else str(v) for v in value)})
+        else:
+            items.append({"label": label, "kind": "code",
+                          "value": json.dumps(value, ensure_ascii=False, indent=1, default=str)})
+    return items
+
+
+_WS_GLYPHS = str.maketrans({" ": "·", "\t": "→", "\u00a0": "⍽"})
+
+
+def visible_ws(s: str) -> str:
+    """Make whitespace-only edits visible: a deleted space is otherwise an invisible change."""
+    if s and s.isspace():
+        return s.translate(_WS_GLYPHS).replace("\n", "¶\n")
+    return s
+
+
+def _suggestion_view(original: str, suggestion: str) -> dict:
+    pieces = []
+    for op in word_diff(original, suggestion):
+        if op.tag == "equal":
+            pieces.append(("eq", op.old))
+            continue
+        if op.old:
+            pieces.append(("del", visible_ws(op.old)))
+        if op.new:
+            pieces.append(("ins", visible_ws(op.new)))
+    return {"text": suggestion, "pieces": pieces}
+
+
+# --- the fix as a diff -------------------------------------------------------
+
+def _owners(op, applied: list[tuple[int, Finding]]) -> list[int]:
+    return [fid for fid, f in applied if f.start <= op.a_end and f.end >= op.a_start]
+
+
+def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence: float) -> dict:
+    """Inline pieces and side-by-side rows of the fix (every confident suggestion applied)."""
+    ids = {id(f): fid for fid, f in findings}
+    fixed, applied = apply_suggestions(original, [f for _, f in findings], min_confidence=min_confidence)
+    applied_ids = [(ids[id(f)], f) for f in applied]
+    inline: list[dict] = []
+    rows: list[dict] = []
+    row = {"left": [], "right": [], "changed": False}
+
+    def close_row():
+        nonlocal row
+        if row["left"] or row["right"]:
+            rows.append(row)
+        row = {"left": [], "right": [], "changed": False}
+
+    for op in word_diff(original, fixed) if applied else []:
+        if op.tag == "equal":
+            inline.append({"kind": "eq", "text": op.old})
+            # Side by side, a row ends at each line break of unchanged text.
+            for part in re.split(r"(?<=\n)", op.old):
+                if not part:
+                    continue
+                row["left"].append({"kind": "eq", "text": part})
+                row["right"].append({"kind": "eq", "text": part})
+                if part.endswith("\n"):
+                    close_row()
+            continue
+        owners = _owners(op, applied_ids)
+        if op.old:
+            piece = {"kind": "del", "text": visible_ws(op.old), "ids": owners}
+            inline.append(piece)
+            row["left"].append(piece)
+        if op.new:
+            piece = {"kind": "ins", "text": visible_ws(op.new), "ids": owners}
+            inline.append(piece)
+            row["right"].append(piece)
+        row["changed"] = True
+    close_row()
+    with_suggestions = sum(1 for _, f in findings if f.suggestions)
+    return {"inline": inline, "rows": rows, "applied": [fid for fid, _ in applied_ids],
+            "with_suggestions": with_suggestions, "min_confidence": min_confidence,
+            "changed_rows": sum(1 for r in rows if r["changed"])}
+
+
+# --- names ledger, metrics, fluency -----------------------------------------
+
+def _first(d: dict, *keys: str, default: Any = None) -> Any:
+    for k in keys:
+        if k in d and d[k] not in (None, ""):
+            return d[k]
+    return default
+
+
+def names_view(ledger: Any) -> list[dict] | None:
+    """Whatever the name check attached: entity, variants with counts, chosen spelling, why."""
+    if isinstance(ledger, dict):
+        ledger = _first(ledger, "entities", "names", default=list(ledger.values()) if all(
+            isinstance(v, dict) for v in ledger.values()) else None)
+    if not ledger or not isinstance(ledger, list):
+        return None
+    rows = []
+    for entry in ledger:
+        if not isinstance(entry, dict):
+            rows.append({"chosen": str(entry), "variants": [], "why": "", "kind": "", "other": []})
+            continue
+        chosen = _first(entry, "chosen", "canonical", "name", "entity", "text", default="")
+        raw_variants = _first(entry, "variants", "spellings", "forms", default=[])
+        variants = []
+        if isinstance(raw_variants, dict):
+            raw_variants = [{"text": k, "count": v} for k, v in raw_variants.items()]
+        for v in raw_variants:
+            if isinstance(v, dict):
+                text = str(_first(v, "text", "variant", "form", "spelling", "name", default=""))
+                count = _first(v, "count", "n", "freq")
+                if isinstance(count, dict):  # per-file counts
+                    count = sum(c for c in count.values() if _is_number(c))
+                files = _first(v, "files", "paths")
+                variants.append({"text": text, "count": count, "chosen": text == chosen,
+                                 "files": ", ".join(map(str, files)) if isinstance(files, list) else ""})
+            else:
+                variants.append({"text": str(v), "count": None, "chosen": str(v) == chosen, "files": ""})
+        why = _first(entry, "why", "reason", "evidence", "decided_by", default="")
+        if not isinstance(why, str):
+            why = "; ".join(map(str, why)) if isinstance(why, list) else json.dumps(why, ensure_ascii=False)
+        known = {"chosen", "canonical", "name", "entity", "text", "variants", "spellings", "forms", "why",
+                 "reason", "evidence", "decided_by", "type", "kind", "label"}
+        other = [{"label": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)}
+                 for k, v in entry.items() if k not in known]
+        rows.append({"chosen": str(chosen), "variants": variants, "why": why,
+                     "kind": str(_first(entry, "type", "kind", "label", default="")), "other": other})
+    return rows
+
+
+def metrics_view(metrics: Any) -> list[dict] | None:
+    """Headline figures (BLEU, chrF, TER...) with their sacrebleu signatures when given."""
+    if not isinstance(metrics, dict) or not metrics:
+        return None
+    if isinstance(metrics.get("corpus"), dict):
+        metrics = metrics["corpus"]
+    out = []
+    for name, value in metrics.items():
+        if _is_number(value):
+            out.append({"name": str(name), "score": _num(value), "signature": ""})
+        elif isinstance(value, dict) and _is_number(value.get("score")):
+            out.append({"name": str(value.get("name") or name), "score": _num(value["score"]),
+                        "signature": str(value.get("signature", ""))})
+    return out or None
+
+
+def fluency_view(entries: Any, text: str, first_anchor: int) -> dict | None:
+    """One bar per sentence, height its surprisal; the outliers stand out in colour."""
+    if not isinstance(entries, list):
+        return None
+    rows = [e for e in entries if isinstance(e, dict) and _is_number(e.get("score"))
+            and _is_number(e.get("start")) and _is_number(e.get("end"))]
+    if not rows:
+        return None
+    rows.sort(key=lambda e: e["start"])
+    scores = [float(e["score"]) for e in rows]
+    mean = sum(scores) / len(scores)
+    sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / len(scores))
+    hi = max(scores) or 1.0
+    lo = min(0.0, min(scores))
+    bar_w, gap, height = 10, 2, 60
+    bars = []
+    for i, (e, s) in enumerate(zip(rows, scores)):
+        h = max(1.0, (s - lo) / ((hi - lo) or 1.0) * (height - 4))
+        z = (s - mean) / sd if sd else 0.0
+        start, end = int(e["start"]), int(e["end"])
+        bars.append({"x": i * (bar_w + gap), "y": round(height - h, 1), "w": bar_w, "h": round(h, 1),
+                     "value": s, "score": _num(s),
+                     "level": "high" if z >= 1.5 else "mid" if z >= 0.75 else "low",
+                     "anchor": f"s-{first_anchor + i}", "start": start,
+                     "sentence": str(e.get("text") or text[start:end]).strip(),
+                     "tokens": sparkline([float(t) for t in e["tokens"]], 90, 16)
+                     if isinstance(e.get("tokens"), list) and len(e["tokens"]) >= 3
+                     and all(_is_number(t) for t in e["tokens"]) else None})
+    worst = sorted(bars, key=lambda b: -b["value"])[:5]
+    return {"bars": bars, "width": len(bars) * (bar_w + gap), "height": height, "worst": worst,
+            "mean": _num(mean), "unit": str(rows[0].get("unit", "nats per token"))}
+
+
+# --- file and page views -----------------------------------------------------
+
+def _finding_rank(f: Finding) -> tuple:
+    return (-f.severity.rank, -f.confidence, f.start)
+
+
+def _counts(findings: list[Finding]) -> dict:
+    sev = Counter(f.severity.value for f in findings)
+    cat = Counter(f.category.value for f in findings)
+    return {"total": len(findings),
+            "severity": [(s, sev.get(s, 0)) for s in SEVERITY_ORDER],
+            "category": [(c, cat[c]) for c in CATEGORY_ORDER if cat.get(c)]}
+
+
+def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidence: float) -> dict:
+    doc = result.document
+    raw = getattr(doc, "raw", None)
+    numbered = list(enumerate(result.findings, start=first_id))
+    rank = {fid: _finding_rank(f) for fid, f in numbered}
+    fluency = fluency_view(result.extras.get("surprisal"), raw or "", anchor_base)
+    if fluency is None and raw is not None and isinstance(getattr(doc, "extras", None), dict):
+        fluency = fluency_view(doc.extras.get("surprisal"), raw, anchor_base)
+    segments = None
+    diff = None
+    applied: set[int] = set()
+    if raw is not None:
+        anchors: dict[int, list[str]] = {}
+        for fid, f in numbered:
+            anchors.setdefault(f.start, []).append(f"h-{fid}")
+        for bar in (fluency or {}).get("bars", []):
+            anchors.setdefault(bar["start"], []).append(bar["anchor"])
+        segments = segment_text(raw, [(f.start, f.end, fid) for fid, f in numbered], anchors, rank)
+        by_id = dict(numbered)
+        for seg in segments:
+            if seg.ids:
+                top = by_id[seg.ids[0]]
+                seg.category, seg.severity = top.category.value, top.severity.value
+                seg.title = "\n".join(f"{by_id[i].category.value}: {by_id[i].message}" for i in seg.ids)
+        diff = diff_view(raw, numbered, min_confidence)
+        applied = set(diff["applied"])
+    findings = [{
+        "id": fid, "rule": f.rule, "category": f.category.value, "severity": f.severity.value,
+        "message": f.message, "line": f.line, "column": f.column, "text": visible_ws(f.text),
+        "confidence": _num(round(f.confidence, 3)), "applied": fid in applied,
+        "suggestions": [_suggestion_view(f.text, s) for s in f.suggestions[:5]],
+        "more_suggestions": max(0, len(f.suggestions) - 5),
+        "evidence": evidence_items(f.evidence or {}),
+    } for fid, f in numbered]
+    lang = result.language or getattr(doc, "lang", "") or ""
+    source = getattr(doc, "extras", {}).get("source") if doc is not None else None
+    source_lang = getattr(source, "lang", None) or (getattr(doc, "extras", {}) or {}).get("source_lang") \
+        if doc is not None else None
+    return {
+        "path": result.path, "name": PurePath(result.path).name if result.path not in ("-", "") else "stdin",
+        "lang": lang, "dir": text_direction(lang), "source_lang": source_lang or "",
+        "counts": _counts(result.findings), "notices": list(result.notices), "findings": findings,
+        "segments": segments, "diff": diff, "names": names_view(result.extras.get("names")),
+        "metrics": metrics_view(result.extras.get("metrics")), "fluency": fluency,
+    }
+
+
+def _model_label(meta: dict) -> str:
+    model = meta.get("model")
+    if not model:
+        return "off (no language model used)"
+    if isinstance(model, dict):
+        name = _first(model, "name", "id", "model", default="")
+        rest = ", ".join(f"{k} {v}" for k, v in model.items() if k not in ("name", "id", "model"))
+        return f"{name} ({rest})" if rest and name else str(name or rest)
+    return str(model)
+
+
+def page_view(report: Report, results: list[FileResult] | None = None,
+              min_confidence: float = DEFAULT_MIN_CONFIDENCE, index_href: str | None = None) -> dict:
+    results = report.files if results is None else results
+    files, next_id, next_anchor = [], 0, 0
+    # Ids stay unique across the files of one page; anchors for sentences too.
+    for r in results:
+        files.append(file_view(r, next_id, next_anchor, min_confidence))
+        next_id += len(r.findings)
+        next_anchor += len((files[-1]["fluency"] or {}).get("bars", []))
+    findings = [f for r in results for f in r.findings]
+    title = files[0]["name"] if len(files) == 1 else f"{len(files)} files"
+    return {
+        "title": title, "files": files, "counts": _counts(findings), "version": report.tool_version,
+        "command": str(report.meta.get("command", "")), "model": _model_label(report.meta),
+        "corpus_metrics": metrics_view(report.meta.get("metrics")), "index_href": index_href,
+        "categories": [c for c, _ in _counts(findings)["category"]],
+    }
+
+
+# --- templates -----------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("tqcheck", "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["plural"] = lambda n, word: f"{n} {word}" + ("" if n == 1 else "s")
+    return env
+
+
+@lru_cache(maxsize=None)
+def _asset(name: str) -> tuple[str, str]:
+    """An inline stylesheet or script and the CSP hash that lets exactly it run."""
+    text = resources.files("tqcheck").joinpath("templates", name).read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return text, f"'sha256-{digest}'"
+
+
+def _assets() -> dict:
+    css, css_hash = _asset("report.css")
+    js, js_hash = _asset("report.js")
+    csp = (f"default-src 'none'; style-src {css_hash}; script-src {js_hash}; img-src data:; "
+           "base-uri 'none'; form-action 'none'")
+    return {"css": jinja2.utils.markupsafe.Markup(css), "js": jinja2.utils.markupsafe.Markup(js), "csp": csp}
+
+
+def render(report: Report, min_confidence: float = DEFAULT_MIN_CONFIDENCE, **_) -> str:
+    """The whole report as one page (every file, one after another)."""
+    page = page_view(report, min_confidence=min_confidence)
+    return _environment().get_template("report.html.j2").render(page=page, **_assets())
+
+
+_KNOWN_SUFFIX = re.compile(r"\.(txt|md|markdown|html?|po|xliff?|xlf|json|jsonl)$", re.I)
+
+
+def page_filenames(paths: list[str]) -> list[str]:
+    """Safe, unique page names: the file's own name, or its path below the common folder when names clash."""
+    def slug(parts: tuple[str, ...]) -> str:
+        stem = _KNOWN_SUFFIX.sub("", "--".join(parts))
+        return re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE).strip(".-") or "file"
+
+    pure = [PurePath(p) if p not in ("-", "") else PurePath("stdin") for p in paths]
+    names = [slug((p.name,)) for p in pure]
+    clash = {n for n in names if names.count(n) > 1}
+    if clash:
+        try:
+            common = PurePath(os.path.commonpath([str(p.parent) for p in pure]))
+        except ValueError:  # absolute and relative paths mixed
+            common = PurePath()
+        names = [slug(p.relative_to(common).parts if p.is_relative_to(common) else p.parts)
+                 if n in clash else n for p, n in zip(pure, names)]
+    out, taken = [], {"index"}
+    for n in names:
+        name, k = n, 2
+        while name.lower() in taken:
+            name, k = f"{n}-{k}", k + 1
+        taken.add(name.lower())
+        out.append(f"{name}.html")
+    return out
+
+
+def render_site(report: Report, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict[str, str]:
+    """One page per file plus index.html linking them with their counts: {file name: html}."""
+    env = _environment()
+    assets = _assets()
+    pages: dict[str, str] = {}
+    entries = []
+    for result, name in zip(report.files, page_filenames([r.path for r in report.files])):
+        page = page_view(report, [result], min_confidence=min_confidence, index_href="index.html")
+        pages[name] = env.get_template("report.html.j2").render(page=page, **assets)
+        entries.append({"href": name, "path": result.path, "lang": result.language,
+                        "dir": text_direction(result.language), "counts": _counts(result.findings)})
+    index = {"title": f"{len(report.files)} files", "entries": entries, "counts": _counts(report.findings),
+             "version": report.tool_version, "command": str(report.meta.get("command", "")),
+             "model": _model_label(report.meta), "corpus_metrics": metrics_view(report.meta.get("metrics"))}
+    pages["index.html"] = env.get_template("index.html.j2").render(page=index, **assets)
+    return pages
