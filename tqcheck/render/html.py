@@ -158,6 +158,15 @@ def visible_ws(s: str) -> str:
     return s
 
 
+def visible_edges(s: str) -> str:
+    """Show leading and trailing whitespace of a quoted span (" ," reads as "·,")."""
+    core = s.strip()
+    if not core:
+        return visible_ws(s)
+    i, j = s.index(core[0]), len(s.rstrip())
+    return visible_ws(s[:i]) + s[i:j] + visible_ws(s[j:])
+
+
 def _suggestion_view(original: str, suggestion: str) -> dict:
     pieces = []
     for op in word_diff(original, suggestion):
@@ -270,6 +279,18 @@ def names_view(ledger: Any) -> list[dict] | None:
     return rows
 
 
+_METRIC_NAMES = {"bleu": "BLEU", "ter": "TER", "chrf": "chrF", "comet": "COMET"}
+
+
+def _metric_name(name: str) -> str:
+    """sacrebleu's spelling: BLEU, chrF2, chrF2++, TER."""
+    low = name.lower()
+    for key, shown in _METRIC_NAMES.items():
+        if low.startswith(key):
+            return shown + name[len(key):]
+    return name
+
+
 def metrics_view(metrics: Any) -> list[dict] | None:
     """Headline figures (BLEU, chrF, TER...) with their sacrebleu signatures when given."""
     if not isinstance(metrics, dict) or not metrics:
@@ -279,9 +300,9 @@ def metrics_view(metrics: Any) -> list[dict] | None:
     out = []
     for name, value in metrics.items():
         if _is_number(value):
-            out.append({"name": str(name), "score": _num(value), "signature": ""})
+            out.append({"name": _metric_name(str(name)), "score": _num(value), "signature": ""})
         elif isinstance(value, dict) and _is_number(value.get("score")):
-            out.append({"name": str(value.get("name") or name), "score": _num(value["score"]),
+            out.append({"name": _metric_name(str(value.get("name") or name)), "score": _num(value["score"]),
                         "signature": str(value.get("signature", ""))})
     return out or None
 
@@ -361,7 +382,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidenc
         applied = set(diff["applied"])
     findings = [{
         "id": fid, "rule": f.rule, "category": f.category.value, "severity": f.severity.value,
-        "message": f.message, "line": f.line, "column": f.column, "text": visible_ws(f.text),
+        "message": f.message, "line": f.line, "column": f.column, "text": visible_edges(f.text),
         "confidence": _num(round(f.confidence, 3)), "applied": fid in applied,
         "suggestions": [_suggestion_view(f.text, s) for s in f.suggestions[:5]],
         "more_suggestions": max(0, len(f.suggestions) - 5),

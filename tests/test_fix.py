@@ -1,0 +1,97 @@
+"""tqcheck.fix: applying suggestions and the word-level diff."""
+from __future__ import annotations
+
+import pytest
+
+from tqcheck.document import Document
+from tqcheck.findings import Category, Finding, Severity
+from tqcheck.fix import apply_suggestions, tokenize, unified_word_diff, word_diff
+
+from .report_builders import place, seed_report
+
+
+def _finding(doc: Document, start: int, end: int, suggestion: str | None, confidence: float = 1.0,
+             severity: Severity = Severity.WARNING, rule: str = "test-rule") -> Finding:
+    return place(doc, Finding(rule, start, end, "msg", Category.STYLE, severity,
+                              [suggestion] if suggestion is not None else [], confidence))
+
+
+def test_seed_fix_applies_confident_suggestions():
+    report = seed_report()
+    doc = report.files[0].document
+    findings = report.files[0].findings
+    fixed, applied = apply_suggestions(doc.raw, findings, min_confidence=0.7)
+    assert "counterpart, Qing Gang" in fixed and "counterpart , Qing" not in fixed
+    assert "territory.\n\nNew Biden-Xi meeting" in fixed  # the run-in subheading, confidence 0.75
+    assert {f.rule for f in applied} >= {"space-before-punctuation", "run-in-heading"}
+    # A higher bar leaves the 0.75 heading fix for a person.
+    fixed_strict, applied_strict = apply_suggestions(doc.raw, findings, min_confidence=0.8)
+    assert "run-in-heading" not in {f.rule for f in applied_strict}
+    assert "territory. New Biden-Xi meeting" in fixed_strict
+    assert doc.raw == report.files[0].document.raw  # input untouched
+
+
+def test_overlapping_findings_keep_the_most_confident():
+    doc = Document.from_text("It is the first displacement of a head of US diplomacy.", lang="en")
+    i = doc.raw.index("displacement")
+    weak = _finding(doc, i - 6, i + 12, "first trip", confidence=0.75)
+    strong = _finding(doc, i, i + 12, "visit", confidence=0.9)
+    later = _finding(doc, doc.raw.index("head"), doc.raw.index("head") + 4, "chief", confidence=0.8)
+    fixed, applied = apply_suggestions(doc.raw, [weak, later, strong])
+    assert fixed == "It is the first visit of a chief of US diplomacy."
+    assert applied == [strong, later]  # in text order
+
+
+def test_equal_confidence_prefers_the_more_severe_and_skips_stale_and_low():
+    doc = Document.from_text("Blinken talked to Gang for seven hours.", lang="en")
+    i = doc.raw.index("Gang")
+    info = _finding(doc, i, i + 4, "Qin", severity=Severity.INFO)
+    error = _finding(doc, i, i + 4, "Qin Gang", severity=Severity.ERROR)
+    stale = _finding(doc, 0, 7, "Blinken's")
+    stale.text = "Pompeo"  # the text changed since the check ran
+    low = _finding(doc, doc.raw.index("seven"), doc.raw.index("seven") + 5, "7", confidence=0.3)
+    fixed, applied = apply_suggestions(doc.raw, [info, error, stale, low])
+    assert fixed == "Blinken talked to Qin Gang for seven hours."
+    assert applied == [error]
+
+
+def test_two_insertions_at_one_point_conflict():
+    doc = Document.from_text("in the world, to the lowest", lang="en")
+    at = doc.raw.index(" to the")
+    a = _finding(doc, at, at, " where flights are", confidence=0.9)
+    b = _finding(doc, at, at, " where travel is", confidence=0.8)
+    fixed, applied = apply_suggestions(doc.raw, [b, a])
+    assert fixed == "in the world, where flights are to the lowest" and applied == [a]
+
+
+@pytest.mark.parametrize("text", [
+    "Blinken talked to Gang, in Beijing.",
+    "外交部长秦刚与布林肯会谈。",
+    "التقى بلينكن وزير الخارجية الصيني.",
+    "नमस्ते दुनिया",
+    "สวัสดีครับ",
+])
+def test_tokens_reassemble_the_text(text):
+    assert "".join(tokenize(text)) == text
+
+
+def test_word_diff_is_word_level_and_complete(seed_text):
+    fixed = seed_text.replace("displacement", "visit").replace("counterpart , Qing", "counterpart, Qin")
+    ops = word_diff(seed_text, fixed)
+    assert "".join(op.old for op in ops) == seed_text
+    assert "".join(op.new for op in ops) == fixed
+    changes = [(op.old, op.new) for op in ops if op.tag != "equal"]
+    assert ("displacement", "visit") in changes
+    assert (" ", "") in changes and ("Qing", "Qin") in changes
+    for op in ops:  # offsets point into the original
+        assert seed_text[op.a_start:op.a_end] == op.old
+
+
+def test_word_diff_cjk_is_per_character():
+    ops = word_diff("外交部长秦刚说", "外交部长秦刚表示")
+    assert [(op.old, op.new) for op in ops if op.tag != "equal"] == [("说", "表示")]
+
+
+def test_unified_word_diff():
+    assert unified_word_diff("the first displacement of", "the first visit of") == \
+        "the first [-displacement-]{+visit+} of"
