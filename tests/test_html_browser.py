@@ -138,6 +138,12 @@ def test_clicking_a_finding_reveals_its_suggestion(seed, open_page):
     assert suggestion.is_visible()
     assert "current" in p.locator(f"#f-{i}").get_attribute("class")
     assert p.locator(f"#f-{i} .msg").inner_text() == f.message
+    # Focusing a highlight from the keyboard (Tab) selects its finding too.
+    p.keyboard.press("Escape")
+    assert not suggestion.is_visible()
+    p.locator('[data-nav="next"]').focus()
+    p.locator(f'.hl[data-f~="{i}"]').first.focus()
+    assert suggestion.is_visible()
     # Clicking the card of another finding moves the selection there.
     j = (i + 1) % len(report.files[0].findings)
     p.locator(f"#f-{j} .msg").click()

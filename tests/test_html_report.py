@@ -138,7 +138,7 @@ def test_all_input_text_is_escaped(report_factory):
     f = report.files[0].findings[0]
     f.message = "<b>bold</b> & <script>alert(1)</script>"
     f.suggestions = ["<img src=y onerror=alert(3)>"]
-    f.evidence = {"<k>": "<v>", "list": ["<x>", 1]}
+    f.evidence = {"<k>": "<v>", "list": ["<x>", 1], "map": {"<a>": 1}, "deep": {"<b>": ["<c>"]}}
     report.files[0].extras["names"] = [{"chosen": "<script>n</script>", "variants": {"<i>": 2}, "why": "<u>"}]
     report.meta["command"] = "tqcheck check '<script>c</script>'"
     html = render(report, "html")
@@ -234,3 +234,13 @@ def test_cli_directory_output_writes_a_page_per_file_and_an_index(cli, tmp_path)
                     (out_dir / "index.html").read_text("utf-8"))
     assert row and int(row[1]) == n_b
     assert 'href="index.html"' in html_b  # back to the index
+
+
+def test_committed_seed_report_is_current_enough_to_read(seed_text):
+    path = SEED.parent.parent / "reports" / "blinken-beijing.html"
+    if not path.exists():
+        pytest.skip("reports/blinken-beijing.html not generated")
+    html = path.read_text("utf-8")
+    page = Page(html)
+    assert page.text("article") == seed_text
+    assert page.find("li", class_="finding") and "tqcheck check seeds/blinken-beijing.en.txt" in html

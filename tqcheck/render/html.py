@@ -54,6 +54,7 @@ class Segment:
     severity: str = ""
     anchors: list[str] = field(default_factory=list)  # element ids that start here
     title: str = ""  # hover text: the messages of the findings here
+    ref: str = ""  # numbers of the findings that end here, which print shows after the run
 
     @property
     def point(self) -> bool:  # a zero-width finding: something is missing here
@@ -142,6 +143,9 @@ def evidence_items(evidence: dict) -> list[dict]:
         elif isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
             items.append({"label": label, "kind": "text",
                           "value": ", ".join(_num(v) if _is_number(v) else str(v) for v in value)})
+        elif isinstance(value, dict) and value and all(isinstance(v, (str, int, float)) for v in value.values()):
+            items.append({"label": label, "kind": "text", "value": "; ".join(
+                f"{k}: {_num(v) if _is_number(v) else v}" for k, v in value.items())})
         else:
             items.append({"label": label, "kind": "code",
                           "value": json.dumps(value, ensure_ascii=False, indent=1, default=str)})
@@ -373,7 +377,10 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidenc
             anchors.setdefault(bar["start"], []).append(bar["anchor"])
         segments = segment_text(raw, [(f.start, f.end, fid) for fid, f in numbered], anchors, rank)
         by_id = dict(numbered)
+        pos = 0
         for seg in segments:
+            pos += len(seg.text)
+            seg.ref = ",".join(str(i + 1) for i in sorted(seg.ids) if by_id[i].end == pos)
             if seg.ids:
                 top = by_id[seg.ids[0]]
                 seg.category, seg.severity = top.category.value, top.severity.value
