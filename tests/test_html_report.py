@@ -234,6 +234,13 @@ def test_cli_directory_output_writes_a_page_per_file_and_an_index(cli, tmp_path)
                     (out_dir / "index.html").read_text("utf-8"))
     assert row and int(row[1]) == n_b
     assert 'href="index.html"' in html_b  # back to the index
+    # A file name instead of a folder: one page with every file, one section each.
+    code, _, err = cli("check", src, "--no-model", "--lang", "en", "--format", "html", "-o", tmp_path / "all.html")
+    assert code == 0, err
+    one = Page((tmp_path / "all.html").read_text("utf-8"))
+    assert len(one.find("section", class_="file")) == 3 and len(one.find("article")) == 3
+    ids = [c["id"] for c in one.find("li", class_="finding")]
+    assert len(ids) == len(set(ids)) >= 2  # finding ids stay unique across the files of a page
 
 
 def test_committed_seed_report_is_current_enough_to_read(seed_text):
@@ -244,3 +251,14 @@ def test_committed_seed_report_is_current_enough_to_read(seed_text):
     page = Page(html)
     assert page.text("article") == seed_text
     assert page.find("li", class_="finding") and "tqcheck check seeds/blinken-beijing.en.txt" in html
+
+
+def test_a_report_without_its_documents_still_lists_the_findings():
+    """A Report rebuilt from JSON has no Document: no article or diff, but every finding."""
+    report = seed_report()
+    for r in report.files:
+        r.document = None
+    html = render(report, "html")
+    page = Page(html)
+    assert not page.find("article") and not page.find("div", class_="diff-inline")
+    assert len(page.find("li", class_="finding")) == len(report.findings)

@@ -23,6 +23,7 @@ from pathlib import PurePath
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from ..findings import Category, Finding, Severity
 from ..fix import DEFAULT_MIN_CONFIDENCE, apply_suggestions, word_diff
@@ -267,6 +268,8 @@ def names_view(ledger: Any) -> list[dict] | None:
                 if isinstance(count, dict):  # per-file counts
                     count = sum(c for c in count.values() if _is_number(c))
                 files = _first(v, "files", "paths")
+                if isinstance(files, dict):  # {path: count}
+                    files = [f"{p} ×{n}" for p, n in files.items()]
                 variants.append({"text": text, "count": count, "chosen": text == chosen,
                                  "files": ", ".join(map(str, files)) if isinstance(files, list) else ""})
             else:
@@ -396,12 +399,11 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidenc
         "evidence": evidence_items(f.evidence or {}),
     } for fid, f in numbered]
     lang = result.language or getattr(doc, "lang", "") or ""
-    source = getattr(doc, "extras", {}).get("source") if doc is not None else None
-    source_lang = getattr(source, "lang", None) or (getattr(doc, "extras", {}) or {}).get("source_lang") \
-        if doc is not None else None
+    doc_extras = getattr(doc, "extras", None) or {}
+    source_lang = getattr(doc_extras.get("source"), "lang", None) or doc_extras.get("source_lang") or ""
     return {
         "path": result.path, "name": PurePath(result.path).name if result.path not in ("-", "") else "stdin",
-        "lang": lang, "dir": text_direction(lang), "source_lang": source_lang or "",
+        "lang": lang, "dir": text_direction(lang), "source_lang": str(source_lang),
         "counts": _counts(result.findings), "notices": list(result.notices), "findings": findings,
         "segments": segments, "diff": diff, "names": names_view(result.extras.get("names")),
         "metrics": metrics_view(result.extras.get("metrics")), "fluency": fluency,
@@ -461,7 +463,7 @@ def _assets() -> dict:
     js, js_hash = _asset("report.js")
     csp = (f"default-src 'none'; style-src {css_hash}; script-src {js_hash}; img-src data:; "
            "base-uri 'none'; form-action 'none'")
-    return {"css": jinja2.utils.markupsafe.Markup(css), "js": jinja2.utils.markupsafe.Markup(js), "csp": csp}
+    return {"css": Markup(css), "js": Markup(js), "csp": csp}
 
 
 def render(report: Report, min_confidence: float = DEFAULT_MIN_CONFIDENCE, **_) -> str:
