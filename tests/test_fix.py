@@ -95,3 +95,8 @@ def test_word_diff_cjk_is_per_character():
 def test_unified_word_diff():
     assert unified_word_diff("the first displacement of", "the first visit of") == \
         "the first [-displacement-]{+visit+} of"
+
+
+def test_whitespace_runs_diff_by_character():
+    ops = [(op.tag, op.old, op.new) for op in word_diff("Line two  two.", "Line two two.") if op.tag != "equal"]
+    assert ops == [("delete", " ", "")]

@@ -8,6 +8,7 @@ reader sees "displacement" -> "visit", not two whole paragraphs.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -112,7 +113,15 @@ def _word_ops(a: str, b: str, offset: int) -> list[DiffOp]:
     # autojunk would treat common tokens (spaces, "the") as junk on long paragraphs.
     matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        ops.append(DiffOp(tag, "".join(ta[i1:i2]), "".join(tb[j1:j2]), offset + starts[i1], offset + starts[i2]))
+        old, new, a0, a1 = "".join(ta[i1:i2]), "".join(tb[j1:j2]), offset + starts[i1], offset + starts[i2]
+        if tag == "replace" and old.isspace() and new.isspace():
+            # "  " -> " " is one deleted space, not a replaced run.
+            k = len(os.path.commonprefix([old, new]))
+            if k:
+                ops.append(DiffOp("equal", old[:k], new[:k], a0, a0 + k))
+                old, new, a0 = old[k:], new[k:], a0 + k
+                tag = "delete" if not new else "insert" if not old else "replace"
+        ops.append(DiffOp(tag, old, new, a0, a1))
     return ops
 
 
