@@ -9,6 +9,17 @@
   // The sticky bar's real height (it wraps on narrow screens) for the panel and scroll offsets.
   var bar = document.querySelector('.top');
   function measureBar() { if (bar) { root.style.setProperty('--top-h', bar.offsetHeight + 'px'); } }
+  var tools = document.querySelector('.tools');
+  var toggle = document.querySelector('.filters-toggle');
+  function fold(on) {
+    tools.classList.toggle('folded', on);
+    toggle.setAttribute('aria-expanded', String(!on));
+    measureBar();
+  }
+  if (toggle) {
+    toggle.addEventListener('click', function () { fold(!tools.classList.contains('folded')); });
+    if (window.matchMedia('(max-width: 700px)').matches) { fold(true); }
+  }
   measureBar();
   window.addEventListener('resize', measureBar);
 
