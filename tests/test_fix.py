@@ -100,3 +100,19 @@ def test_unified_word_diff():
 def test_whitespace_runs_diff_by_character():
     ops = [(op.tag, op.old, op.new) for op in word_diff("Line two  two.", "Line two two.") if op.tag != "equal"]
     assert ops == [("delete", " ", "")]
+
+
+def test_word_diff_round_trips_random_edits():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        a = " ".join(rng.choice(["Qin", "Gang", "the", ".", ",", "秦", "\n"]) for _ in range(rng.randint(0, 30)))
+        b = list(a)
+        for _ in range(rng.randint(0, 4)):
+            if b:
+                b[rng.randrange(len(b))] = rng.choice("Qa ,.\n刚")
+        b = "".join(b)
+        ops = word_diff(a, b)
+        assert "".join(o.old for o in ops) == a and "".join(o.new for o in ops) == b
+        assert all(a[o.a_start:o.a_end] == o.old for o in ops)

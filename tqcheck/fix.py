@@ -109,10 +109,23 @@ def _word_ops(a: str, b: str, offset: int) -> list[DiffOp]:
     starts = [0]
     for t in ta:
         starts.append(starts[-1] + len(t))
-    ops = []
+    # Most edits touch a word or two of a long paragraph: match only between the
+    # common head and tail, which keeps the quadratic matcher on a few tokens.
+    head = 0
+    while head < min(len(ta), len(tb)) and ta[head] == tb[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(ta), len(tb)) - head and ta[-1 - tail] == tb[-1 - tail]:
+        tail += 1
     # autojunk would treat common tokens (spaces, "the") as junk on long paragraphs.
-    matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    matcher = difflib.SequenceMatcher(None, ta[head:len(ta) - tail], tb[head:len(tb) - tail], autojunk=False)
+    opcodes = [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+    if head:
+        opcodes.insert(0, ("equal", 0, head, 0, head))
+    if tail:
+        opcodes.append(("equal", len(ta) - tail, len(ta), len(tb) - tail, len(tb)))
+    ops = []
+    for tag, i1, i2, j1, j2 in opcodes:
         old, new, a0, a1 = "".join(ta[i1:i2]), "".join(tb[j1:j2]), offset + starts[i1], offset + starts[i2]
         if tag == "replace" and old.isspace() and new.isspace():
             # "  " -> " " is one deleted space, not a replaced run.

@@ -94,7 +94,7 @@ def segment_text(text: str, spans: list[tuple[int, int, int]], anchors: dict[int
             out.append(Segment("", sorted(points[pos], key=lambda f: rank.get(f, (f,))), anchors=pending))
             pending = []
         nxt = order[i + 1] if i + 1 < len(order) else None
-        if nxt is None or nxt == pos:
+        if nxt is None:
             if pending:
                 out.append(Segment("", anchors=pending))
             continue
