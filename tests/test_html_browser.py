@@ -210,6 +210,12 @@ def test_the_fix_diff_inline_and_side_by_side(seed, open_page):
     p.locator("label", has_text="Changed paragraphs only").click()
     visible = sum(1 for i in range(total) if rows.nth(i).is_visible())
     assert visible == changed
+    p.locator("label", has_text="Inline").click()  # the inline view keeps the choice
+    inline_rows = p.locator(".diff-inline .row")
+    assert sum(1 for i in range(inline_rows.count()) if inline_rows.nth(i).is_visible()) == changed
+    p.locator("label", has_text="Changed paragraphs only").click()
+    assert all(inline_rows.nth(i).is_visible() for i in range(inline_rows.count()))
+    p.locator("label", has_text="Side by side").click()
     # A change leads to the finding that made it.
     p.locator(".diff-side ins").first.click()
     fid = p.locator(".diff-side ins").first.get_attribute("data-f").split()[0]

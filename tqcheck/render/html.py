@@ -192,45 +192,50 @@ def _owners(op, applied: list[tuple[int, Finding]]) -> list[int]:
 
 
 def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence: float) -> dict:
-    """Inline pieces and side-by-side rows of the fix (every confident suggestion applied)."""
+    """The fix (every confident suggestion applied) as rows, one per line of the original.
+
+    Each row carries its inline pieces (text, <del>, <ins> in reading order)
+    and its left/right halves for the side-by-side view; ``changed`` rows are
+    what "changed paragraphs only" keeps.
+    """
     ids = {id(f): fid for fid, f in findings}
     fixed, applied = apply_suggestions(original, [f for _, f in findings], min_confidence=min_confidence)
     applied_ids = [(ids[id(f)], f) for f in applied]
-    inline: list[dict] = []
     rows: list[dict] = []
-    row = {"left": [], "right": [], "changed": False}
+    row: dict = {"inline": [], "left": [], "right": [], "changed": False}
 
     def close_row():
         nonlocal row
-        if row["left"] or row["right"]:
+        if row["inline"]:
             rows.append(row)
-        row = {"left": [], "right": [], "changed": False}
+        row = {"inline": [], "left": [], "right": [], "changed": False}
 
     for op in word_diff(original, fixed) if applied else []:
         if op.tag == "equal":
-            inline.append({"kind": "eq", "text": op.old})
-            # Side by side, a row ends at each line break of unchanged text.
+            # A row ends at each line break of unchanged text.
             for part in re.split(r"(?<=\n)", op.old):
                 if not part:
                     continue
-                row["left"].append({"kind": "eq", "text": part})
-                row["right"].append({"kind": "eq", "text": part})
+                piece = {"kind": "eq", "text": part}
+                row["inline"].append(piece)
+                row["left"].append(piece)
+                row["right"].append(piece)
                 if part.endswith("\n"):
                     close_row()
             continue
         owners = _owners(op, applied_ids)
         if op.old:
             piece = {"kind": "del", "text": visible_ws(op.old), "ids": owners}
-            inline.append(piece)
+            row["inline"].append(piece)
             row["left"].append(piece)
         if op.new:
             piece = {"kind": "ins", "text": visible_ws(op.new), "ids": owners}
-            inline.append(piece)
+            row["inline"].append(piece)
             row["right"].append(piece)
         row["changed"] = True
     close_row()
     with_suggestions = sum(1 for _, f in findings if f.suggestions)
-    return {"inline": inline, "rows": rows, "applied": [fid for fid, _ in applied_ids],
+    return {"rows": rows, "applied": [fid for fid, _ in applied_ids],
             "with_suggestions": with_suggestions, "min_confidence": min_confidence,
             "changed_rows": sum(1 for r in rows if r["changed"])}
 
