@@ -7,8 +7,10 @@ word count is reached (the seed article repeated when the eval data is absent).
 Findings: what the model-free rules find, plus the human MQM error spans of
 those documents as findings (the density a complete checker would reach), and
 a per-sentence surprisal strip (wordfreq unigram scores), so every section of
-the page is rendered.  Prints the page size (raw and gzip) and the render
-time (cold: first render incl. template compile; warm: median of --runs).
+the page is rendered (--rules-only leaves the MQM spans out).  Prints the page
+size (raw and gzip), the render time (cold: first render incl. template
+compile; warm: median of --runs) and, when Chromium and Playwright are here,
+the page's load time in headless Chromium.
 """
 from __future__ import annotations
 
@@ -56,8 +58,9 @@ def article(words: int) -> tuple[str, list[tuple[int, int, str, str]]]:
     return text, spans
 
 
-def build_report(words: int):
+def build_report(words: int, mqm: bool = True):
     text, spans = article(words)
+    spans = spans if mqm else []
     doc = Document.from_text(text, lang="en", path="eval-dev-5000-words.txt")
     report = Engine(Context(use_model=False)).run([doc])
     result = report.files[0]
@@ -78,8 +81,9 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", type=Path, help="also write the page here")
+    ap.add_argument("--rules-only", action="store_true", help="leave out the MQM spans")
     args = ap.parse_args()
-    report, n_words, rule_findings = build_report(args.words)
+    report, n_words, rule_findings = build_report(args.words, mqm=not args.rules_only)
     from tqcheck.render.html import render
 
     t0 = time.perf_counter()
@@ -93,12 +97,45 @@ def main() -> None:
     raw = html.encode("utf-8")
     print(f"article: {n_words} words, {len(report.files[0].document.raw)} chars, "
           f"{len(report.files[0].extras['surprisal'])} sentences")
-    print(f"findings: {len(report.findings)} ({rule_findings} from the rules, the rest MQM spans)")
+    print(f"findings: {len(report.findings)} ({rule_findings} from the rules, "
+          f"{len(report.findings) - rule_findings} MQM spans)")
     print(f"page: {len(raw) / 1024:.0f} KiB ({len(gzip.compress(raw)) / 1024:.0f} KiB gzipped)")
     print(f"render: cold {cold * 1000:.0f} ms, warm median {statistics.median(warm) * 1000:.0f} ms "
           f"(min {min(warm) * 1000:.0f}, max {max(warm) * 1000:.0f}; {args.runs} runs)")
     if args.out:
         args.out.write_text(html, "utf-8")
+    browser_timing(html, args.runs)
+
+
+def browser_timing(html: str, runs: int) -> None:
+    """Load time in headless Chromium (DOM ready and load event, from Navigation Timing), if it is here."""
+    import shutil
+    import tempfile
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("browser: playwright not installed, skipped")
+        return
+    if not Path(chromium).exists():
+        print("browser: no chromium, skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        page_path = Path(tmp) / "report.html"
+        page_path.write_text(html, "utf-8")
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        ready, loaded = [], []
+        for _ in range(runs):
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(page_path.as_uri())
+            nav = page.evaluate("() => performance.getEntriesByType('navigation')[0].toJSON()")
+            ready.append(nav["domContentLoadedEventEnd"])
+            loaded.append(nav["loadEventEnd"])
+            page.close()
+        browser.close()
+    print(f"browser: DOM ready median {statistics.median(ready):.0f} ms, load median "
+          f"{statistics.median(loaded):.0f} ms ({runs} loads, headless Chromium)")
 
 
 if __name__ == "__main__":
