@@ -121,6 +121,8 @@ def check(
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
     no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Language the text was translated from "
+                                              "(ISO 639-1); default: the config's, or inferred."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour text output (default: on a TTY)."),
 ):
     """Check translated text and report findings."""
@@ -129,6 +131,8 @@ def check(
         threshold = fail_on.value if fail_on else config.fail_on.value
         docs = load_documents(paths, config, lang, encoding, include, exclude)
         ctx = Context(config=config, use_model=not no_model, device=device)
+        if source_lang:
+            ctx.options["source_lang"] = source_lang
         result = run_check(docs, ctx, select)
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         if write_baseline:
@@ -155,6 +159,57 @@ def check(
         raise _fail(str(exc)) from None
     if threshold != "never" and result.fails(Severity.parse(threshold)):
         raise typer.Exit(1)
+
+
+@app.command()
+def fix(
+    path: Path = typer.Argument(..., help="The file to correct."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the corrected copy here."),
+    in_place: bool = typer.Option(False, "--in-place", help="Correct the file itself, keeping FILE.bak."),
+    min_confidence: float = typer.Option(0.6, "--min-confidence", help="Apply only suggestions at least this "
+                                         "confident (0-1)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", help="Config file."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Target language (ISO 639-1); default: detected."),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Language the text was translated from."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8/UTF-16 with BOM."),
+    select: List[str] = typer.Option([], "--rule", help="Apply only this rule's suggestions. Repeatable."),
+    no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
+):
+    """Apply the confident suggestions of every rule and print the unified diff."""
+    from .fix import apply_suggestions, unified_diff
+
+    if (output is None) == (not in_place):
+        raise _fail("give either -o OUT or --in-place")
+    try:
+        config = load_config(config_path)
+        docs = load_documents([str(path)], config, lang, encoding, [], [])
+        ctx = Context(config=config, use_model=not no_model, device=device)
+        if source_lang:
+            ctx.options["source_lang"] = source_lang
+        result = run_check(docs, ctx, select)
+        doc, findings = docs[0], result.files[0].findings
+        fixed, edits = apply_suggestions(doc.raw, findings, min_confidence)
+        target = output if output else path
+        if in_place:
+            backup = _free_backup(path)
+            atomic_write(backup, path.read_bytes())
+            _warn(f"kept the original as {backup}")
+        atomic_write(target, fixed)
+        sys.stdout.write(unified_diff(doc.raw, fixed, str(path), str(target)))
+        typer.echo(f"{len(edits)} of {len(findings)} findings applied (confidence >= {min_confidence}); "
+                   f"wrote {target}", err=True)
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _free_backup(path: Path) -> Path:
+    candidate = path.with_name(path.name + ".bak")
+    n = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.bak.{n}")
+        n += 1
+    return candidate
 
 
 @app.command("rules")
@@ -193,6 +248,37 @@ def explain(rule_id: str = typer.Argument(..., help="Rule id, as `tqcheck rules`
             typer.echo(f"\n{label}:")
             for ex in examples:
                 typer.echo("  " + ex.replace("\n", "\n  "))
+
+
+models_app = typer.Typer(add_completion=False, rich_markup_mode=None, invoke_without_command=True,
+                         help="Language models: what is installed and ready; prepare them ahead of use.")
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback()
+def models_cmd(typer_ctx: typer.Context):
+    """Show the supported language models and whether each is installed and ready."""
+    if typer_ctx.invoked_subcommand:
+        return
+    from .lm.commands import status_lines
+
+    try:
+        typer.echo("\n".join(status_lines()))
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
+
+
+@models_app.command("prepare")
+def models_prepare(model: List[str] = typer.Argument(None, help="Model ids (default: the default model)."),
+                   force: bool = typer.Option(False, "--force", help="Convert again even when ready.")):
+    """Convert the packaged GGUF weights into the cache now, so checks load in seconds."""
+    from .lm.commands import prepare_models
+
+    try:
+        for line in prepare_models(list(model or []), force=force):
+            typer.echo(line)
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
 
 
 def version_callback(value: bool):

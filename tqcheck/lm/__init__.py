@@ -5,12 +5,20 @@ Checks call ``get_language_model(ctx)`` and get either an object with
     score(texts: list[str], contexts: list[str] | None = None) -> list[float]
         total natural-log probability of each text, given its left context
 
-or ``None`` when the run has no model (``--no-model``, package missing); a
-check then falls back to its model-free evidence.
+(plus ``token_logprobs`` for per-token scores and ``next_words`` for the
+model's own proposals; see ``tqcheck.lm.model.CausalLM``) or ``None`` when the
+run has no model (``--no-model``, package missing); a check then falls back to
+its model-free evidence.
+
+The model is chosen by ``ctx.options["model"]``, else the config's ``model``,
+else the default card in ``models/``.
 """
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Protocol
+
+from ..errors import TqcheckError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Context
@@ -20,6 +28,33 @@ class LanguageModel(Protocol):
     def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]: ...
 
 
+def _model_id(ctx: "Context") -> str | None:
+    return ctx.options.get("model") or getattr(ctx.config, "model", None)
+
+
 def get_language_model(ctx: "Context") -> LanguageModel | None:
-    # Filled in by the model layer (issue 4): loads the card from models/ on first use.
-    return None
+    """The run's model, loaded on first call; None without one.
+
+    A missing model package is reported once on stderr (and in
+    ``ctx.options["lm_unavailable"]``) and the model-free checks go on.
+    """
+    if not ctx.use_model:
+        return None
+    return ctx.resource("language-model", lambda: _load(ctx))
+
+
+def _load(ctx: "Context"):
+    from . import store
+    from .cards import get_card
+    from .model import CausalLM
+
+    card = get_card(_model_id(ctx))
+    if not store.installed(card):
+        message = store.missing_message(card)
+        ctx.options["lm_unavailable"] = message
+        print(f"tqcheck: warning: {message}; model checks skipped", file=sys.stderr, flush=True)
+        return None
+    return CausalLM.load(card, getattr(ctx, "device", "auto") or "auto")
+
+
+__all__ = ["LanguageModel", "get_language_model", "TqcheckError"]

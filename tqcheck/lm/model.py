@@ -1,0 +1,233 @@
+"""A causal language model that scores text: per-token log-probabilities, sums, proposals.
+
+Only the positions a caller asks about go through the output layer (for the
+default model that layer is 170M of its 268M parameters), and log-softmax is
+taken in chunks, so scoring a paragraph never materialises a
+tokens x 262k-vocabulary matrix for the context.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+
+from ..errors import TqcheckError
+from . import store
+from .cards import ModelCard
+
+TokenLP = tuple[int, int, float]  # (start, end) in the scored text, natural-log probability
+
+
+@dataclass
+class _Item:
+    ids: list[int]
+    first: int  # index in ids of the first token of the scored text
+    offsets: list[tuple[int, int]]  # per scored token, relative to the text
+
+
+def resolve_device(device: str) -> str:
+    import torch
+
+    device = (device or "auto").lower()
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise TqcheckError("--device cuda: no CUDA device is available (use --device auto or cpu)")
+    if device not in ("cpu", "cuda") and not device.startswith("cuda:"):
+        raise TqcheckError(f"unknown device {device!r} (use auto, cpu or cuda)")
+    return device
+
+
+class CausalLM:
+    """Scoring interface over a transformers causal LM (see ``tqcheck.lm``)."""
+
+    def __init__(self, card: ModelCard, model, tokenizer, device: str, max_context_tokens: int = 384,
+                 token_budget: int = 4096):
+        self.card = card
+        self.model = model
+        self.tok = tokenizer
+        self.device = device
+        self.max_context_tokens = max_context_tokens
+        self.token_budget = token_budget  # padded tokens per forward batch
+        start = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
+        self.start_id = int(start)
+        self.softcap = getattr(model.config, "final_logit_softcapping", None)
+        self._memo: dict[tuple[str, str], list[TokenLP]] = {}
+        self.tokens_scored = 0
+
+    # -- loading -------------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, card: ModelCard, device: str = "auto", quiet: bool = False) -> "CausalLM":
+        store.force_offline()
+        device = resolve_device(device)
+        path = store.prepare(card, quiet=quiet)
+        try:
+            model, tok = cls._load_dense(path, device)
+        except Exception as exc:  # a damaged cache: say so, rebuild once
+            print(f"tqcheck: model cache {path} is unreadable ({type(exc).__name__}: {exc}); rebuilding it",
+                  file=sys.stderr, flush=True)
+            store.clear(card)
+            path = store.prepare(card, quiet=quiet)
+            model, tok = cls._load_dense(path, device)
+        return cls(card, model, tok, device)
+
+    @staticmethod
+    def _load_dense(path, device):
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        tok = AutoTokenizer.from_pretrained(str(path))
+        model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32)
+        model.to(device).eval()
+        return model, tok
+
+    # -- encoding ------------------------------------------------------------------------------------
+    def _encode(self, text: str, context: str) -> _Item:
+        full = context + text
+        enc = self.tok(full, add_special_tokens=False, return_offsets_mapping=True)
+        ids, offs = list(enc["input_ids"]), list(enc["offset_mapping"])
+        if ids and ids[0] == self.start_id:  # some tokenizers add BOS anyway
+            ids, offs = ids[1:], offs[1:]
+        b = len(context)
+        first = next((i for i, (_, e) in enumerate(offs) if e > b), len(ids))
+        lo = max(0, first - self.max_context_tokens)
+        scored = [(max(s - b, 0), e - b) for s, e in offs[first:]]
+        return _Item([self.start_id] + ids[lo:], 1 + first - lo, scored)
+
+    # -- scoring -------------------------------------------------------------------------------------
+    def token_logprobs(self, texts: list[str], contexts: list[str] | None = None) -> list[list[TokenLP]]:
+        """Log-probability of every token of each text given its left context.
+
+        Offsets are relative to the text; a token that straddles the context
+        boundary (a leading space) is counted to the text.
+        """
+        contexts = contexts or [""] * len(texts)
+        if len(contexts) != len(texts):
+            raise ValueError("texts and contexts differ in length")
+        out: list[list[TokenLP] | None] = [None] * len(texts)
+        todo: list[int] = []
+        for i, key in enumerate(zip(contexts, texts)):
+            hit = self._memo.get(key)
+            if hit is not None:
+                out[i] = hit
+            else:
+                todo.append(i)
+        items = {i: self._encode(texts[i], contexts[i]) for i in todo}
+        order = sorted(todo, key=lambda i: len(items[i].ids))
+        batch: list[int] = []
+        for i in order + [None]:
+            if i is not None and (not batch or (len(batch) + 1) * len(items[i].ids) <= self.token_budget):
+                batch.append(i)
+                continue
+            if batch:
+                for j, lps in zip(batch, self._forward([items[j] for j in batch])):
+                    out[j] = [(s, e, lp) for (s, e), lp in zip(items[j].offsets, lps)]
+                    self._memo[(contexts[j], texts[j])] = out[j]
+            batch = [i] if i is not None else []
+        return out  # type: ignore[return-value]
+
+    def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]:
+        """Total natural-log probability of each text given its left context."""
+        return [sum(lp for _, _, lp in toks) for toks in self.token_logprobs(texts, contexts)]
+
+    def _hidden(self, items: list[_Item]):
+        import torch
+
+        width = max(len(it.ids) for it in items)
+        pad = self.tok.pad_token_id if self.tok.pad_token_id is not None else 0
+        ids = torch.full((len(items), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(items), width), dtype=torch.long)
+        for r, it in enumerate(items):
+            ids[r, :len(it.ids)] = torch.tensor(it.ids)
+            mask[r, :len(it.ids)] = 1
+        body = self.model.model
+        hidden = body(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).last_hidden_state
+        return hidden, ids
+
+    def _logits(self, h):
+        import torch
+
+        logits = self.model.lm_head(h).float()
+        if self.softcap:
+            logits = torch.tanh(logits / self.softcap) * self.softcap
+        return logits
+
+    def _forward(self, items: list[_Item]) -> list[list[float]]:
+        import torch
+
+        with torch.inference_mode():
+            hidden, ids = self._hidden(items)
+            rows, cols = [], []
+            for r, it in enumerate(items):
+                for p in range(it.first, len(it.ids)):
+                    rows.append(r)
+                    cols.append(p)
+            if not rows:
+                return [[] for _ in items]
+            r_t = torch.tensor(rows)
+            c_t = torch.tensor(cols)
+            h = hidden[r_t.to(self.device), (c_t - 1).to(self.device)]
+            target = ids[r_t, c_t].to(self.device)
+            lps = []
+            for k in range(0, len(rows), 256):  # chunks keep the vocabulary-wide matrix small
+                logits = self._logits(h[k:k + 256])
+                lps.append(logits.gather(1, target[k:k + 256, None])[:, 0] - torch.logsumexp(logits, dim=1))
+            flat = torch.cat(lps).cpu().tolist()
+        self.tokens_scored += sum(len(it.ids) for it in items)
+        out, k = [], 0
+        for it in items:
+            n = len(it.ids) - it.first
+            out.append(flat[k:k + n])
+            k += n
+        return out
+
+    # -- proposals -----------------------------------------------------------------------------------
+    def next_words(self, contexts: list[str], k: int = 8, max_pieces: int = 3) -> list[list[tuple[str, float]]]:
+        """The model's k most likely next words after each context, with their log-probabilities.
+
+        A word is a token that starts with a space followed by up to
+        ``max_pieces - 1`` greedy continuation pieces.
+        """
+        import torch
+
+        results: list[list[tuple[str, float]]] = []
+        for ctx in contexts:
+            item = self._encode("", ctx)
+            item = _Item(item.ids, len(item.ids), [])
+            with torch.inference_mode():
+                hidden, _ = self._hidden([item])
+                lp = torch.log_softmax(self._logits(hidden[0, -1:]), dim=-1)[0]
+                top = torch.topk(lp, k * 4)
+            cands: list[tuple[list[int], float]] = []
+            for tid, v in zip(top.indices.tolist(), top.values.tolist()):
+                piece = self.tok.decode([tid])
+                if piece.startswith(" ") and piece[1:].replace("-", "").isalpha():
+                    cands.append(([tid], v))
+                if len(cands) >= k:
+                    break
+            words = []
+            for seq, v in cands:
+                for _ in range(max_pieces - 1):  # extend while the best next piece continues the word
+                    it = _Item(item.ids + seq, len(item.ids) + len(seq), [])
+                    with torch.inference_mode():
+                        hidden, _ = self._hidden([it])
+                        lp = torch.log_softmax(self._logits(hidden[0, -1:]), dim=-1)[0]
+                    nid = int(lp.argmax())
+                    piece = self.tok.decode([nid])
+                    if piece and piece[0].isalpha() and not piece.startswith(" "):
+                        seq = seq + [nid]
+                        v += float(lp[nid])
+                    else:
+                        break
+                words.append((self.tok.decode(seq).strip(), v))
+            results.append(words)
+        return results
+
+
+def load_timed(card: ModelCard, device: str = "auto", quiet: bool = False) -> tuple[CausalLM, float]:
+    t = time.perf_counter()
+    lm = CausalLM.load(card, device, quiet=quiet)
+    return lm, time.perf_counter() - t

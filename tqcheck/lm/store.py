@@ -1,0 +1,140 @@
+"""Finding a model's GGUF in its package and keeping a dense copy in the user cache.
+
+transformers reads GGUF by de-quantizing every tensor (about a minute for the
+default model on two cores), so the first use saves a plain safetensors copy
+and later runs load that in seconds.  The copy is written to a temporary folder
+and renamed into place, and a ``tqcheck-ready.json`` marker is written last,
+so an interrupted conversion is never mistaken for a ready cache.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..errors import TqcheckError
+from .cards import ModelCard
+
+MARKER = "tqcheck-ready.json"
+
+
+def force_offline() -> None:
+    """tqcheck never touches the network: weights come from installed packages only."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def cache_root() -> Path:
+    env = os.environ.get("TQCHECK_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("tqcheck"))
+
+
+def dense_dir(card: ModelCard) -> Path:
+    return cache_root() / "models" / card.id
+
+
+def package_dir(card: ModelCard) -> Path | None:
+    """The package's folder, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(card.module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def installed(card: ModelCard) -> bool:
+    return package_dir(card) is not None
+
+
+def missing_message(card: ModelCard) -> str:
+    return (f"language model {card.id!r} is not installed (package {card.package}); "
+            f"install it with `pip install {card.package}`, or run with --no-model")
+
+
+def gguf_path(card: ModelCard) -> Path:
+    pkg = package_dir(card)
+    if pkg is None:
+        raise TqcheckError(missing_message(card))
+    if card.source == "file":
+        hits = [pkg / card.file] if (pkg / card.file).is_file() else sorted(pkg.rglob(card.file))
+        if not hits:
+            raise TqcheckError(f"{card.package} is installed but {card.file} is not in {pkg}; reinstall it")
+        return hits[0]
+    # "assemble": join the chunk packages into the cache and check the SHA-256 (the package does both).
+    mod = importlib.import_module(card.module)
+    target = cache_root() / "gguf" / card.file
+    try:
+        try:
+            return Path(mod.assemble(target))
+        except FileExistsError:  # a stale or damaged copy: rebuild it
+            return Path(mod.assemble(target, overwrite=True))
+    except (FileNotFoundError, ModuleNotFoundError) as exc:
+        raise TqcheckError(f"{card.package}: chunk packages missing ({exc}); reinstall {card.package}") from None
+    except ValueError as exc:
+        raise TqcheckError(f"{card.package}: assembled file failed its checksum ({exc}); reinstall it") from None
+
+
+def is_ready(card: ModelCard) -> bool:
+    d = dense_dir(card)
+    try:
+        meta = json.loads((d / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return meta.get("id") == card.id and (d / "config.json").is_file()
+
+
+def _say(message: str) -> None:
+    print(f"tqcheck: {message}", file=sys.stderr, flush=True)
+
+
+def prepare(card: ModelCard, force: bool = False, quiet: bool = False) -> Path:
+    """Convert the packaged GGUF into the dense cache (once); return its folder."""
+    force_offline()
+    target = dense_dir(card)
+    if is_ready(card) and not force:
+        return target
+    src = gguf_path(card)
+    if not quiet:
+        _say(f"preparing language model {card.id} (one-time conversion from GGUF, {card.speed.split(';')[0]})")
+    started = time.perf_counter()
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{card.id}.", dir=target.parent))
+    try:
+        tok = AutoTokenizer.from_pretrained(str(src.parent), gguf_file=src.name)
+        model = AutoModelForCausalLM.from_pretrained(str(src.parent), gguf_file=src.name, dtype=torch.float32)
+        # The de-quantized weights are plain tensors; drop the GGUF quantizer so they can be saved.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
+        model.save_pretrained(str(tmp))
+        tok.save_pretrained(str(tmp))
+        (tmp / MARKER).write_text(json.dumps({"id": card.id, "gguf": src.name, "size": src.stat().st_size,
+                                              "created": time.time()}), "utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if not quiet:
+        _say(f"model {card.id} ready in {target} ({time.perf_counter() - started:.0f} s)")
+    return target
+
+
+def clear(card: ModelCard) -> None:
+    shutil.rmtree(dense_dir(card), ignore_errors=True)

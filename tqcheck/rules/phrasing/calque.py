@@ -1,0 +1,113 @@
+"""False friends and calques of machine translation, confirmed by a language model in context."""
+from __future__ import annotations
+
+from collections import Counter
+
+from ...findings import Category, Severity
+from ...lm import get_language_model
+from ..registry import Rule, register
+from . import lexicon
+from .rescore import rescore
+
+# A replacement must raise the sentence's log-probability by this many nats.  Calibrated on the
+# lexicons' own bad/good examples with the default model (tests/test_phrasing.py): the wrong-sense
+# forms gain 4-25 nats, correct uses ("assured victory") lose several.
+MARGIN = 2.5
+
+
+def source_language(doc, ctx) -> str | None:
+    lang = ctx.options.get("source_lang") or getattr(ctx.config, "source_lang", None)
+    if not lang and "source" in doc.extras:
+        lang = getattr(doc.extras["source"], "lang", None)
+    return lang
+
+
+@register
+class Calque(Rule):
+    id = "mt-calque"
+    family = "phrasing"
+    category = Category.ACCURACY
+    severity = Severity.WARNING
+    languages = frozenset({"en"})
+    description = """A false friend or calque left by machine translation ("displacement" for a trip).
+
+    Looks up the English forms that translation from Spanish, French,
+    Portuguese, Italian, German and Chinese tends to produce (tqcheck/data/lexicons),
+    then asks the language model whether a replacement reads better in this
+    sentence: only when the replacement raises the sentence's log-probability by
+    a margin is it reported, so correct uses ("the late goal assured victory")
+    are left alone.  The source language comes from --source-lang / the config /
+    the source file; otherwise all lexicons are used and the language is inferred
+    from the calques found.  Without a model only forms that are almost never
+    right in English are reported, at info level."""
+    bad = ("It is the first displacement of a head of US diplomacy to Chinese territory in almost five years.",
+           "Qin assured Blinken that relations are at their lowest point in decades.")
+    good = ("The late goal assured victory for the home side.",
+            "Flights fell to the lowest level since the covid-19 pandemic.")
+
+    def check(self, doc, ctx):
+        src = source_language(doc, ctx)
+        lexicons = lexicon.load_lexicons()
+        langs = (src,) if src else tuple(sorted(lexicons))
+        if src and src not in lexicons:
+            return
+        pattern, by_form = lexicon.matcher(langs)
+        hits = []
+        for m in pattern.finditer(doc.text):
+            entries = by_form[" ".join(m.group(0).split()).casefold()]
+            hits.append((m.start(), m.end(), entries))
+        if not hits:
+            return
+        lm = get_language_model(ctx)
+        if lm is None:
+            yield from self._without_model(doc, hits)
+            return
+        spans = []
+        for s, e, entries in hits:
+            orig = doc.text[s:e]
+            cands = [lexicon.match_case(r, orig) for en in entries for r in en.replacements]
+            s2, cands = lexicon.with_article(doc.text, s, cands)
+            spans.append((s2, e, cands))
+        agreed = []
+        for (s, e, entries), rw in zip(hits, rescore(lm, doc, spans)):
+            margin = min(en.margin if en.margin is not None else MARGIN for en in entries)
+            best = rw.best
+            if best and best[1] >= margin:
+                agreed.append((rw.start, e, entries, rw, margin))
+        votes = Counter(en.lang for _, _, entries, _, _ in agreed for en in {x.lang: x for x in entries}.values())
+        for s, e, entries, rw, margin in agreed:
+            entry = max(entries, key=lambda en: votes[en.lang])
+            own = {r.casefold() for r in entry.replacements}
+            above = [(c, round(g, 2)) for c, g in rw.ranked if g >= margin]
+            good = [x for x in above if _of(x[0], own)] or above
+            gain = good[0][1]
+            where = f"{entry.lang_name} '{entry.source}'" if src else \
+                f"{entry.lang_name} '{entry.source}' (source language inferred from the calques found)"
+            f = self.finding(s, e, f"'{rw.original}' reads like a calque of {where}, meaning {entry.meaning}; "
+                                   f"the model prefers '{good[0][0]}' (+{gain:.1f} log-prob).",
+                             [c for c, _ in good], confidence=min(0.95, 0.65 + (gain - margin) / 20),
+                             source_lang=entry.lang, source_word=entry.source, gain=gain,
+                             candidates=[list(x) for x in rw.ranked], inferred_source=not src)
+            if entry.lang == "zh":
+                f.category = Category.STYLE  # Chinese-English officialese: unidiomatic rather than wrong
+            yield f
+
+    def _without_model(self, doc, hits):
+        for s, e, entries in hits:
+            sure = [en for en in entries if not en.ambiguous]
+            if not sure:
+                continue  # also ordinary English in another sense: needs the model to decide
+            en = sure[0]
+            orig = doc.text[s:e]
+            f = self.finding(s, e, f"'{orig}' may be a calque of {en.lang_name} '{en.source}' ({en.meaning}); "
+                                   "not confirmed by a language model.",
+                             [lexicon.match_case(r, orig) for r in en.replacements], confidence=0.4,
+                             source_lang=en.lang, source_word=en.source, model=False)
+            f.severity = Severity.INFO
+            yield f
+
+
+def _of(candidate: str, own: set[str]) -> bool:
+    """Whether a (possibly article-prefixed) candidate comes from this entry's replacements."""
+    c = candidate.casefold()
+    return c in own or any(c.endswith(" " + r) for r in own)

@@ -1,0 +1,56 @@
+"""Rank rewrites of a span by whole-sentence log-probability under the language model.
+
+Variants of one sentence share everything before the span, so comparing the
+log-probability of ``replacement + rest of sentence`` given ``paragraph so far
++ sentence prefix`` is comparing whole sentences, at a fraction of the cost.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...document import Document
+
+MAX_CONTEXT_CHARS = 600
+
+
+@dataclass
+class Rewrite:
+    start: int
+    end: int
+    original: str
+    ranked: list[tuple[str, float]]  # (replacement, gain in nats over the original), best first
+
+    @property
+    def best(self) -> tuple[str, float] | None:
+        return self.ranked[0] if self.ranked else None
+
+
+def _bounds(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """Left edge of the context (paragraph start, capped) and the end of the sentence."""
+    para = next(((s, e) for s, e in doc.paragraphs if s <= start < e), (0, len(doc.text)))
+    sent = doc.sentence_at(start)
+    sent_end = max(sent[1] if sent else para[1], end)
+    return max(para[0], start - MAX_CONTEXT_CHARS), sent_end
+
+
+def rescore(lm, doc: Document, spans: list[tuple[int, int, list[str]]]) -> list[Rewrite]:
+    """For each (start, end, candidates): candidates ranked by sentence log-prob gain."""
+    texts: list[str] = []
+    contexts: list[str] = []
+    plan = []
+    for start, end, cands in spans:
+        left, sent_end = _bounds(doc, start, end)
+        ctx = doc.text[left:start]
+        rest = doc.text[end:sent_end]
+        cands = [c for c in dict.fromkeys(cands) if c != doc.text[start:end]]
+        plan.append((start, end, cands, len(texts)))
+        for variant in [doc.text[start:end], *cands]:
+            texts.append(variant + rest)
+            contexts.append(ctx)
+    scores = lm.score(texts, contexts) if texts else []
+    out = []
+    for start, end, cands, k in plan:
+        base = scores[k]
+        ranked = sorted(((c, scores[k + 1 + i] - base) for i, c in enumerate(cands)), key=lambda x: -x[1])
+        out.append(Rewrite(start, end, doc.text[start:end], ranked))
+    return out
