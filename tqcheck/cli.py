@@ -166,7 +166,7 @@ def fix(
     path: Path = typer.Argument(..., help="The file to correct."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the corrected copy here."),
     in_place: bool = typer.Option(False, "--in-place", help="Correct the file itself, keeping FILE.bak."),
-    min_confidence: float = typer.Option(0.6, "--min-confidence", help="Apply only suggestions at least this "
+    min_confidence: float = typer.Option(0.7, "--min-confidence", help="Apply only suggestions at least this "
                                          "confident (0-1)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Target language (ISO 639-1); default: detected."),
@@ -189,7 +189,7 @@ def fix(
             ctx.options["source_lang"] = source_lang
         result = run_check(docs, ctx, select)
         doc, findings = docs[0], result.files[0].findings
-        fixed, edits = apply_suggestions(doc.raw, findings, min_confidence)
+        fixed, applied = apply_suggestions(doc.raw, findings, min_confidence)
         target = output if output else path
         if in_place:
             backup = _free_backup(path)
@@ -197,7 +197,7 @@ def fix(
             _warn(f"kept the original as {backup}")
         atomic_write(target, fixed)
         sys.stdout.write(unified_diff(doc.raw, fixed, str(path), str(target)))
-        typer.echo(f"{len(edits)} of {len(findings)} findings applied (confidence >= {min_confidence}); "
+        typer.echo(f"{len(applied)} of {len(findings)} findings applied (confidence >= {min_confidence}); "
                    f"wrote {target}", err=True)
     except TqcheckError as exc:
         raise _fail(str(exc)) from None

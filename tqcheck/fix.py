@@ -39,6 +39,8 @@ def apply_suggestions(text: str, findings: Iterable[Finding],
     for f in findings:
         if not f.suggestions or f.confidence < min_confidence:
             continue
+        if f.evidence.get("autofix") is False:  # a rule's rewrite that may change the meaning: a person decides
+            continue
         if not 0 <= f.start <= f.end <= len(text):
             continue
         if f.text and text[f.start:f.end] != f.text:
@@ -60,6 +62,15 @@ def apply_suggestions(text: str, findings: Iterable[Finding],
         pos = f.end
     parts.append(text[pos:])
     return "".join(parts), chosen
+
+
+def unified_diff(old: str, new: str, path: str, new_path: str | None = None) -> str:
+    """A line-level unified diff, as ``tqcheck fix`` prints it."""
+    out = []
+    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                     fromfile=f"a/{path}", tofile=f"b/{new_path or path}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
 # Han, kana, Thai, Lao, Khmer and Myanmar are written without spaces between
