@@ -11,7 +11,7 @@ from tqcheck.rules.phrasing import lexicon
 
 from .lm_session import context_with, real_lm
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "blinken-beijing.en.txt"
+from .conftest import SEED
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_assured_victory_left_alone_but_assured_that_flagged(lm):
     assert bad[0].evidence["gain"] > 0
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds not present")
+@pytest.mark.skipif(not SEED.exists(), reason="seeds/ not present")
 def test_seed_calques(lm):
     ctx = context_with(lm)
     doc, findings = _run(SEED.read_text("utf-8"), ctx, ["mt-calque"])
@@ -87,3 +87,24 @@ def test_without_model_only_unambiguous_forms():
     _, findings = _run("Police fired tear gas at manifestants. The late goal assured victory.", ctx, ["mt-calque"])
     assert [f.text for f in findings] == ["manifestants"]
     assert findings[0].severity.value == "info"
+
+
+def test_fix_cli_applies_calques_and_keeps_a_backup(lm, tmp_path, cli, monkeypatch):
+    import tqcheck.lm as lm_mod
+
+    monkeypatch.setattr(lm_mod, "_load", lambda ctx: lm)  # the session's model instead of a second load
+    src = tmp_path / "story.txt"
+    src.write_text("It is the first displacement of a head of US diplomacy to Chinese territory in almost "
+                   "five years.\n\nQin assured Blinken that relations would improve.\n", "utf-8")
+    out = tmp_path / "fixed.txt"
+    code, stdout, _ = cli("fix", src, "-o", out, "--rule", "mt-calque")
+    assert code == 0
+    fixed = out.read_text("utf-8")
+    assert "first visit of" in fixed or "first trip of" in fixed
+    assert "Qin told Blinken" in fixed or "Qin said" in fixed
+    assert stdout.startswith("--- ") and "-It is the first displacement" in stdout
+    assert "displacement" in src.read_text("utf-8")  # -o never touches the input
+    code, _, _ = cli("fix", src, "--in-place", "--rule", "mt-calque")
+    assert code == 0
+    assert "displacement" not in src.read_text("utf-8")
+    assert "displacement" in (tmp_path / "story.txt.bak").read_text("utf-8")

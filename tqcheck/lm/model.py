@@ -155,7 +155,23 @@ class CausalLM:
             logits = torch.tanh(logits / self.softcap) * self.softcap
         return logits
 
-    def _forward(self, items: list[_Item]) -> list[list[float]]:
+    def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8
+                     ) -> list[list[tuple[int, int, float, list[tuple[str, float]]]]]:
+        """Like ``token_logprobs``, plus the model's k likeliest tokens at each position (text, log-prob).
+
+        One pass gives both the surprisal of what is written and what the model
+        would have written instead.
+        """
+        contexts = contexts or [""] * len(texts)
+        items = [self._encode(t, c) for t, c in zip(texts, contexts)]
+        out = []
+        for it in items:  # one text per pass: these are long (paragraphs)
+            lps, tops = self._forward([it], topk=k)
+            out.append([(s, e, lp, [(self.tok.decode([i]), v) for i, v in top])
+                        for (s, e), lp, top in zip(it.offsets, lps[0], tops[0])])
+        return out
+
+    def _forward(self, items: list[_Item], topk: int = 0):
         import torch
 
         with torch.inference_mode():
@@ -166,23 +182,29 @@ class CausalLM:
                     rows.append(r)
                     cols.append(p)
             if not rows:
-                return [[] for _ in items]
+                empty = [[] for _ in items]
+                return (empty, [[] for _ in items]) if topk else empty
             r_t = torch.tensor(rows)
             c_t = torch.tensor(cols)
             h = hidden[r_t.to(self.device), (c_t - 1).to(self.device)]
             target = ids[r_t, c_t].to(self.device)
-            lps = []
+            lps, tops = [], []
             for k in range(0, len(rows), 256):  # chunks keep the vocabulary-wide matrix small
                 logits = self._logits(h[k:k + 256])
-                lps.append(logits.gather(1, target[k:k + 256, None])[:, 0] - torch.logsumexp(logits, dim=1))
+                norm = torch.logsumexp(logits, dim=1)
+                lps.append(logits.gather(1, target[k:k + 256, None])[:, 0] - norm)
+                if topk:
+                    t = torch.topk(logits, topk, dim=1)
+                    tops.extend(zip(t.indices.cpu().tolist(), (t.values - norm[:, None]).cpu().tolist()))
             flat = torch.cat(lps).cpu().tolist()
         self.tokens_scored += sum(len(it.ids) for it in items)
-        out, k = [], 0
+        out, top_out, k = [], [], 0
         for it in items:
             n = len(it.ids) - it.first
             out.append(flat[k:k + n])
+            top_out.append([list(zip(*tops[j])) for j in range(k, k + n)] if topk else [])
             k += n
-        return out
+        return (out, top_out) if topk else out
 
     # -- proposals -----------------------------------------------------------------------------------
     def next_words(self, contexts: list[str], k: int = 8, max_pieces: int = 3) -> list[list[tuple[str, float]]]:

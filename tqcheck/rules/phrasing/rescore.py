@@ -19,6 +19,7 @@ class Rewrite:
     end: int
     original: str
     ranked: list[tuple[str, float]]  # (replacement, gain in nats over the original), best first
+    rest_gain: dict[str, float]  # the part of each gain earned by the rest of the sentence, after the span
 
     @property
     def best(self) -> tuple[str, float] | None:
@@ -33,13 +34,20 @@ def _bounds(doc: Document, start: int, end: int) -> tuple[int, int]:
     return max(para[0], start - MAX_CONTEXT_CHARS), sent_end
 
 
-def rescore(lm, doc: Document, spans: list[tuple[int, int, list[str]]]) -> list[Rewrite]:
-    """For each (start, end, candidates): candidates ranked by sentence log-prob gain."""
+def rescore(lm, doc: Document, spans: list[tuple[int, int, list[str]]], max_context: int = MAX_CONTEXT_CHARS
+            ) -> list[Rewrite]:
+    """For each (start, end, candidates): candidates ranked by sentence log-prob gain.
+
+    ``rest_gain`` separates what a candidate earns on the words after it: a
+    rare but correct word loses only its own probability, while a wrong one
+    also makes the rest of the sentence unlikely.
+    """
     texts: list[str] = []
     contexts: list[str] = []
     plan = []
     for start, end, cands in spans:
         left, sent_end = _bounds(doc, start, end)
+        left = max(left, start - max_context)
         ctx = doc.text[left:start]
         rest = doc.text[end:sent_end]
         cands = [c for c in dict.fromkeys(cands) if c != doc.text[start:end]]
@@ -47,10 +55,14 @@ def rescore(lm, doc: Document, spans: list[tuple[int, int, list[str]]]) -> list[
         for variant in [doc.text[start:end], *cands]:
             texts.append(variant + rest)
             contexts.append(ctx)
-    scores = lm.score(texts, contexts) if texts else []
+    toks = lm.token_logprobs(texts, contexts) if texts else []
+    total = [sum(lp for _, _, lp in ts) for ts in toks]
     out = []
     for start, end, cands, k in plan:
-        base = scores[k]
-        ranked = sorted(((c, scores[k + 1 + i] - base) for i, c in enumerate(cands)), key=lambda x: -x[1])
-        out.append(Rewrite(start, end, doc.text[start:end], ranked))
+        variants = [doc.text[start:end], *cands]
+        # Log-prob of the rest of the sentence: tokens that start after the variant's own text.
+        rest = [sum(lp for s, _, lp in toks[k + i] if s >= len(v)) for i, v in enumerate(variants)]
+        ranked = sorted(((c, total[k + 1 + i] - total[k]) for i, c in enumerate(cands)), key=lambda x: -x[1])
+        rest_gain = {c: rest[1 + i] - rest[0] for i, c in enumerate(cands)}
+        out.append(Rewrite(start, end, doc.text[start:end], ranked, rest_gain))
     return out

@@ -1,0 +1,121 @@
+"""Language-model benchmark: load time, scoring throughput, peak RSS, roofline.
+
+    python benchmarks/lm.py [--model ID] [--device cpu|cuda] [--fresh]
+
+--fresh converts the GGUF again into a temporary cache (first-use load time).
+The roofline divides the machine's measured fp32 matmul rate by the model's
+FLOPs per token (2 x parameters touched per token: every layer's weights plus
+the output layer; embeddings are a lookup), giving the tokens/s a perfectly
+compute-bound implementation could reach.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+ARTICLE = Path(__file__).resolve().parents[1] / "seeds" / "blinken-beijing.en.txt"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def matmul_gflops(device: str, n: int = 1024, reps: int = 10) -> float:
+    import torch
+
+    a = torch.randn(n, n, device=device)
+    b = torch.randn(n, n, device=device)
+    a @ b
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    t = time.perf_counter()
+    for _ in range(reps):
+        a @ b
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    return 2 * n ** 3 * reps / (time.perf_counter() - t) / 1e9
+
+
+def model_gflops_per_token(model) -> float:
+    params = sum(p.numel() for p in model.parameters())
+    emb = model.get_input_embeddings().weight.numel()
+    head = model.lm_head.weight.numel()  # tied with the embedding in both packaged models
+    return 2 * (params - emb + head) / 1e9
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--fresh", action="store_true", help="also time the first-use GGUF conversion")
+    ap.add_argument("--batches", default="1,4,16")
+    args = ap.parse_args()
+    from tqcheck.engine import Context
+    from tqcheck.lm.cards import get_card
+    from tqcheck.lm.model import load_timed
+    from tqcheck.document import Document
+
+    card = get_card(args.model)
+    res: dict = {"model": card.id, "device": args.device, "threads": None}
+    import torch
+
+    res["threads"] = torch.get_num_threads()
+    if args.fresh:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["TQCHECK_CACHE_DIR"] = tmp
+            _, res["load_first_s"] = load_timed(card, args.device)
+            del os.environ["TQCHECK_CACHE_DIR"]
+    lm, res["load_cached_s"] = load_timed(card, args.device)
+    doc = Document.from_text(ARTICLE.read_text("utf-8"), lang="en")
+    paras = [doc.text[s:e] for s, e in doc.paragraphs if doc.text[s:e].strip()]
+    sents = [doc.text[s:e] for s, e in doc.sentences]
+    res["tokens_per_s"] = {}
+    for b in [int(x) for x in args.batches.split(",")]:
+        lm._memo.clear()
+        lm.token_budget = 10 ** 9
+        n0 = lm.tokens_scored
+        t = time.perf_counter()
+        for i in range(0, len(sents), b):
+            lm.score(sents[i:i + b])
+        dt = time.perf_counter() - t
+        res["tokens_per_s"][f"batch{b}"] = round((lm.tokens_scored - n0) / dt, 1)
+    # One pass per paragraph: how the disfluency rule reads a document.
+    lm._memo.clear()
+    n0 = lm.tokens_scored
+    t = time.perf_counter()
+    lm.token_logprobs(paras)
+    dt = time.perf_counter() - t
+    res["tokens_per_s"]["paragraph_pass"] = round((lm.tokens_scored - n0) / dt, 1)
+    res["article_words"] = len(doc.text.split())
+    # The whole article through both phrasing rules, model already loaded.
+    from tqcheck.engine import Engine
+
+    ctx = Context()
+    ctx.resource("language-model", lambda: lm)
+    lm._memo.clear()
+    t = time.perf_counter()
+    report = Engine(ctx, only=["mt-calque", "lm-disfluency"]).run([doc])
+    res["article_check_s"] = round(time.perf_counter() - t, 2)
+    res["article_findings"] = len(report.files[0].findings)
+    gf = matmul_gflops(args.device)
+    per_tok = model_gflops_per_token(lm.model)
+    res["matmul_gflops"] = round(gf, 1)
+    res["model_gflops_per_token"] = round(per_tok, 3)
+    res["roofline_tokens_per_s"] = round(gf / per_tok, 1)
+    best = max(res["tokens_per_s"].values())
+    res["fraction_of_roofline"] = round(best / res["roofline_tokens_per_s"], 3)
+    res["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    res["load_average"] = os.getloadavg()
+    print(json.dumps(res, indent=2))
+
+
+if __name__ == "__main__":
+    main()

