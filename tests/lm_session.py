@@ -11,15 +11,17 @@ LOAD_SECONDS: dict[str, float] = {}
 
 @functools.lru_cache(maxsize=None)
 def _load():
-    from tqcheck.lm import store
+    from tqcheck.engine import Context
+    from tqcheck.lm import get_language_model, store
     from tqcheck.lm.cards import get_card
-    from tqcheck.lm.model import CausalLM
 
     card = get_card()
     if not store.installed(card):
         return None
     t = time.perf_counter()
-    lm = CausalLM.load(card, "cpu")  # the first load on a fresh machine converts the GGUF (about 80 s)
+    # The same process-wide copy the rules get; the first load on a fresh machine converts the GGUF
+    # (about 80 s on 2 cores), later ones read the cached dense copy.
+    lm = get_language_model(Context())
     LOAD_SECONDS[card.id] = time.perf_counter() - t
     return lm
 

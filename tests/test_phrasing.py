@@ -110,3 +110,14 @@ def test_fix_cli_applies_calques_and_keeps_a_backup(lm, tmp_path, cli, monkeypat
     assert code == 0
     assert "displacement" not in src.read_text("utf-8")
     assert "displacement" in (tmp_path / "story.txt.bak").read_text("utf-8")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seeds/ not present")
+def test_seed_phrasing_is_not_a_flood(lm):
+    ctx = context_with(lm)
+    doc, findings = _run(SEED.read_text("utf-8"), ctx, ["mt-calque", "lm-disfluency"])
+    assert len(findings) < 30
+    dis = [f for f in findings if f.rule == "lm-disfluency"]
+    assert all(f.evidence["gain"] > 0 and f.evidence["autofix"] is False for f in dis)
+    # Names are routed to the name checks, not reported as disfluent words.
+    assert not {"Qing", "Qin", "Gang", "Blinken", "CCTV", "Uyghur"} & {f.text for f in dis}

@@ -43,18 +43,26 @@ def get_language_model(ctx: "Context") -> LanguageModel | None:
     return ctx.resource("language-model", lambda: _load(ctx))
 
 
+# One copy per process: several runs (or a test session) share the loaded weights.
+_LOADED: dict[tuple[str, str], object] = {}
+
+
 def _load(ctx: "Context"):
     from . import store
     from .cards import get_card
     from .model import CausalLM
 
     card = get_card(_model_id(ctx))
+    key = (card.id, getattr(ctx, "device", "auto") or "auto")
+    if key in _LOADED:
+        return _LOADED[key]
     if not store.installed(card):
         message = store.missing_message(card)
         ctx.options["lm_unavailable"] = message
         print(f"tqcheck: warning: {message}; model checks skipped", file=sys.stderr, flush=True)
         return None
-    return CausalLM.load(card, getattr(ctx, "device", "auto") or "auto")
+    _LOADED[key] = CausalLM.load(card, key[1])
+    return _LOADED[key]
 
 
 __all__ = ["LanguageModel", "get_language_model", "TqcheckError"]

@@ -79,9 +79,8 @@ class Surprisal(Rule):
     Names, numbers and transliterations are left to the name checks.
     Function-word and inflection swaps are reported as fluency, content-word
     swaps as accuracy (possible mistranslation)."""
-    bad = ("The Foreign Minister invited them to visit Washington later and said that the two diplomats will work "
-           "together to expand the number of flights between the two largest economies in the world, to the lowest "
-           "since the covid-19 pandemic.",)
+    bad = ("The government said it will take measures to the prices of vegetables stable during the festival.",
+           "The company's profits rose sharply last year, which it attributed to strong demand of the its products.")
     good = ("The two leaders are likely to attend the next G20 summit in New Delhi in September.",)
 
     def check(self, doc, ctx):
