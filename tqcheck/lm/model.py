@@ -206,48 +206,6 @@ class CausalLM:
             k += n
         return (out, top_out) if topk else out
 
-    # -- proposals -----------------------------------------------------------------------------------
-    def next_words(self, contexts: list[str], k: int = 8, max_pieces: int = 3) -> list[list[tuple[str, float]]]:
-        """The model's k most likely next words after each context, with their log-probabilities.
-
-        A word is a token that starts with a space followed by up to
-        ``max_pieces - 1`` greedy continuation pieces.
-        """
-        import torch
-
-        results: list[list[tuple[str, float]]] = []
-        for ctx in contexts:
-            item = self._encode("", ctx)
-            item = _Item(item.ids, len(item.ids), [])
-            with torch.inference_mode():
-                hidden, _ = self._hidden([item])
-                lp = torch.log_softmax(self._logits(hidden[0, -1:]), dim=-1)[0]
-                top = torch.topk(lp, k * 4)
-            cands: list[tuple[list[int], float]] = []
-            for tid, v in zip(top.indices.tolist(), top.values.tolist()):
-                piece = self.tok.decode([tid])
-                if piece.startswith(" ") and piece[1:].replace("-", "").isalpha():
-                    cands.append(([tid], v))
-                if len(cands) >= k:
-                    break
-            words = []
-            for seq, v in cands:
-                for _ in range(max_pieces - 1):  # extend while the best next piece continues the word
-                    it = _Item(item.ids + seq, len(item.ids) + len(seq), [])
-                    with torch.inference_mode():
-                        hidden, _ = self._hidden([it])
-                        lp = torch.log_softmax(self._logits(hidden[0, -1:]), dim=-1)[0]
-                    nid = int(lp.argmax())
-                    piece = self.tok.decode([nid])
-                    if piece and piece[0].isalpha() and not piece.startswith(" "):
-                        seq = seq + [nid]
-                        v += float(lp[nid])
-                    else:
-                        break
-                words.append((self.tok.decode(seq).strip(), v))
-            results.append(words)
-        return results
-
 
 def load_timed(card: ModelCard, device: str = "auto", quiet: bool = False) -> tuple[CausalLM, float]:
     t = time.perf_counter()

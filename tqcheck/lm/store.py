@@ -128,6 +128,8 @@ def prepare(card: ModelCard, force: bool = False, quiet: bool = False) -> Path:
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
+        if card.source == "assemble":
+            src.unlink(missing_ok=True)  # the joined GGUF is only an input; the packages still hold it
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
