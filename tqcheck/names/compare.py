@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from .data import chinese_surnames, fold, korean_surnames, pinyin_split, vietnamese_surnames
+from .data import chinese_surnames, common_chinese_surnames, fold, korean_surnames, pinyin_split, vietnamese_surnames
 
 _SEP = re.compile(r"[\s\u00a0\-‐‑–'’.·]+")
 # Sound alternations between romanisation systems (pinyin vs Wade-Giles / Korean RR vs MR).
@@ -86,7 +86,11 @@ def same_family(a: str, b: str) -> bool:
         return True
     cn = chinese_surnames()
     if fa in cn and fb in cn:
-        return cn[fa] == cn[fb]  # two known family names: the same only as romanisations of one
+        if cn[fa] == cn[fb]:
+            return True  # romanisations of one name: Hsia/Xia, Lee/Li
+        common = common_chinese_surnames()
+        if cn[fa] in common and cn[fb] in common:
+            return False  # two frequent family names (Zeng, Zhong): two families, not a typo
     ko = korean_surnames()
     if fa in ko and fb in ko:
         return False

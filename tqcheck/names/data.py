@@ -32,6 +32,12 @@ def chinese_surnames() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def common_chinese_surnames(top: int = 150) -> frozenset[str]:
+    """Pinyin of the most frequent family names (the list is in order of frequency)."""
+    return frozenset(line.split("\t")[1] for line in _lines("chinese_surnames.tsv")[:top])
+
+
+@lru_cache(maxsize=1)
 def chinese_surname_hanzi() -> dict[str, str]:
     """Han characters of a family name -> pinyin (compound surnames included)."""
     return dict(line.split("\t") for line in _lines("chinese_surnames.tsv"))

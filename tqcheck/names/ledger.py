@@ -46,3 +46,51 @@ def ledger_rows(ents: list[Entity], min_mentions: int = 1) -> list[dict]:
             "evidence": "; ".join(e.evidence),
         })
     return rows
+
+
+def corpus_ledger(docs: "list[Document]", ctx: "Context | None" = None, min_mentions: int = 1) -> list[dict]:
+    """One row per entity across all documents: its spellings with counts and files, the chosen one.
+
+    Entities of different files join when their chosen spellings are one entity
+    (same_entity); the corpus spelling is the one used by most files, then most often.
+    """
+    from collections import Counter, defaultdict
+
+    from .compare import same_entity
+
+    rows: list[dict] = []
+    for doc in docs:
+        for e in entities(doc, ctx):
+            for row in rows:
+                if same_entity(row["entity"], e.canonical, doc.lang) or row["entity"] == e.canonical:
+                    break
+            else:
+                row = {"entity": e.canonical, "_spellings": defaultdict(lambda: {"count": 0, "files": set()}),
+                       "_files": Counter(), "_why": []}
+                rows.append(row)
+            for f in e.spellings + e.short + [f for f, _ in e.short_variants] + [f for f, _ in e.given_only]:
+                sp = row["_spellings"][f.surface]
+                sp["count"] += f.count
+                sp["files"].add(doc.path)
+            row["_files"][e.canonical] += 1
+            if e.has_variants or e.given_only:
+                row["_why"].append(f"{doc.path}: {'; '.join(e.evidence)} ({e.decided_by})")
+    out = []
+    for row in rows:
+        spellings = row["_spellings"]
+        total = sum(s["count"] for s in spellings.values())
+        if total < min_mentions:
+            continue
+        chosen = max(row["_files"], key=lambda s: (row["_files"][s], spellings[s]["count"] if s in spellings else 0))
+        n_files = len({p for s in spellings.values() for p in s["files"]})
+        why = row["_why"] or ([f"used in {row['_files'][chosen]} of {n_files} file(s)"] if n_files > 1 else
+                              ["only spelling"])
+        out.append({
+            "entity": chosen,
+            "mentions": total,
+            "spellings": [{"spelling": s, "count": v["count"], "files": sorted(v["files"])}
+                          for s, v in sorted(spellings.items(), key=lambda kv: -kv[1]["count"])],
+            "consistent": len(row["_files"]) == 1 and not row["_why"],
+            "why": why,
+        })
+    return out

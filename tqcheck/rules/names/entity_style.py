@@ -8,9 +8,11 @@ from ...findings import Category, Severity
 from ...names.data import entity_styles
 from ..registry import Rule, register
 
-# Switching between the full name and its abbreviation this many times reads as inconsistency;
-# one full form after the abbreviation (a reminder, a formal sentence) does not.
-MIN_SWITCHES = 2
+# Noun uses written both ways ("the United States ... the US") are a mix at the first switch.
+# In strict mode, where modifiers count too, one full form after the abbreviation (a reminder,
+# a formal sentence) is tolerated; switching back again is not.
+MIN_SWITCHES = 1
+STRICT_MIN_SWITCHES = 2
 
 
 def _pattern(form: str) -> re.Pattern:
@@ -62,6 +64,10 @@ class EntityStyle(Rule):
             "The U.S. and China agreed. U.S. officials said the talks went well.")
 
     def check(self, doc, ctx):
+        self._text = doc.text
+        # "strict": any mix of full name and abbreviation counts, modifiers included (house styles
+        # that always abbreviate or always spell out); default: only noun uses (AP and most guides).
+        self._strict = ctx.options.get("entity-style") == "strict" if ctx is not None else False
         for entity in entity_styles():
             hits = occurrences(doc.text, entity)
             if len(hits) < 2:
@@ -80,9 +86,8 @@ class EntityStyle(Rule):
             style = style_of(h)
             if style == major:
                 continue
-            suggestion = major if h[3] != "full" or h[2] == major else major
-            yield self.finding(h[0], h[1], f"{entity} is written '{major}' elsewhere ({counts}; {what}).",
-                               [suggestion], confidence=0.6, entity=entity)
+            yield self.finding(h[0], h[1], f"'{h[2]}' here, '{major}' elsewhere ({counts}; {what}).",
+                               [major], confidence=0.6, entity=entity)
 
     def _alternative_spellings(self, entity, hits):
         alt = [h for h in hits if h[3] == "alt"]
@@ -90,22 +95,48 @@ class EntityStyle(Rule):
             yield from self._minority(alt, lambda h: h[2], "two spellings of one name", entity)
 
     def _full_and_short(self, entity, hits):
-        seq = [h[3] in ("full", "alt") for h in hits]
+        # Only noun uses count: "the United States ... US forces" is the usual style (spell out
+        # the noun, abbreviate the modifier); "the United States ... the US ... the United States"
+        # is not.
+        strict = self._strict
+        nouns = [h for h in hits if h[3] in ("full", "alt") or strict or role(self._text, h[0], h[1]) == "noun"]
+        nouns = [h for h in nouns if not _address(self._text, h[0])]
+        seq = [h[3] in ("full", "alt") for h in nouns]
         switches = sum(1 for a, b in zip(seq, seq[1:]) if a != b)
-        if switches < MIN_SWITCHES:
+        if switches < (STRICT_MIN_SWITCHES if strict else MIN_SWITCHES):
             return
-        short = Counter(h[2] for h in hits if h[3] in ("abbr", "dotted"))
-        full = [h for h in hits if h[3] in ("full", "alt")]
-        n_short = sum(short.values())
-        if n_short >= len(full):
-            suggestion = short.most_common(1)[0][0]
-            for h in full:
-                yield self.finding(h[0], h[1], f"'{h[2]}' alternates with '{suggestion}' ({switches} switches; "
-                                   f"'{suggestion}' ×{n_short}, '{h[2]}' ×{len(full)}).", [suggestion],
-                                   confidence=0.5, entity=entity)
+        short = [h for h in nouns if h[3] in ("abbr", "dotted")]
+        full = [h for h in nouns if h[3] in ("full", "alt")]
+        if len(short) >= len(full):
+            suggestion = Counter(h[2] for h in short).most_common(1)[0][0]
+            flagged, other = full, short
         else:
-            for h in hits:
-                if h[3] in ("abbr", "dotted"):
-                    yield self.finding(h[0], h[1], f"'{h[2]}' alternates with '{entity}' ({switches} switches; "
-                                       f"'{entity}' ×{len(full)}, abbreviated ×{n_short}).", [entity],
-                                       confidence=0.5, entity=entity)
+            suggestion = Counter(h[2] for h in full).most_common(1)[0][0]
+            flagged, other = short, full
+        for h in flagged:
+            yield self.finding(h[0], h[1], f"'{h[2]}' and '{suggestion}' alternate as the noun ({switches} switches; "
+                               f"'{suggestion}' ×{len(other)}, '{h[2]}' ×{len(flagged)}).", [suggestion],
+                               confidence=0.5, entity=entity)
+
+
+# Words after an abbreviation that show it stands as a noun ("the US and Japan", "the US said").
+_NOUN_FOLLOWERS = frozenset("""and or but is was are were has had have will would may might can could should must
+shall did does do said says to in on of for with by at from as than that which who whose also has not itself
+announced agreed accused shot sent signed wants warned""".split())
+
+
+def _address(text: str, start: int) -> bool:
+    """'South Carolina, USA': the country line of a place name, not a style choice."""
+    return re.search(r"[A-Z][a-z]+,[ \u00a0]*$", text[max(0, start - 30):start]) is not None
+
+
+def role(text: str, start: int, end: int) -> str:
+    """'noun' or 'modifier' for an abbreviation ending at ``end`` ("US forces" is a modifier)."""
+    rest = text[end:end + 40]
+    if rest[:1] in ("-", "$", "‑") or rest[:2] in ("'s", "’s"):
+        return "modifier" if rest[:1] != "'" and rest[:1] != "’" else "noun"
+    m = re.match(r"[ \u00a0]+([A-Za-z]+)", rest)
+    if not m:
+        return "noun"  # punctuation or end of text
+    word = m.group(1)
+    return "noun" if word.lower() in _NOUN_FOLLOWERS else "modifier"
