@@ -46,10 +46,15 @@ def zipf(word: str, lang: str = "en") -> float:
 
 def name_style(toks: list[str]) -> str:
     """'zh', 'ko' or 'vi' for family-name-first East Asian names, else 'west'."""
+    return _name_style(tuple(toks))
+
+
+@lru_cache(maxsize=65536)
+def _name_style(toks: tuple[str, ...]) -> str:
     if len(toks) < 2 or len(toks) > 4:
         return "west"
     fam = fold(toks[0])
-    given = toks[1:]
+    given = list(toks[1:])
     if fam in vietnamese_surnames() and len(toks) >= 3:
         return "vi"
     hyphenated = len(given) == 1 and "-" in given[0]

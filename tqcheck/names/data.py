@@ -11,6 +11,7 @@ def _lines(name: str) -> list[str]:
     return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Case- and diacritic-insensitive form: 'Nguyễn' -> 'nguyen', 'Đặng' -> 'dang'."""
     s = s.replace("đ", "d").replace("Đ", "D")

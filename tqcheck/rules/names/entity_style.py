@@ -26,14 +26,16 @@ _PATTERNS = {form: _pattern(form) for forms in entity_styles().values() for form
 def occurrences(text: str, entity: str) -> list[tuple[int, int, str, str]]:
     """(start, end, form, kind) of every written form of the entity, longest form first at a place."""
     hits: list[tuple[int, int, str, str]] = []
-    taken: set[int] = set()
+    taken: list[tuple[int, int]] = []
     for form, kind in sorted(entity_styles()[entity], key=lambda fk: -len(fk[0])):
+        if form not in text:
+            continue
         for m in _PATTERNS[form].finditer(text):
-            if any(i in taken for i in range(m.start(), m.end())):
+            if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             if _in_caps_run(text, m.start(), m.end()):
                 continue
-            taken.update(range(m.start(), m.end()))
+            taken.append((m.start(), m.end()))
             hits.append((m.start(), m.end(), form, kind))
     return sorted(hits)
 
@@ -114,7 +116,7 @@ class EntityStyle(Rule):
             suggestion = Counter(h[2] for h in full).most_common(1)[0][0]
             flagged, other = short, full
         for h in flagged:
-            yield self.finding(h[0], h[1], f"'{h[2]}' and '{suggestion}' alternate as the noun ({switches} switches; "
+            yield self.finding(h[0], h[1], f"'{h[2]}' and '{suggestion}' alternate{'' if strict else ' as the noun'} ({switches} switches; "
                                f"'{suggestion}' ×{len(other)}, '{h[2]}' ×{len(flagged)}).", [suggestion],
                                confidence=0.5, entity=entity)
 
