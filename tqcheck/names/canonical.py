@@ -140,7 +140,11 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
     forms = entity.spellings
     spellings = [f.surface for f in forms]
     support = {f.surface: entity.support(f) for f in forms}
-    counts = ", ".join(f"'{f.surface}' ×{support[f.surface]}" for f in sorted(forms, key=lambda f: -support[f.surface]))
+    def shown(f) -> str:
+        extra = support[f.surface] - f.count
+        return f"'{f.surface}' ×{f.count}" + (f" (+{extra} short form{'s' if extra > 1 else ''})" if extra else "")
+
+    counts = ", ".join(shown(f) for f in sorted(forms, key=lambda f: (-support[f.surface], f.first)))
     entity.evidence = [counts]
     first = min(forms, key=lambda f: f.first).surface
     glossary = ctx.config.glossary if ctx is not None else {}
