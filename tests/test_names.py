@@ -257,3 +257,22 @@ def test_names_command_json(tmp_path, names_ctx):
     assert files["Qin Gang"] == 2 and files["Qing Gang"] == 1
     text = CliRunner().invoke(app, ["names", str(tmp_path), "--no-model", "--lang", "en"]).stdout
     assert "! Qin Gang" in text and "Qing Gang ×1" in text
+
+
+def test_aligned_source_joins_renderings_spelling_cannot(names_ctx):
+    # Two systems-style renderings of 王沪宁 in one text; their letters are too far apart to join.
+    segs = [("Vice Chairman Xia Liyan met Song Tao and Wang Yanming, a member of the Standing Committee.",
+             "国民党副主席夏立言会见宋涛与中共中央政治局常委王沪宁。"),
+            ("In Beijing, Xia Liyan also met Wang Yining, the senior official, and other leaders.",
+             "在北京期间，夏立言分别会见王沪宁等人。")]
+    target = " ".join(t for t, _ in segs)
+    source = "".join(s for _, s in segs)
+    doc = Document.from_text(target, lang="en")
+    doc.extras["source"] = Document.from_text(source, lang="zh")
+    t0, s0 = len(segs[0][0]) + 1, len(segs[0][1])
+    doc.extras["segment_alignment"] = [((0, t0 - 1), (0, s0)), ((t0, len(target)), (s0, len(source)))]
+    findings = Engine(names_ctx, only=["name-variant"]).run([doc]).files[0].findings
+    assert {f.text for f in findings} == {"Wang Yanming"} or {f.text for f in findings} == {"Wang Yining"}
+    # Without the alignment nothing ties them: no finding.
+    doc2 = Document.from_text(target, lang="en")
+    assert Engine(names_ctx, only=["name-variant"]).run([doc2]).files[0].findings == []

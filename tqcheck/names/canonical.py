@@ -41,7 +41,7 @@ def preferred_from_source(source: "Document", spellings: list[str]) -> str | Non
     return None
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def chinese_source_names(source: "Document") -> set[str]:

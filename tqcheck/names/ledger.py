@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from .canonical import choose
 from .cluster import Entity, cluster
 from .mentions import extract_mentions
+from .source_align import merge_by_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
@@ -17,7 +18,7 @@ def entities(doc: "Document", ctx: "Context | None" = None) -> list[Entity]:
     cached = doc.extras.get("_name_entities")
     if cached is not None:
         return cached
-    ents = cluster(extract_mentions(doc, ctx), doc.lang)
+    ents = merge_by_source(cluster(extract_mentions(doc, ctx), doc.lang), doc)
     for e in ents:
         choose(e, doc, ctx)
     doc.extras["_name_entities"] = ents
