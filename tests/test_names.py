@@ -276,3 +276,10 @@ def test_aligned_source_joins_renderings_spelling_cannot(names_ctx):
     # Without the alignment nothing ties them: no finding.
     doc2 = Document.from_text(target, lang="en")
     assert Engine(names_ctx, only=["name-variant"]).run([doc2]).files[0].findings == []
+
+
+def test_capitalised_fallback_in_french(names_ctx):
+    text = ("Le président Emmanuel Macron a rencontré Xi Jinping à Pékin. Selon l'Élysée, Macron a évoqué "
+            "l'Ukraine. Les Chinois ont salué la visite, a dit Macron. Le Président Macronn est reparti jeudi.")
+    findings, _ = run(text, names_ctx, rules=["name-variant"], lang="fr")
+    assert [(f.text, f.suggestions[0]) for f in findings] == [("Macronn", "Macron")]

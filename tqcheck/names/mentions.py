@@ -186,8 +186,18 @@ def capitalised_mentions(doc: "Document") -> list[Mention]:
     raw: list[tuple[int, int]] = []
     for m in _CAP_SEQ.finditer(text):
         cleaned = _clean(text, m.start(), m.end())
-        if cleaned:
-            raw.append(cleaned)
+        if not cleaned:
+            continue
+        s, e = cleaned
+        if not noun_caps:
+            # Leading everyday words are titles or sentence words, not the name: "Le Président Macron".
+            words = text[s:e].split()
+            while len(words) > 1 and not _is_rare(words[0], doc.lang, 4.5):
+                s += len(words[0])
+                while text[s] in " \u00a0":
+                    s += 1
+                words = words[1:]
+        raw.append((s, e))
     mid_sentence = set()
     for s, e in raw:
         if not _at_sentence_start(text, s, sentence_starts):
