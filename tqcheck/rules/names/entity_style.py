@@ -8,9 +8,10 @@ from ...findings import Category, Severity
 from ...names.data import entity_styles
 from ..registry import Rule, register
 
-# Noun uses written both ways ("the United States ... the US") are a mix at the first switch.
-# In strict mode, where modifiers count too, one full form after the abbreviation (a reminder,
-# a formal sentence) is tolerated; switching back again is not.
+# Noun uses written both ways are a mix when the abbreviation comes first ("the US ... the
+# United States") or when the text switches back ("the United States ... the US ... the United
+# States"); the full name first and the abbreviation after is how abbreviations are introduced.
+# In strict mode, where modifiers count too, a switch back is needed.
 MIN_SWITCHES = 1
 STRICT_MIN_SWITCHES = 2
 
@@ -107,7 +108,9 @@ class EntityStyle(Rule):
         switches = sum(1 for a, b in zip(seq, seq[1:]) if a != b)
         if switches < (STRICT_MIN_SWITCHES if strict else MIN_SWITCHES):
             return
-        short = [h for h in nouns if h[3] in ("abbr", "dotted")]
+        if switches == 1 and seq[0] and any(h[3] == "intro" for h in nouns):
+            return  # "Kuomintang ... KMT": the full name first is how a less known abbreviation is introduced
+        short = [h for h in nouns if h[3] in ("abbr", "dotted", "intro")]
         full = [h for h in nouns if h[3] in ("full", "alt")]
         if len(short) >= len(full):
             suggestion = Counter(h[2] for h in short).most_common(1)[0][0]
