@@ -76,12 +76,11 @@ def pinyin_split(word: str) -> list[str] | None:
 
     Prefers the split with the fewest syllables; an apostrophe or hyphen is a boundary.
     """
-    syl = pinyin_syllables()
     parts: list[str] = []
     for chunk in fold(word).replace("’", "'").replace("-", "'").split("'"):
         if not chunk:
             continue
-        best = _split(chunk, syl)
+        best = _split_cached(chunk)
         if best is None:
             return None
         parts.extend(best)
@@ -102,11 +101,6 @@ def _split_cached(chunk: str) -> tuple[str, ...] | None:
                 if best[i] is None or len(cand) < len(best[i]):
                     best[i] = cand
     return best[n]
-
-
-def _split(chunk: str, syl) -> list[str] | None:
-    out = _split_cached(chunk)
-    return list(out) if out is not None else None
 
 
 @lru_cache(maxsize=1)

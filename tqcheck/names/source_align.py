@@ -9,7 +9,6 @@ elsewhere, both are renderings of one source name.  Needs ``doc.extras["source"]
 from __future__ import annotations
 
 import bisect
-import re
 from typing import TYPE_CHECKING
 
 from .canonical import _HAN
