@@ -51,25 +51,26 @@ def load_spacy():
 
 
 def spacy_pipeline(ctx: "Context | None"):
-    """The English NER pipeline, built once per run; None when spaCy or the model is missing."""
-    def factory():
-        try:
-            return load_spacy()
-        except (ImportError, OSError):
-            return None
+    """The English NER pipeline, None when spaCy or the model is missing.
+
+    Loaded once per process (several runs in one process, e.g. tests or an editor
+    integration, share it) and registered as the run's resource.
+    """
     if ctx is None:
         return _module_nlp()
-    return ctx.resource("names.spacy", factory)
+    return ctx.resource("names.spacy", _module_nlp)
 
 
-_NLP = None
+_NLP: list = []
 
 
 def _module_nlp():
-    global _NLP
-    if _NLP is None:
-        _NLP = load_spacy()
-    return _NLP
+    if not _NLP:
+        try:
+            _NLP.append(load_spacy())
+        except (ImportError, OSError):
+            _NLP.append(None)
+    return _NLP[0]
 
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
