@@ -119,6 +119,20 @@ def model_preference(entity: Entity, doc: "Document", lm) -> dict[str, float]:
     return out
 
 
+def _pinyin_convention(spellings: list[str]) -> str | None:
+    """Between 'Wang Yi-ning' and 'Wang Yining' (same letters), Hanyu Pinyin's rule for personal
+    names (GB/T 28039) writes the given name solid; Wade-Giles names (Hsia Li-yan) keep the hyphen."""
+    from .compare import name_style, tokens
+    from .data import chinese_surnames, fold
+
+    if len({key(sp) for sp in spellings}) != 1:
+        return None
+    pinyin = [sp for sp in spellings if name_style(tokens(sp)) == "zh"
+              and chinese_surnames().get(fold(tokens(sp)[0])) == fold(tokens(sp)[0])]
+    solid = [sp for sp in pinyin if len(tokens(sp)) == 2 and "-" not in sp]
+    return solid[0] if len(solid) == 1 and len(pinyin) == len(spellings) else None
+
+
 def _more_common(spellings: list[str]) -> str | None:
     """The spelling whose words are clearly more frequent in general text (wordfreq), if any."""
     from .compare import tokens, zipf
@@ -176,6 +190,9 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
         entity.evidence.append("most frequent")
     elif lm_pref in leaders:
         entity.canonical, entity.decided_by = lm_pref, "model"
+    elif (conventional := _pinyin_convention(leaders)) is not None:
+        entity.canonical, entity.decided_by = conventional, "convention"
+        entity.evidence.append("pinyin writes the given name as one word")
     elif (common := _more_common(leaders)) is not None:
         entity.canonical, entity.decided_by = common, "usage"
         entity.evidence.append("the more common spelling in published text")
