@@ -283,3 +283,11 @@ def test_capitalised_fallback_in_french(names_ctx):
             "l'Ukraine. Les Chinois ont salué la visite, a dit Macron. Le Président Macronn est reparti jeudi.")
     findings, _ = run(text, names_ctx, rules=["name-variant"], lang="fr")
     assert [(f.text, f.suggestions[0]) for f in findings] == [("Macronn", "Macron")]
+
+
+def test_pinyin_convention_breaks_a_formatting_tie(names_ctx):
+    text = ("Wang Yi-ning, deputy head of the office, met the delegation in Beijing on Friday. "
+            "The delegation later thanked Wang Yining for the talks.")
+    findings, _ = run(text, names_ctx, rules=["name-variant"])
+    assert [(f.text, f.suggestions[0]) for f in findings] == [("Wang Yi-ning", "Wang Yining")]
+    assert "pinyin" in findings[0].message
