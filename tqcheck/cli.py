@@ -1,4 +1,4 @@
-"""Command line: ``tqcheck check``, ``rules``, ``explain``.
+"""Command line: ``tqcheck check``, ``rules``, ``explain``, ``names``.
 
 Exit codes: 0 nothing at or above --fail-on; 1 something is; 2 usage, input
 or runtime error (message on stderr, no traceback).
@@ -193,6 +193,47 @@ def explain(rule_id: str = typer.Argument(..., help="Rule id, as `tqcheck rules`
             typer.echo(f"\n{label}:")
             for ex in examples:
                 typer.echo("  " + ex.replace("\n", "\n  "))
+
+
+@app.command()
+def names(
+    paths: List[str] = typer.Argument(..., help="Files or directories; all of them form one corpus."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable ledger."),
+    all_entities: bool = typer.Option(False, "--all", help="Also list entities mentioned once."),
+    config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (glossary)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the texts; default: detected."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
+    include: List[str] = typer.Option([], "--include", help="Glob of files to take from directories."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Glob of files or folders to skip."),
+    no_model: bool = typer.Option(False, "--no-model", help="Do not ask the language model."),
+):
+    """The name ledger: every entity, its spellings with counts and files, the spelling chosen and why."""
+    from .names.ledger import corpus_ledger
+
+    try:
+        config = load_config(config_path)
+        docs = load_documents(paths, config, lang, encoding, include, exclude)
+        ctx = Context(config=config, use_model=not no_model)
+        rows = corpus_ledger(docs, ctx, min_mentions=1 if all_entities else 2)
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({"version": 1, "entities": rows}, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("no names found")
+        return
+    width = min(32, max(len(r["entity"]) for r in rows))
+    for r in rows:
+        mark = " " if r["consistent"] else "!"
+        spell = ", ".join(f"{s['spelling']} ×{s['count']}" + (f" ({len(s['files'])} files)" if len(s["files"]) > 1
+                                                              else "") for s in r["spellings"])
+        typer.echo(f"{mark} {r['entity']:<{width}}  {spell}")
+        if not r["consistent"]:
+            for why in r["why"]:
+                typer.echo(f"    {why}")
 
 
 def version_callback(value: bool):
