@@ -109,15 +109,29 @@ def check(
     no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour text output (default: on a TTY)."),
+    source: Optional[str] = typer.Option(None, "--source", help="Source text: a file for one target, or a directory "
+                                         "mirroring the target tree. Enables the source checks."),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Source language (default: detected)."),
+    reference: Optional[str] = typer.Option(None, "--reference", help="Human reference translation (file or "
+                                            "mirroring directory): adds BLEU, chrF and TER."),
 ):
     """Check translated text and report findings."""
     try:
         config = load_config(config_path)
         threshold = fail_on.value if fail_on else config.fail_on.value
         docs = load_documents(paths, config, lang, encoding, include, exclude)
+        if source or reference:
+            from .source.inputs import attach
+
+            for key, companion, clang in (("source", source, source_lang), ("reference", reference, None)):
+                if companion:
+                    for w in attach(docs, paths, companion, key, clang, encoding):
+                        _warn(w)
         ctx = Context(config=config, use_model=not no_model, device=device)
         result = run_check(docs, ctx, select)
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        if reference:
+            _add_reference_metrics(result, docs)
         if write_baseline:
             Baseline.from_findings(result.findings).save(write_baseline)
         if baseline:
@@ -131,6 +145,10 @@ def check(
             atomic_write(path, render(result, fmt, color=False))
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
         out = render(result, format.value, color=use_color)
+        if format == Format.text and "metrics" in result.meta:
+            from .metrics import render_text
+
+            out += "\n" + render_text(result.meta["metrics"])
         if output:
             atomic_write(output, out)
         else:
@@ -139,6 +157,76 @@ def check(
         raise _fail(str(exc)) from None
     if threshold != "never" and result.fails(Severity.parse(threshold)):
         raise typer.Exit(1)
+
+
+def _add_reference_metrics(result: Report, docs: list[Document]) -> None:
+    """sacrebleu scores per file (FileResult.extras["metrics"]) and over all files (Report.meta["metrics"])."""
+    from .metrics import score, segments_against_reference
+
+    all_h: list[str] = []
+    all_r: list[str] = []
+    langs = set()
+    for r, doc in zip(result.files, docs):
+        ref = doc.extras.get("reference")
+        if ref is None:
+            continue
+        hyps, refs, how = segments_against_reference(doc, ref)
+        scores = score(hyps, refs, doc.lang).to_dict()
+        scores["pairing"] = how
+        del scores["sentences"]
+        r.extras["metrics"] = scores
+        all_h += hyps
+        all_r += refs
+        langs.add(doc.lang)
+    if all_h:
+        lang = langs.pop() if len(langs) == 1 else None
+        scores = score(all_h, all_r, lang).to_dict()
+        del scores["sentences"]
+        result.meta["metrics"] = scores
+
+
+class ScoreFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("score")
+def score_cmd(
+    hyp: Path = typer.Argument(..., help="Translation to score, one segment per line."),
+    ref: Path = typer.Option(..., "--ref", help="Reference translation, one segment per line."),
+    format: ScoreFormat = typer.Option(ScoreFormat.text, "--format", "-f", help="Output format."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Target language (default: detected); picks the "
+                                       "tokenizer."),
+    tokenize: Optional[str] = typer.Option(None, "--tokenize", help="Override the sacrebleu tokenizer."),
+    worst: int = typer.Option(5, "--worst", help="List this many lowest-chrF segments."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
+):
+    """BLEU, chrF and TER of HYP against --ref with sacrebleu, line by line."""
+    import json
+
+    from . import langid
+    from .metrics import render_text, score
+    from .readers import read_source
+
+    try:
+        hyps = read_source(str(hyp), encoding).text.split("\n")
+        refs = read_source(str(ref), encoding).text.split("\n")
+        # Like sacrebleu: one segment per line; a final newline does not start a segment.
+        for lines in (hyps, refs):
+            if lines and lines[-1] == "":
+                lines.pop()
+        if len(hyps) != len(refs):
+            raise TqcheckError(f"{hyp} has {len(hyps)} lines but {ref} has {len(refs)}; "
+                               "score needs one segment per line in both")
+        code = lang or langid.detect("\n".join(refs))[0]
+        scores = score(hyps, refs, code, tokenize).to_dict(worst=worst)
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
+    scores["language"] = code
+    if format == ScoreFormat.json:
+        typer.echo(json.dumps(scores, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_text(scores).rstrip("\n"))
 
 
 @app.command("rules")
