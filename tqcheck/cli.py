@@ -68,7 +68,13 @@ def load_documents(paths: list[str], config: Config, lang: str | None, encoding:
         _warn(f"{s.path}: skipped ({s.reason})")
     if not files:
         raise TqcheckError("no input files found (check the paths and --include/--exclude globs)")
-    return [Document.from_source(src, lang=lang or config.lang) for src in iter_sources(files, encoding)]
+    docs = []
+    for src in iter_sources(files, encoding):
+        doc = Document.from_source(src, lang=lang or config.lang or getattr(src, "target_lang", None))
+        if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
+            src.attach(doc)
+        docs.append(doc)
+    return docs
 
 
 def run_check(docs: list[Document], ctx: Context, only: list[str] | None = None) -> Report:
