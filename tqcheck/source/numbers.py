@@ -81,7 +81,7 @@ _CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰":
 _CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 # Classifiers and units after which a lone Chinese digit is a count, not part of a word (一些, 统一, ...).
-_CN_MEASURE = set("个名家只年月日号位次项倍岁人条种天艘架辆座所件份批届周点时分秒度元角股轮场期层栋台部本张篇首枚颗头匹")
+_CN_MEASURE = set("个名家只年月日号位次项倍岁人条种天艘架辆座所件份批届周点时分秒度元角股轮场期层栋台部本张篇首枚颗头匹级")
 
 _DIGITS = r"\d+(?:[.,\u00a0\u202f\u2009']\d+)*"
 _NUM = re.compile(r"(?<![\d.,])(" + _DIGITS + r")(?:(st|nd|rd|th|er|e|ème|º|ª)\b)?")
@@ -139,7 +139,8 @@ def _scale_regex(lang: str) -> re.Pattern | None:
 
 
 _SCALE_RE = {lang: _scale_regex(lang) for lang in _SCALES}
-_CJK_SCALE_RE = re.compile("(" + "|".join(sorted(_CJK_SCALES, key=len, reverse=True)) + ")")
+# "500余万" (over five million): 余/多/几 may sit between the number and its scale.
+_CJK_SCALE_RE = re.compile("[余多几]?(" + "|".join(sorted(_CJK_SCALES, key=len, reverse=True)) + ")")
 
 
 def parse_chinese_numeral(s: str) -> float | None:
@@ -225,7 +226,7 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\u3040" <= ch <= "\u30ff"
 
 
-def _chinese_mentions(text: str) -> list[NumberMention]:
+def _chinese_mentions(text: str, loose: bool = False) -> list[NumberMention]:
     out: list[NumberMention] = []
     for m in _CN_NUM.finditer(text):
         s, start, end = m.group(0), m.start(), m.end()
@@ -239,7 +240,7 @@ def _chinese_mentions(text: str) -> list[NumberMention]:
         prev = text[start - 1] if start else ""
         nxt = text[end] if end < len(text) else ""
         has_unit = any(c in _CN_UNITS or c in _CN_BIG or c in "点點" for c in s)
-        if len(s) == 1 and s in _CN_DIGITS and not (nxt in _CN_MEASURE or prev == "第"):
+        if len(s) == 1 and s in _CN_DIGITS and not (loose or nxt in _CN_MEASURE or prev == "第"):
             continue  # 一些, 统一, 唯一: the character is part of a word
         if s in ("万", "亿", "千", "百", "十"):
             continue
@@ -293,7 +294,7 @@ def extract_numbers(text: str, lang: str, words: bool = True) -> list[NumberMent
     out = _digit_mentions(text, base)
     if base in ("zh", "ja") or re.search(r"[\u4e00-\u9fff]", text):
         taken = [(n.start, n.end) for n in out]
-        out += [n for n in _chinese_mentions(text) if not any(s < n.end and n.start < e for s, e in taken)]
+        out += [n for n in _chinese_mentions(text, loose=words) if not any(s < n.end and n.start < e for s, e in taken)]
     if words:
         out += _word_mentions(text, base)
     return sorted(out, key=lambda n: (n.start, n.end))

@@ -17,8 +17,8 @@ def source_values(al, lang: str) -> list[set[float]]:
 def excused(n: NumberMention, values: set[float], text_after: str) -> bool:
     """Readings a faithful translation may use that are not the same value."""
     for v in n.values:
-        if v.is_integer() and 1900 <= v <= 2099 and text_after.startswith("s") and (v % 100) in values:
-            return True  # 上世纪80年代 -> the 1980s
+        if v.is_integer() and 1900 <= v <= 2099 and (v % 100) in values:
+            return True  # 上世纪80年代 -> the 1980s; 九二共识 -> the 1992 Consensus
         if 1 <= v <= 12 and (v + 12) in values:
             return True  # 15时 -> 3 pm
     return False
