@@ -81,3 +81,12 @@ def test_check_with_reference_reports_metrics_in_json_and_text():
     assert "metrics" in data["files"][0]
     text = CliRunner().invoke(app, args, catch_exceptions=False).stdout
     assert "reference metrics" in text and "signature" not in text and "nrefs:1" in text
+
+
+@pytest.mark.parametrize("fmt,needle", [("sarif", '"metrics"'), ("github", "::notice title=reference metrics::")])
+def test_metrics_in_sarif_and_github_output(fmt, needle):
+    out = CliRunner().invoke(app, ["check", str(HYP), "--reference", str(REF), "--no-model", "--fail-on", "never",
+                                   "--format", fmt], catch_exceptions=False).stdout
+    assert needle in out
+    if fmt == "sarif":
+        assert json.loads(out)["runs"][0]["properties"]["metrics"]["corpus"]["chrf"]["score"] > 0

@@ -148,13 +148,9 @@ def check(
             fmt = REPORT_SUFFIXES.get(path.suffix.lower())
             if fmt is None:
                 raise TqcheckError(f"{path}: unknown report type (use {', '.join(REPORT_SUFFIXES)})")
-            atomic_write(path, render(result, fmt, color=False))
+            atomic_write(path, _render(result, fmt, color=False))
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
-        out = render(result, format.value, color=use_color)
-        if format == Format.text and "metrics" in result.meta:
-            from .metrics import render_text
-
-            out += "\n" + render_text(result.meta["metrics"])
+        out = _render(result, format.value, color=use_color)
         if output:
             atomic_write(output, out)
         else:
@@ -163,6 +159,30 @@ def check(
         raise _fail(str(exc)) from None
     if threshold != "never" and result.fails(Severity.parse(threshold)):
         raise typer.Exit(1)
+
+
+def _render(result: Report, fmt: str, color: bool) -> str:
+    """Render, adding the reference metrics where the format has no place of its own for them
+    (JSON carries them in meta and per file already)."""
+    out = render(result, fmt, color=color)
+    metrics = result.meta.get("metrics")
+    if not metrics:
+        return out
+    if fmt == "text":
+        from .metrics import render_text
+
+        out += "\n" + render_text(metrics)
+    elif fmt == "sarif":
+        import json
+
+        sarif = json.loads(out)
+        sarif["runs"][0].setdefault("properties", {})["metrics"] = metrics
+        out = json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "github":
+        c = metrics["corpus"]
+        out += (f"::notice title=reference metrics::{c['bleu']['text']} | {c['chrf']['text']} | "
+                f"{c['ter']['text']} (tokenizer {metrics['tokenizer']})\n")
+    return out
 
 
 def _add_reference_metrics(result: Report, docs: list[Document]) -> None:
