@@ -98,9 +98,10 @@ def main() -> None:
                     if (p / "shared/eval/dev.docs.jsonl").exists()), root.parent / "shared/eval/dev.docs.jsonl")
     ap.add_argument("--eval", default=str(default))
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--offset", type=int, default=0, help="skip this many documents (e.g. those tuned on)")
     ap.add_argument("--embed", action="store_true", help="add the multilingual-e5-small embedding cost")
     args = ap.parse_args()
-    docs = load_eval(args.eval, args.limit)
+    docs = load_eval(args.eval, args.limit + args.offset if args.limit else None)[args.offset:]
     embed = None
     if args.embed:
         from tqcheck.align.encoder import load_encoder
