@@ -72,7 +72,8 @@ class SourceNumberMismatch(Rule):
                     yield self.finding(ts + n.start, ts + n.end, msg, confidence=0.5,
                                        source=al.source_text(bead))
                     continue
-                shown = ", ".join(format_number(v, doc.lang) for v in missing[:4])
+                unmatched = [m.text for m in digits_in_source if not m.matches(target_values)]
+                shown = ", ".join(repr(t) for t in unmatched[:4])
                 msg = f"{n.text!r} is not in the source sentence" + (f" (it has {shown})" if shown else "")
                 yield self.finding(ts + n.start, ts + n.end, msg, _suggest(n, missing, doc.lang), confidence=0.8,
                                    source=al.source_text(bead))
