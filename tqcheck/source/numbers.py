@@ -37,7 +37,8 @@ _SCALES: dict[str, dict[str, float]] = {
     "ru": {"тыс.": 1e3, "тысяч": 1e3, "тысячи": 1e3, "млн": 1e6, "миллион": 1e6, "миллионов": 1e6,
            "миллиона": 1e6, "млрд": 1e9, "миллиард": 1e9, "миллиардов": 1e9, "трлн": 1e12},
 }
-_CJK_SCALES = {"万亿": 1e12, "兆": 1e12, "亿": 1e8, "億": 1e8, "万": 1e4, "萬": 1e4, "千": 1e3, "百": 1e2}
+_CJK_SCALES = {"万亿": 1e12, "兆": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "亿": 1e8, "億": 1e8, "千万": 1e7,
+               "百万": 1e6, "十万": 1e5, "万": 1e4, "萬": 1e4, "千": 1e3, "百": 1e2}
 
 _WORDS: dict[str, dict[str, float]] = {
     "en": {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -205,7 +206,7 @@ def _digit_mentions(text: str, lang: str) -> list[NumberMention]:
         scale = 1.0
         if lang in ("zh", "ja", "ko") or _is_cjk(after):
             sm = _CJK_SCALE_RE.match(text, end)
-            if sm and sm.group(1) != "百" and sm.group(1) != "千" or sm and not _CN_NUM.match(text, sm.end()):
+            if sm:
                 scale = _CJK_SCALES[sm.group(1)]
                 end = sm.end()
         if scale == 1.0 and scale_re is not None and not m.group(2):
@@ -231,7 +232,7 @@ def _chinese_mentions(text: str, loose: bool = False) -> list[NumberMention]:
     for m in _CN_NUM.finditer(text):
         s, start, end = m.group(0), m.start(), m.end()
         # Trim characters that cannot start or end a numeral here.
-        while s and s[0] in "点點十百千万萬亿億" and not (s[0] in "十" and len(s) > 0):
+        while s and s[0] in "点點百千万萬亿億":  # 十五 is fifteen, but 万 alone starts nothing
             s, start = s[1:], start + 1
         while s and s[-1] in "点點":
             s, end = s[:-1], end - 1
