@@ -32,3 +32,10 @@ def test_unrelated_name_has_no_candidate():
 def test_latin_script_source_names_compare_directly():
     src = "La ministra Teresa Ribera viajó a Bruselas."
     assert source_name_candidates(src, "Teresa Rivera")[0].spelling == "Teresa Ribera"
+
+
+def test_other_scripts_are_transliterated():
+    src = "Министр иностранных дел Сергей Лавров встретился с Блинкеном."
+    best = source_name_candidates(src, "Sergey Lavrov")[0]
+    assert (best.spelling, best.source_text) == ("Sergey Lavrov", "Сергей Лавров")
+    assert source_name_candidates(src, "Lavrow")[0].spelling == "Lavrov"

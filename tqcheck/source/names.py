@@ -4,7 +4,7 @@
 characters of the source (pinyin, via pypinyin) and returns the source names
 that could be the one the target writes as ``target_span_text``, best first.
 For "Qing Gang" with 秦刚 in the source it returns "Qin Gang".  Latin-script
-sources are compared directly.  The name-consistency check uses the best
+sources are compared directly; other scripts are transliterated (anyascii).  The name-consistency check uses the best
 candidate to choose the canonical spelling.
 """
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Capitalised words in scripts other than Latin and Han (Cyrillic, Greek, ...), or any words in caseless ones.
+_OTHER_NAME = re.compile(r"(?:[^\W\d_A-Za-z\u00c0-\u024f\u3400-\u9fff]+[\s-]?){1,3}")
 _LATIN_NAME = re.compile(r"\b[A-ZÀ-Þ][\w'’-]*(?:\s+(?:de|da|del|van|von|der|la|le|di|bin|al)?\s*[A-ZÀ-Þ][\w'’-]*)*")
 
 
@@ -46,6 +48,13 @@ def _romanise(chars: str) -> list[str]:
     return out
 
 
+def _transliterate(text: str) -> str:
+    """Latin spelling of a name in another script (Лавров -> Lavrov), via anyascii."""
+    from anyascii import anyascii
+
+    return " ".join(w.capitalize() for w in anyascii(text).split())
+
+
 def source_name_candidates(source_doc, target_span_text: str, within: tuple[int, int] | None = None,
                            min_score: float = 0.75, limit: int = 3) -> list[NameCandidate]:
     """Source names that ``target_span_text`` may render, best first.
@@ -54,7 +63,8 @@ def source_name_candidates(source_doc, target_span_text: str, within: tuple[int,
     search to a span of it, e.g. the source sentence aligned with the target
     sentence holding the name (see :func:`tqcheck.source.context.alignment_for`).
     Chinese runs are read as pinyin in every 2–4 character window; Latin-script
-    names are compared as they are.  Scores are rapidfuzz ratios of the
+    names are compared as they are; other scripts (Cyrillic, Greek, Arabic,
+    Hangul, ...) are transliterated with anyascii.  Scores are rapidfuzz ratios of the
     spellings with case, spaces, hyphens and accents ignored.
     """
     text = source_doc if isinstance(source_doc, str) else source_doc.text
@@ -78,6 +88,12 @@ def source_name_candidates(source_doc, target_span_text: str, within: tuple[int,
                     consider(spelling, chars, m.start() + i)
     for m in _LATIN_NAME.finditer(text, lo, hi):
         consider(m.group(0), m.group(0), m.start())
+    for m in _OTHER_NAME.finditer(text, lo, hi):
+        words = list(re.finditer(r"[^\W\d_]+", m.group(0)))
+        for i in range(len(words)):  # every run of 1-3 words: names sit among ordinary words
+            for j in range(i + 1, min(i + 3, len(words)) + 1):
+                a, b = m.start() + words[i].start(), m.start() + words[j - 1].end()
+                consider(_transliterate(text[a:b]), text[a:b], a)
     ranked = sorted(best.values(), key=lambda c: (-c.score, c.start))
     # One spelling per source text: the best reading of each.
     seen: set[str] = set()
