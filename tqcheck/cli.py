@@ -137,7 +137,9 @@ def check(
         result = run_check(docs, ctx, select)
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         if reference:
-            _add_reference_metrics(result, docs)
+            from .metrics import add_reference_metrics
+
+            add_reference_metrics(result, docs)
         if write_baseline:
             Baseline.from_findings(result.findings).save(write_baseline)
         if baseline:
@@ -162,53 +164,12 @@ def check(
 
 
 def _render(result: Report, fmt: str, color: bool) -> str:
-    """Render, adding the reference metrics where the format has no place of its own for them
-    (JSON carries them in meta and per file already)."""
     out = render(result, fmt, color=color)
-    metrics = result.meta.get("metrics")
-    if not metrics:
-        return out
-    if fmt == "text":
-        from .metrics import render_text
+    if "metrics" in result.meta:
+        from .metrics import decorate
 
-        out += "\n" + render_text(metrics)
-    elif fmt == "sarif":
-        import json
-
-        sarif = json.loads(out)
-        sarif["runs"][0].setdefault("properties", {})["metrics"] = metrics
-        out = json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "github":
-        c = metrics["corpus"]
-        out += (f"::notice title=reference metrics::{c['bleu']['text']} | {c['chrf']['text']} | "
-                f"{c['ter']['text']} (tokenizer {metrics['tokenizer']})\n")
+        out = decorate(out, fmt, result.meta["metrics"])
     return out
-
-
-def _add_reference_metrics(result: Report, docs: list[Document]) -> None:
-    """sacrebleu scores per file (FileResult.extras["metrics"]) and over all files (Report.meta["metrics"])."""
-    from .metrics import score, segments_against_reference
-
-    all_h: list[str] = []
-    all_r: list[str] = []
-    langs = set()
-    for r, doc in zip(result.files, docs):
-        ref = doc.extras.get("reference")
-        if ref is None:
-            continue
-        hyps, refs, how = segments_against_reference(doc, ref)
-        scores = score(hyps, refs, doc.lang).to_dict()
-        scores["pairing"] = how
-        del scores["sentences"]
-        r.extras["metrics"] = scores
-        all_h += hyps
-        all_r += refs
-        langs.add(doc.lang)
-    if all_h:
-        lang = langs.pop() if len(langs) == 1 else None
-        scores = score(all_h, all_r, lang).to_dict()
-        del scores["sentences"]
-        result.meta["metrics"] = scores
 
 
 class ScoreFormat(str, Enum):
@@ -228,31 +189,12 @@ def score_cmd(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
 ):
     """BLEU, chrF and TER of HYP against --ref with sacrebleu, line by line."""
-    import json
-
-    from . import langid
-    from .metrics import render_text, score
-    from .readers import read_source
+    from .metrics import score_files
 
     try:
-        hyps = read_source(str(hyp), encoding).text.split("\n")
-        refs = read_source(str(ref), encoding).text.split("\n")
-        # Like sacrebleu: one segment per line; a final newline does not start a segment.
-        for lines in (hyps, refs):
-            if lines and lines[-1] == "":
-                lines.pop()
-        if len(hyps) != len(refs):
-            raise TqcheckError(f"{hyp} has {len(hyps)} lines but {ref} has {len(refs)}; "
-                               "score needs one segment per line in both")
-        code = lang or langid.detect("\n".join(refs))[0]
-        scores = score(hyps, refs, code, tokenize).to_dict(worst=worst)
+        typer.echo(score_files(hyp, ref, format.value, lang, tokenize, worst, encoding))
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
-    scores["language"] = code
-    if format == ScoreFormat.json:
-        typer.echo(json.dumps(scores, ensure_ascii=False, indent=2))
-    else:
-        typer.echo(render_text(scores).rstrip("\n"))
 
 
 @app.command("rules")

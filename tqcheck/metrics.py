@@ -105,3 +105,68 @@ def render_text(scores: dict, title: str = "") -> str:
             hyp = s["hyp"] if len(s["hyp"]) <= 70 else s["hyp"][:67] + "..."
             lines.append(f"    #{s['index'] + 1} chrF {s['chrf']:.1f} BLEU {s['bleu']:.1f} TER {s['ter']:.1f}  {hyp}")
     return "\n".join(lines) + "\n"
+
+
+def add_reference_metrics(result, docs) -> None:
+    """sacrebleu scores per file (FileResult.extras["metrics"]) and over all files (Report.meta["metrics"])."""
+    all_h: list[str] = []
+    all_r: list[str] = []
+    langs = set()
+    for r, doc in zip(result.files, docs):
+        ref = doc.extras.get("reference")
+        if ref is None:
+            continue
+        hyps, refs, how = segments_against_reference(doc, ref)
+        scores = score(hyps, refs, doc.lang).to_dict()
+        scores["pairing"] = how
+        del scores["sentences"]
+        r.extras["metrics"] = scores
+        all_h += hyps
+        all_r += refs
+        langs.add(doc.lang)
+    if all_h:
+        scores = score(all_h, all_r, langs.pop() if len(langs) == 1 else None).to_dict()
+        del scores["sentences"]
+        result.meta["metrics"] = scores
+
+
+def decorate(out: str, fmt: str, metrics: dict) -> str:
+    """Add the metrics where a format has no place of its own for them (JSON has them in meta and per file)."""
+    if fmt == "text":
+        return out + "\n" + render_text(metrics)
+    if fmt == "sarif":
+        import json
+
+        sarif = json.loads(out)
+        sarif["runs"][0].setdefault("properties", {})["metrics"] = metrics
+        return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "github":
+        c = metrics["corpus"]
+        return out + (f"::notice title=reference metrics::{c['bleu']['text']} | {c['chrf']['text']} | "
+                      f"{c['ter']['text']} (tokenizer {metrics['tokenizer']})\n")
+    return out
+
+
+def score_files(hyp, ref, fmt: str = "text", lang: str | None = None, tokenize: str | None = None,
+                worst: int = 5, encoding: str | None = None) -> str:
+    """``tqcheck score``: files with one segment per line, as sacrebleu reads them."""
+    import json
+
+    from . import langid
+    from .errors import TqcheckError
+    from .readers import read_source
+
+    hyps = read_source(str(hyp), encoding, fmt="text").text.split("\n")
+    refs = read_source(str(ref), encoding, fmt="text").text.split("\n")
+    for lines in (hyps, refs):  # a final newline does not start a segment
+        if lines and lines[-1] == "":
+            lines.pop()
+    if len(hyps) != len(refs):
+        raise TqcheckError(f"{hyp} has {len(hyps)} lines but {ref} has {len(refs)}; "
+                           "score needs one segment per line in both")
+    code = lang or langid.detect("\n".join(refs))[0]
+    scores = score(hyps, refs, code, tokenize).to_dict(worst=worst)
+    scores["language"] = code
+    if fmt == "json":
+        return json.dumps(scores, ensure_ascii=False, indent=2)
+    return render_text(scores).rstrip("\n")
