@@ -57,3 +57,17 @@ def test_format_number_follows_the_language():
     assert format_number(2_800_000, "en") == "2,800,000"
     assert format_number(2.8, "es") == "2,8"
     assert format_number(2024, "de") == "2024"
+
+
+@pytest.mark.parametrize("a,la,b,lb", [("around 1.30pm", "en", "gegen 13:30 Uhr", "de"),
+                                       ("at 10 a.m.", "en", "um 10.00 Uhr", "de"),
+                                       ("下午3时30分", "zh", "at 3.30pm", "en")])
+def test_clock_times_agree_across_notations(a, la, b, lb):
+    (x,) = extract_numbers(a, la, words=False)
+    (y,) = extract_numbers(b, lb, words=False)
+    assert x.kind == y.kind == "time" and x.values & y.values
+
+
+def test_german_compound_amounts():
+    (n,) = extract_numbers("die 44-Millionen-Pfund-Verpflichtung", "de", words=False)
+    assert n.values == frozenset({44e6})

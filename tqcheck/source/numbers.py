@@ -136,7 +136,8 @@ def _scale_regex(lang: str) -> re.Pattern | None:
     if not table:
         return None
     alts = sorted(table, key=len, reverse=True)
-    return re.compile(r"[\s\u00a0]?(" + "|".join(re.escape(a) for a in alts) + r")(?![\w])", re.I)
+    # A hyphen joins number and scale in German compounds: "44-Millionen-Pfund".
+    return re.compile(r"[\s\u00a0-]?(" + "|".join(re.escape(a) for a in alts) + r")(?![\w])", re.I)
 
 
 _SCALE_RE = {lang: _scale_regex(lang) for lang in _SCALES}
@@ -179,11 +180,48 @@ def parse_chinese_numeral(s: str) -> float | None:
     return whole
 
 
-def _digit_mentions(text: str, lang: str) -> list[NumberMention]:
+# Clock times: "13:30", "13.30 Uhr", "1.30pm", "10 a.m.", "15h30", "15时30分".
+_TIME = re.compile(r"(?<![\d.,:])(\d{1,2})(?:\s?[:.h]\s?(\d{2})(?!\d)|(?=\s?[ap]\.?m\b))"
+                   r"(?:\s?([ap])\.?m\.?(?![a-z])|\s?(?:uhr|h)\b)?", re.I)
+_CJK_TIME = re.compile(r"(\d{1,2})[时點点](?:(\d{1,2})分|半)?")
+
+
+def _time_mentions(text: str) -> list[NumberMention]:
+    """Clock times as minutes since midnight; a 12-hour time without am/pm may be either half of the day."""
     out: list[NumberMention] = []
+    for m in _TIME.finditer(text):
+        hour, minute, half = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").lower()
+        if m.group(2) is None and not half:
+            continue
+        if hour > 24 or minute > 59 or (m.group(2) and m.group(0)[len(m.group(1))] == "." and not
+                                        re.search(r"(uhr|h|[ap]\.?m)\.?$", m.group(0), re.I)):
+            continue  # "13.30" alone may be a decimal; only a unit or am/pm makes it a time
+        if half == "p" and hour < 12:
+            hour += 12
+        elif half == "a" and hour == 12:
+            hour = 0
+        values = {hour * 60 + minute}
+        if not half and hour < 12:
+            values.add((hour + 12) * 60 + minute)
+        out.append(NumberMention(m.start(), m.end(), m.group(0), frozenset(float(v) for v in values), "time"))
+    for m in _CJK_TIME.finditer(text):
+        hour = int(m.group(1))
+        minute = 30 if m.group(0).endswith("半") else int(m.group(2) or 0)
+        values = {hour * 60 + minute} | ({(hour + 12) * 60 + minute} if hour < 12 else set())
+        if m.group(0)[-1] in "时點点":
+            values.add(hour)  # 3点 is also "three points"
+        out.append(NumberMention(m.start(), m.end(), m.group(0), frozenset(float(v) for v in values), "time"))
+    return out
+
+
+def _digit_mentions(text: str, lang: str) -> list[NumberMention]:
+    out: list[NumberMention] = _time_mentions(text)
+    taken = [(n.start, n.end) for n in out]
     scale_re = _SCALE_RE.get(lang)
     for m in _NUM.finditer(text):
         start, end = m.start(), m.end()
+        if any(s <= start < e for s, e in taken):
+            continue
         digits = m.group(1)
         # A number glued to letters is a code or name ("G20", "COVID-19", "5G", "A320").
         before = text[start - 1] if start else " "
