@@ -117,6 +117,9 @@ def add_reference_metrics(result, docs) -> None:
         if ref is None:
             continue
         hyps, refs, how = segments_against_reference(doc, ref)
+        if not any(h.strip() for h in hyps) and not any(r.strip() for r in refs):
+            r.notices.append("reference metrics: no text to score")
+            continue
         scores = score(hyps, refs, doc.lang).to_dict()
         scores["pairing"] = how
         del scores["sentences"]
@@ -164,6 +167,8 @@ def score_files(hyp, ref, fmt: str = "text", lang: str | None = None, tokenize: 
     if len(hyps) != len(refs):
         raise TqcheckError(f"{hyp} has {len(hyps)} lines but {ref} has {len(refs)}; "
                            "score needs one segment per line in both")
+    if not hyps:
+        raise TqcheckError(f"{hyp} and {ref} are empty: nothing to score")
     code = lang or langid.detect("\n".join(refs))[0]
     scores = score(hyps, refs, code, tokenize).to_dict(worst=worst)
     scores["language"] = code
