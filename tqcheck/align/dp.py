@@ -170,11 +170,23 @@ def _search(src, tgt, src_lang, tgt_lang, ls, lt, ratio, sim, band) -> list[Bead
         return c
 
     inf = float("inf")
-    width = max(band, abs(n - m) + band)
+    # The band follows the length diagonal: row i is centred on the target sentence where the same share
+    # of the text has gone by.  Sentence counts drift apart when one side splits more, lengths do not.
+    total_s, total_t = sum(ls) or 1, sum(lt) or 1
+    cum_t, acc = [], 0
+    for x in lt:
+        cum_t.append(acc / total_t)
+        acc += x
+    cum_t.append(1.0)
+    width = band
     best: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {(0, 0): (0.0, (0, 0))}
+    acc_s = 0
+    bounds: list[tuple[int, int]] = []
     for i in range(n + 1):
-        centre = i * m / n
+        centre = bisect.bisect_left(cum_t, acc_s / total_s)
+        acc_s += ls[i] if i < n else 0
         lo, hi = max(0, int(centre - width)), min(m, int(centre + width) + 1)
+        bounds.append((lo, hi))
         for j in range(lo, hi + 1):
             if i == 0 and j == 0:
                 continue
@@ -191,14 +203,20 @@ def _search(src, tgt, src_lang, tgt_lang, ls, lt, ratio, sim, band) -> list[Bead
                     choice = (total, (di, dj))
             if choice[0] < inf:
                 best[(i, j)] = choice
-    if (n, m) not in best:  # band too narrow for this pair: fall back to a full search
-        return _search(src, tgt, src_lang, tgt_lang, ls, lt, ratio, sim, band=max(n, m) + 1)
+    wider = min(band * 3, max(n, m) + 1)
+    if (n, m) not in best:  # band too narrow for this pair: widen it
+        return _search(src, tgt, src_lang, tgt_lang, ls, lt, ratio, sim, wider)
     beads: list[Bead] = []
     i, j = n, m
+    edge = False
     while i or j:
         total, (di, dj) = best[(i, j)]
+        lo, hi = bounds[i]
+        edge = edge or (lo > 0 and j - lo < 3) or (hi < m and hi - j < 3)
         beads.append(Bead(tuple(range(i - di, i)), tuple(range(j - dj, j)), total - best[(i - di, j - dj)][0]))
         i, j = i - di, j - dj
+    if edge and wider > band:  # the path runs along the band's edge: the true one may lie outside
+        return _search(src, tgt, src_lang, tgt_lang, ls, lt, ratio, sim, wider)
     beads.reverse()
     return beads
 
