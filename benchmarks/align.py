@@ -22,8 +22,8 @@ Measured (2026-11-28, 2 shared CPU cores, link F1; 10 % of segments dropped):
 All 130 documents joined into one (1,458 x 1,300 sentences): F1 0.957 in 32 s (the band
 widens when the path runs along its edge).
 
-Speed: length+anchors 1-3 s per 1,000 sentence pairs in document-sized pieces; with e5 the DP costs 7-25 s per
-1,000 pairs once sentences are encoded, and encoding ran at 8 segments/s on the
+Speed: length+anchors 1-3 s per 1,000 sentence pairs in document-sized pieces; with e5 the DP costs 3-25 s per
+1,000 pairs once sentences are encoded, and encoding ran at 8-12 segments/s on the
 contended machine (56 sentences/s measured earlier, uncontended).
 """
 from __future__ import annotations
