@@ -69,7 +69,13 @@ def load_documents(paths: list[str], config: Config, lang: str | None, encoding:
         _warn(f"{s.path}: skipped ({s.reason})")
     if not files:
         raise TqcheckError("no input files found (check the paths and --include/--exclude globs)")
-    return [Document.from_source(src, lang=lang or config.lang) for src in iter_sources(files, encoding)]
+    docs = []
+    for src in iter_sources(files, encoding):
+        doc = Document.from_source(src, lang=lang or config.lang or getattr(src, "target_lang", None))
+        if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
+            src.attach(doc)
+        docs.append(doc)
+    return docs
 
 
 def run_check(docs: list[Document], ctx: Context, only: list[str] | None = None) -> Report:
@@ -122,15 +128,31 @@ def check(
     no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour text output (default: on a TTY)."),
+    source: Optional[str] = typer.Option(None, "--source", help="Source text: a file for one target, or a directory "
+                                         "mirroring the target tree. Enables the source checks."),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Source language (default: detected)."),
+    reference: Optional[str] = typer.Option(None, "--reference", help="Human reference translation (file or "
+                                            "mirroring directory): adds BLEU, chrF and TER."),
 ):
     """Check translated text and report findings."""
     try:
         config = load_config(config_path)
         threshold = fail_on.value if fail_on else config.fail_on.value
         docs = load_documents(paths, config, lang, encoding, include, exclude)
+        if source or reference:
+            from .source.inputs import attach
+
+            for key, companion, clang in (("source", source, source_lang), ("reference", reference, None)):
+                if companion:
+                    for w in attach(docs, paths, companion, key, clang, encoding):
+                        _warn(w)
         ctx = Context(config=config, use_model=not no_model, device=device)
         result = run_check(docs, ctx, select)
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        if reference:
+            from .metrics import add_reference_metrics
+
+            add_reference_metrics(result, docs)
         if write_baseline:
             Baseline.from_findings(result.findings).save(write_baseline)
         if baseline:
@@ -155,6 +177,31 @@ def check(
         raise _fail(str(exc)) from None
     if threshold != "never" and result.fails(Severity.parse(threshold)):
         raise typer.Exit(1)
+
+
+class ScoreFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("score")
+def score_cmd(
+    hyp: Path = typer.Argument(..., help="Translation to score, one segment per line."),
+    ref: Path = typer.Option(..., "--ref", help="Reference translation, one segment per line."),
+    format: ScoreFormat = typer.Option(ScoreFormat.text, "--format", "-f", help="Output format."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Target language (default: detected); picks the "
+                                       "tokenizer."),
+    tokenize: Optional[str] = typer.Option(None, "--tokenize", help="Override the sacrebleu tokenizer."),
+    worst: int = typer.Option(5, "--worst", help="List this many lowest-chrF segments."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
+):
+    """BLEU, chrF and TER of HYP against --ref with sacrebleu, line by line."""
+    from .metrics import score_files
+
+    try:
+        typer.echo(score_files(hyp, ref, format.value, lang, tokenize, worst, encoding))
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command("rules")
