@@ -291,3 +291,23 @@ def test_pinyin_convention_breaks_a_formatting_tie(names_ctx):
     findings, _ = run(text, names_ctx, rules=["name-variant"])
     assert [(f.text, f.suggestions[0]) for f in findings] == [("Wang Yi-ning", "Wang Yining")]
     assert "pinyin" in findings[0].message
+
+
+def test_latin_script_source_settles_the_spelling():
+    """A Spanish original that writes "Qin Gang" decides against the translation's majority."""
+    from tqcheck.document import Document
+    from tqcheck.engine import Context, Engine
+
+    target = ("Blinken met his counterpart Qing Gang in Beijing. Qing Gang said relations were poor. "
+              "Later, Qin Gang warned about Taiwan.")
+    source = ("Blinken se reunió con su homólogo Qin Gang en Pekín. Qin Gang dijo que las relaciones eran "
+              "malas. Más tarde, Qin Gang advirtió sobre Taiwán.")
+    doc = Document.from_text(target, lang="en")
+    doc.extras["source"] = Document.from_text(source, lang="es")
+    found = [f for f in Engine(Context(use_model=False), only=["name-variant"]).run([doc]).findings]
+    assert [(f.text, f.suggestions[0]) for f in found] == [("Qing Gang", "Qin Gang"), ("Qing Gang", "Qin Gang")]
+    assert all("source text" in f.message for f in found)
+    # Without the source the same spelling wins on other evidence, which the message names instead.
+    doc = Document.from_text(target, lang="en")
+    found = Engine(Context(use_model=False), only=["name-variant"]).run([doc]).findings
+    assert found and not any("source text" in f.message for f in found)

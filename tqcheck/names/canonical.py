@@ -87,6 +87,30 @@ def chinese_source_hook(source: "Document", spellings: list[str]) -> str | None:
 register_source_hook(chinese_source_hook)
 
 
+def transliterated_source_hook(source: "Document", spellings: list[str]) -> str | None:
+    """Sources without Han characters: the spelling closest to a name in the source.
+
+    Latin-script sources ("Qin Gang" in a Spanish original) are compared as they are,
+    other scripts through anyascii (tqcheck.source.names).  Pinyin is left to the
+    Chinese hook above: read as pinyin, Korean and Vietnamese names mislead.
+    """
+    if _HAN.search(source.text):
+        return None
+    from ..source.names import source_name_candidates
+
+    scored = []
+    for spelling in spellings:
+        found = source_name_candidates(source, spelling, min_score=0.9, limit=1)
+        scored.append((found[0].score if found else 0.0, spelling))
+    scored.sort(reverse=True)
+    if scored and scored[0][0] >= 0.95 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.05):
+        return scored[0][1]
+    return None
+
+
+register_source_hook(transliterated_source_hook)
+
+
 def _glossary_choice(spellings: list[str], glossary: dict[str, list[str]]) -> str | None:
     keys = {key(s): s for s in spellings}
     for canonical, variants in glossary.items():
