@@ -25,10 +25,15 @@ SEED = ROOT / "seeds" / "blinken-beijing.en.txt"
 SEED_PATH = "seeds/blinken-beijing.en.txt"
 
 
-def check_text(text: str, lang: str | None = "en", path: str = "article.txt") -> Report:
-    """Run the registered model-free rules on one text, as `tqcheck check --no-model` does."""
+TYPOGRAPHY = ["space-before-punctuation", "doubled-word", "doubled-space", "unbalanced-pairs", "mixed-quotes",
+              "run-in-heading"]
+
+
+def check_text(text: str, lang: str | None = "en", path: str = "article.txt",
+               rules: list[str] | None = None) -> Report:
+    """Run the registered model-free rules (or only ``rules``) on one text, as `tqcheck check --no-model` does."""
     doc = Document.from_text(text, lang=lang, path=path)
-    report = Engine(Context(use_model=False)).run([doc])
+    report = Engine(Context(use_model=False), only=rules).run([doc])
     report.meta["command"] = f"tqcheck check {path} --no-model"
     return report
 

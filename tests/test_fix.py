@@ -21,7 +21,8 @@ def test_seed_fix_applies_confident_suggestions():
     doc = report.files[0].document
     findings = report.files[0].findings
     fixed, applied = apply_suggestions(doc.raw, findings, min_confidence=0.7)
-    assert "counterpart, Qing Gang" in fixed and "counterpart , Qing" not in fixed
+    assert "counterpart, Qin Gang" in fixed and "counterpart , Qing" not in fixed
+    assert "Blinken talked to Qin for seven" in fixed  # name order: the family name, not "Gang"
     assert "territory.\n\nNew Biden-Xi meeting" in fixed  # the run-in subheading, confidence 0.75
     assert {f.rule for f in applied} >= {"space-before-punctuation", "run-in-heading"}
     # A higher bar leaves the 0.75 heading fix for a person.

@@ -13,7 +13,7 @@ from tqcheck.render import render
 from tqcheck.render.html import page_filenames, segment_text, text_direction
 
 from .conftest import SEED
-from .report_builders import check_text, enriched_seed_report, seed_report
+from .report_builders import TYPOGRAPHY, check_text, enriched_seed_report, seed_report
 
 HOSTILE = ('Breaking <script>window.__pwned = 1</script> news , from '
            '<img src=x onerror="window.__pwned = 2"> the "capital" .\n\n'
@@ -99,14 +99,16 @@ def test_the_fix_is_a_word_diff_with_del_and_ins(seed_page):
     page = Page(html)
     inline = page.find("div", class_="diff-inline")
     assert inline and page.find("table", class_="diff-side")
-    assert '<del data-f="0">·</del>, Qing' in html  # " ," -> "," shown as a deleted space
+    # " ," -> "," shown as a deleted space; "Qing" -> "Qin" as a word change.
+    assert '<del data-f="0">·</del>, <del data-f="1">Qing</del><ins data-f="1">Qin</ins> Gang' in html
     assert "<ins" in html and "New Biden-Xi meeting" in html
     # Both views can be chosen without script: CSS radio buttons.
     assert page.find("input", type="radio", class_="dv-side")
 
 
-def test_no_sections_for_data_the_run_did_not_produce(seed_page):
-    _, html = seed_page
+def test_no_sections_for_data_the_run_did_not_produce():
+    html = render(check_text(SEED.read_text("utf-8"), rules=TYPOGRAPHY), "html")
+    assert "Qing Gang" in html and "space-before-punctuation" in html
     assert 'class="names"' not in html and 'class="fluency"' not in html and "Reference metrics" not in html
 
 

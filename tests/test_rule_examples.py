@@ -17,7 +17,13 @@ def ctx():
 
 
 def _findings(rule_id, text, lang, ctx):
-    doc = Document.from_text(text, lang=lang)
+    if "source" in RULES[rule_id].requires:
+        # Source rules document themselves with "SOURCE => TARGET" examples.
+        source, text = text.split(" => ")
+        doc = Document.from_text(text, lang=lang)
+        doc.extras["source"] = Document.from_text(source)
+    else:
+        doc = Document.from_text(text, lang=lang)
     report = Engine(ctx, only=[rule_id]).run([doc])
     return [f for f in report.findings if f.rule == rule_id]
 
@@ -34,6 +40,8 @@ def test_every_rule_documents_itself():
         assert rule.bad, f"{rule_id} has no bad example"
         assert rule.good, f"{rule_id} has no good example"
         assert rule_id == rule_id.lower() and " " not in rule_id
+        if "source" in rule.requires:
+            assert all(" => " in ex for ex in rule.bad + rule.good), rule_id
 
 
 @pytest.mark.parametrize("rule_id,example", list(_cases("bad")))

@@ -1,4 +1,4 @@
-"""Command line: ``tqcheck check``, ``rules``, ``explain``.
+"""Command line: ``tqcheck check``, ``rules``, ``explain``, ``names``.
 
 Exit codes: 0 nothing at or above --fail-on; 1 something is; 2 usage, input
 or runtime error (message on stderr, no traceback).
@@ -69,7 +69,13 @@ def load_documents(paths: list[str], config: Config, lang: str | None, encoding:
         _warn(f"{s.path}: skipped ({s.reason})")
     if not files:
         raise TqcheckError("no input files found (check the paths and --include/--exclude globs)")
-    return [Document.from_source(src, lang=lang or config.lang) for src in iter_sources(files, encoding)]
+    docs = []
+    for src in iter_sources(files, encoding):
+        doc = Document.from_source(src, lang=lang or config.lang or getattr(src, "target_lang", None))
+        if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
+            src.attach(doc)
+        docs.append(doc)
+    return docs
 
 
 def run_check(docs: list[Document], ctx: Context, only: list[str] | None = None) -> Report:
@@ -121,20 +127,34 @@ def check(
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
     no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
-    source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Language the text was translated from "
-                                              "(ISO 639-1); default: the config's, or inferred."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour text output (default: on a TTY)."),
+    source: Optional[str] = typer.Option(None, "--source", help="Source text: a file for one target, or a directory "
+                                         "mirroring the target tree. Enables the source checks."),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Source language (default: detected)."),
+    reference: Optional[str] = typer.Option(None, "--reference", help="Human reference translation (file or "
+                                            "mirroring directory): adds BLEU, chrF and TER."),
 ):
     """Check translated text and report findings."""
     try:
         config = load_config(config_path)
         threshold = fail_on.value if fail_on else config.fail_on.value
         docs = load_documents(paths, config, lang, encoding, include, exclude)
+        if source or reference:
+            from .source.inputs import attach
+
+            for key, companion, clang in (("source", source, source_lang), ("reference", reference, None)):
+                if companion:
+                    for w in attach(docs, paths, companion, key, clang, encoding):
+                        _warn(w)
         ctx = Context(config=config, use_model=not no_model, device=device)
         if source_lang:
             ctx.options["source_lang"] = source_lang
         result = run_check(docs, ctx, select)
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        if reference:
+            from .metrics import add_reference_metrics
+
+            add_reference_metrics(result, docs)
         if write_baseline:
             Baseline.from_findings(result.findings).save(write_baseline)
         if baseline:
@@ -199,6 +219,31 @@ def fix(
         sys.stdout.write(unified_diff(doc.raw, fixed, str(path), str(target)))
         typer.echo(f"{len(applied)} of {len(findings)} findings applied (confidence >= {min_confidence}); "
                    f"wrote {target}", err=True)
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
+
+
+class ScoreFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("score")
+def score_cmd(
+    hyp: Path = typer.Argument(..., help="Translation to score, one segment per line."),
+    ref: Path = typer.Option(..., "--ref", help="Reference translation, one segment per line."),
+    format: ScoreFormat = typer.Option(ScoreFormat.text, "--format", "-f", help="Output format."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Target language (default: detected); picks the "
+                                       "tokenizer."),
+    tokenize: Optional[str] = typer.Option(None, "--tokenize", help="Override the sacrebleu tokenizer."),
+    worst: int = typer.Option(5, "--worst", help="List this many lowest-chrF segments."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
+):
+    """BLEU, chrF and TER of HYP against --ref with sacrebleu, line by line."""
+    from .metrics import score_files
+
+    try:
+        typer.echo(score_files(hyp, ref, format.value, lang, tokenize, worst, encoding))
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
 
@@ -279,6 +324,47 @@ def models_prepare(model: List[str] = typer.Argument(None, help="Model ids (defa
             typer.echo(line)
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command()
+def names(
+    paths: List[str] = typer.Argument(..., help="Files or directories; all of them form one corpus."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable ledger."),
+    all_entities: bool = typer.Option(False, "--all", help="Also list entities mentioned once."),
+    config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (glossary)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the texts; default: detected."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
+    include: List[str] = typer.Option([], "--include", help="Glob of files to take from directories."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Glob of files or folders to skip."),
+    no_model: bool = typer.Option(False, "--no-model", help="Do not ask the language model."),
+):
+    """The name ledger: every entity, its spellings with counts and files, the spelling chosen and why."""
+    from .names.ledger import corpus_ledger
+
+    try:
+        config = load_config(config_path)
+        docs = load_documents(paths, config, lang, encoding, include, exclude)
+        ctx = Context(config=config, use_model=not no_model)
+        rows = corpus_ledger(docs, ctx, min_mentions=1 if all_entities else 2)
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({"version": 1, "entities": rows}, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("no names found")
+        return
+    width = min(32, max(len(r["entity"]) for r in rows))
+    for r in rows:
+        mark = " " if r["consistent"] else "!"
+        spell = ", ".join(f"{s['spelling']} ×{s['count']}" + (f" ({len(s['files'])} files)" if len(s["files"]) > 1
+                                                              else "") for s in r["spellings"])
+        typer.echo(f"{mark} {r['entity']:<{width}}  {spell}")
+        if not r["consistent"]:
+            for why in r["why"]:
+                typer.echo(f"    {why}")
 
 
 def version_callback(value: bool):

@@ -92,6 +92,8 @@ class Engine:
         by_path = {doc.path: doc for doc in docs}
         for path, findings in raw.items():
             results[path].findings = self._finish(by_path[path], findings)
+            # Per-file data that rules computed for the report (e.g. the name ledger).
+            results[path].extras.update(by_path[path].extras.get("report_extras", {}))
         return Report(files=[results[d.path] for d in docs])
 
     def _guarded(self, rule: Rule, where: str, call: Callable[[], Iterable[Finding]]) -> list[Finding]:

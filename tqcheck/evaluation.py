@@ -107,13 +107,13 @@ def to_prediction(doc: EvalDoc, findings: list[Finding]) -> dict:
 
 
 def run(eval_path: str, rules: list[str] | None, use_source: bool, use_model: bool,
-        limit: int | None = None, config: Config | None = None) -> list[dict]:
+        limit: int | None = None, config: Config | None = None, options: dict | None = None) -> list[dict]:
     docs = load_eval(eval_path, limit)
     if not use_source:
         for d in docs:
             d.target.extras.pop("source", None)
             d.target.extras.pop("segment_alignment", None)
-    ctx = Context(config=config or Config(), use_model=use_model)
+    ctx = Context(config=config or Config(), use_model=use_model, options=dict(options or {}))
     engine = Engine(ctx, only=rules or None)
     report = engine.run([d.target for d in docs])
     return [to_prediction(d, r.findings) for d, r in zip(docs, report.files)]
@@ -136,8 +136,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--limit", type=int)
     ap.add_argument("--out", default="pred.jsonl")
     ap.add_argument("--scorer-args", default="", help="extra arguments for score_eval.py")
+    ap.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                    help="rule option for the run's Context.options (repeatable), e.g. entity-style=strict")
     args = ap.parse_args(argv)
-    preds = run(args.eval_path, args.rule, args.source, not args.no_model, args.limit)
+    options = dict(o.split("=", 1) for o in args.option)
+    preds = run(args.eval_path, args.rule, args.source, not args.no_model, args.limit, options=options)
     with open(args.out, "w", encoding="utf-8") as fh:
         for p in preds:
             fh.write(json.dumps(p, ensure_ascii=False) + "\n")

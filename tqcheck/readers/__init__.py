@@ -11,12 +11,13 @@ from typing import Iterator
 from ..errors import InputError
 from ..textio import decode, looks_binary, read_bytes
 from .base import SourceFile, Span
+from .bilingual import bilingual_format, read_bilingual
 from .markdown import markdown_ignored, plain_ignored
 
 __all__ = ["SourceFile", "Span", "collect_paths", "read_source", "read_stdin", "Skipped"]
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mdx"}
-DEFAULT_INCLUDE = ["*.txt", "*.md", "*.markdown", "*.text"]
+DEFAULT_INCLUDE = ["*.txt", "*.md", "*.markdown", "*.text", "*.xlf", "*.xliff", "*.po", "*.tmx"]
 DEFAULT_EXCLUDE = [".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"]
 
 
@@ -86,6 +87,8 @@ def _build(path: str, text: str, fmt: str) -> SourceFile:
 
 def read_source(path: str, encoding: str | None = None, fmt: str | None = None) -> SourceFile:
     data = read_bytes(path)
+    if fmt is None and bilingual_format(path):
+        return read_bilingual(path, data, encoding)
     return _build(path, decode(data, path, encoding), _format_for(path, fmt))
 
 

@@ -23,4 +23,9 @@ def render(report: Report, **_) -> str:
         props = (f"file={_escape_prop(f.path)},line={f.line},col={f.column},"
                  f"endLine={f.end_line},endColumn={f.end_column},title={_escape_prop(f.rule)}")
         lines.append(f"::{_LEVEL[f.severity.value]} {props}::{_escape_data(msg)}")
-    return "\n".join(lines) + ("\n" if lines else "")
+    out = "\n".join(lines) + ("\n" if lines else "")
+    if report.meta.get("metrics"):
+        from ..metrics import github_notice
+
+        out += github_notice(report.meta["metrics"])
+    return out

@@ -72,4 +72,6 @@ def render(report: Report, **_) -> str:
             "results": results,
         }],
     }
+    if report.meta.get("metrics"):
+        sarif["runs"][0]["properties"] = {"metrics": report.meta["metrics"]}
     return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"

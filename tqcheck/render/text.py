@@ -31,4 +31,9 @@ def render(report: Report, color: bool = False, **_) -> str:
     tail = f" ({', '.join(parts)})" if parts else ""
     noun = "finding" if s["findings"] == 1 else "findings"
     out.append(c(_BOLD, f"{s['findings']} {noun} in {files}{tail}"))
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    if report.meta.get("metrics"):
+        from ..metrics import render_text
+
+        text += "\n" + render_text(report.meta["metrics"])
+    return text

@@ -1,0 +1,94 @@
+"""Name consistency on the shared MQM evaluation sets (slow: runs NER over 230 documents).
+
+    python -m pytest -m slow tests/test_names_eval.py
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ["name-variant", "name-order", "entity-style"]
+
+
+def shared(*parts) -> Path:
+    for base in (ROOT.parent / "shared", ROOT.parent.parent / "shared"):
+        if (base / "eval").is_dir():
+            return base.joinpath(*parts)
+    pytest.skip("shared evaluation data (../shared/eval) not present")
+
+
+def score(eval_path: Path, tmp_path: Path, **kw) -> dict:
+    from tqcheck.evaluation import run, score as run_scorer
+
+    preds = run(str(eval_path), RULES, use_source=kw.get("source", False), use_model=False,
+                options=kw.get("options"))
+    out = tmp_path / "pred.jsonl"
+    out.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), "utf-8")
+    text = run_scorer(str(eval_path), str(out))
+    m = re.search(r"name-inconsistency docs: recall ([\d.]+) precision ([\d.]+).*?localisation\(auto\) ([\d.]+)", text)
+    return {"recall": float(m.group(1)), "precision": float(m.group(2)), "localisation": float(m.group(3)),
+            "preds": preds, "text": text}
+
+
+def suggestions_right(eval_path: Path, preds: list[dict]) -> float:
+    """Share of name findings on gold variant occurrences whose suggestion is the other gold form
+    (the fix makes the document consistent; which form is right the gold does not say)."""
+    gold = {}
+    for line in eval_path.read_text("utf-8").splitlines():
+        rec = json.loads(line)
+        gold[rec["id"]] = rec.get("name_evidence", {}).get("auto_variants", [])
+    hits = right = 0
+    for p in preds:
+        for span in p["spans"]:
+            for v in gold.get(p["id"], []):
+                for o in v.get("occurrences", []):
+                    if o["seg"] == span["seg"] and o["start"] < span["end"] and span["start"] < o["end"]:
+                        hits += 1
+                        right += span.get("suggestion") in v["forms"] and span.get("suggestion") != o["text"]
+    return right / hits if hits else 0.0
+
+
+@pytest.fixture(scope="module")
+def zh_strict(tmp_path_factory):
+    # Strict entity style (modifier uses of "US" count) is how the dev raters judged US/United States.
+    r = score(shared("eval", "dev.docs.jsonl"), tmp_path_factory.mktemp("zh"), options={"entity-style": "strict"})
+    print(r["text"])
+    return r
+
+
+@pytest.mark.slow
+def test_zh_en_measured_level(zh_strict):
+    # Regression guard at the level measured when this was written (R 0.794, P 0.844, loc 0.941).
+    assert zh_strict["recall"] >= 0.79 and zh_strict["precision"] >= 0.8
+    assert zh_strict["localisation"] >= 0.9
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="issue target R>=0.8 at P>=0.7; measured R 0.794 (27/34): the misses are rater "
+                          "flags with no spelling variant (Supreme Leader/supreme leader, Agribank, Lacey for "
+                          "Raisi, KMT after Kuomintang)", strict=True)
+def test_zh_en_issue_target(zh_strict):
+    assert zh_strict["recall"] >= 0.8 and zh_strict["precision"] >= 0.7
+
+
+@pytest.mark.slow
+def test_zh_en_default_precision_and_suggestions(tmp_path):
+    path = shared("eval", "dev.docs.jsonl")
+    r = score(path, tmp_path)
+    print(r["text"])
+    assert r["precision"] >= 0.85 and r["recall"] >= 0.64  # measured P 0.917, R 0.647
+    assert suggestions_right(path, r["preds"]) >= 0.6
+
+
+@pytest.mark.slow
+def test_en_de_no_flood(tmp_path):
+    path = shared("eval", "ende", "dev.docs.jsonl")
+    r = score(path, tmp_path)
+    print(r["text"])
+    flagged = sum(p["name_inconsistent"] for p in r["preds"])
+    assert flagged <= 10  # of 100 German documents
+    assert r["recall"] >= 0.8 and r["precision"] >= 0.7

