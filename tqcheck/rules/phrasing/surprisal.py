@@ -103,9 +103,10 @@ class Surprisal(Rule):
                     cands.append((surp, ws, we, w, alts))
             cands.sort(reverse=True)
             for surp, ws, we, w, alts in cands[:MAX_CANDIDATES_PER_PARAGRAPH]:
+                # A capitalised proposal for a lowercase word is a name the model guesses, not a rewording.
                 words = [a.strip() for a, _ in alts
                          if a.startswith((" ", "\u2581")) and a.strip().replace("-", "").isalpha()
-                         and a.strip().lower() != w.lower()]
+                         and a.strip().lower() != w.lower() and not (w.islower() and a.strip()[:1].isupper())]
                 if words:
                     spans.append((ws, we, words[:TOP_K]))
                     meta.append((surp, w))
