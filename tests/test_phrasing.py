@@ -121,3 +121,7 @@ def test_seed_phrasing_is_not_a_flood(lm):
     assert all(f.evidence["gain"] > 0 and f.evidence["autofix"] is False for f in dis)
     # Names are routed to the name checks, not reported as disfluent words.
     assert not {"Qing", "Qin", "Gang", "Blinken", "CCTV", "Uyghur"} & {f.text for f in dis}
+    # A content-word swap ("villa" -> "of") would change the meaning: flagged for a person, never suggested.
+    assert all(f.severity.value == "info" for f in dis)
+    assert all(bool(f.suggestions) == (f.category.value == "fluency") for f in dis)
+    assert any(f.category.value == "accuracy" for f in dis)
