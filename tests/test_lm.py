@@ -94,3 +94,15 @@ def test_alternatives_propose_what_the_model_would_write(lm):
     at = next(top for s, e, lp, top in toks if text[s:e].strip() == "displacement")
     words = {t.strip() for t, _ in at}
     assert words & {"visit", "trip", "time"}
+
+
+def test_report_names_the_model_it_used(cli, tmp_path, lm):
+    import json
+
+    p = tmp_path / "a.txt"
+    p.write_text("It is the first displacement of a head of US diplomacy to Chinese territory in five years.\n",
+                 "utf-8")
+    code, out, _ = cli("check", p, "-f", "json", "--rule", "mt-calque", "--lang", "en")
+    assert json.loads(out)["meta"]["model"]["id"] == "gemma-3-270m"
+    code, out, _ = cli("check", p, "-f", "json", "--rule", "mt-calque", "--lang", "en", "--no-model")
+    assert "model" not in json.loads(out).get("meta", {})

@@ -151,6 +151,11 @@ def check(
             ctx.options["source_lang"] = source_lang
         result = run_check(docs, ctx, select)
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        from .lm import describe_model
+
+        model = describe_model(ctx)
+        if model:
+            result.meta["model"] = model
         if reference:
             from .metrics import add_reference_metrics
 

@@ -65,4 +65,16 @@ def _load(ctx: "Context"):
     return _LOADED[key]
 
 
-__all__ = ["LanguageModel", "get_language_model", "TqcheckError"]
+def describe_model(ctx: "Context") -> dict | None:
+    """The model this run actually used (for reports), or None when no check loaded one."""
+    if not ctx.has_resource("language-model"):
+        return None
+    lm = ctx.resource("language-model", lambda: None)
+    if lm is None:
+        return None
+    card = getattr(lm, "card", None)
+    return {"name": getattr(card, "name", "language model"), "id": getattr(card, "id", ""),
+            "device": str(getattr(lm, "device", "cpu"))}
+
+
+__all__ = ["LanguageModel", "get_language_model", "describe_model", "TqcheckError"]

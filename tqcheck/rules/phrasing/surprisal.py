@@ -44,7 +44,8 @@ def kind_of(word: str, alternative: str, lang: str) -> Category:
     if lang != "en":
         return Category.FLUENCY
     w, a = word.lower(), alternative.lower().split()[0] if alternative.split() else ""
-    if w in _FUNCTION or a in _FUNCTION or w[:4] == a[:4]:
+    # Only the flagged word's own kind counts: dropping a content word for "a" changes the meaning too.
+    if w in _FUNCTION or w[:4] == a[:4]:
         return Category.FLUENCY
     return Category.ACCURACY
 
