@@ -2,8 +2,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
 from typer.testing import CliRunner
+
+# Tests measure the model itself, not scores left on disk by an earlier run (test_score_cache covers that).
+os.environ["TQCHECK_SCORE_CACHE"] = "off"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "blinken-beijing.en.txt"

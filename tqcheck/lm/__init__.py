@@ -61,7 +61,15 @@ def _load(ctx: "Context"):
         ctx.options["lm_unavailable"] = message
         print(f"tqcheck: warning: {message}; model checks skipped", file=sys.stderr, flush=True)
         return None
-    _LOADED[key] = CausalLM.load(card, key[1])
+    from .cache import CachedLM, ScoreCache, cache_path
+    from .model import resolve_device
+
+    path = cache_path()
+    if path is None:
+        _LOADED[key] = CausalLM.load(card, key[1])
+    else:
+        # Scores come from disk when the text was scored before; the weights load on the first miss.
+        _LOADED[key] = CachedLM(card, resolve_device(key[1]), ScoreCache(path), lambda: CausalLM.load(card, key[1]))
     return _LOADED[key]
 
 

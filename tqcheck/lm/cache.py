@@ -1,0 +1,106 @@
+"""Scores kept on disk, keyed by model, context and text, so unchanged text is never re-scored.
+
+A CI run over a content repository re-checks mostly unchanged files: with
+every score found here, the model is not even loaded (``CachedLM`` loads it on
+the first miss).  One SQLite file in the user cache directory; safe for
+several processes at once.  ``TQCHECK_SCORE_CACHE=off`` disables it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any, Callable
+
+from . import store
+
+
+def cache_path() -> Path | None:
+    setting = os.environ.get("TQCHECK_SCORE_CACHE", "")
+    if setting.lower() in ("0", "off", "no", "false"):
+        return None
+    return Path(setting) if setting else store.cache_root() / "scores.sqlite3"
+
+
+class ScoreCache:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for k, v in self.db.execute(f"SELECT key, value FROM scores WHERE key IN ({marks})", chunk):
+                out[k] = json.loads(v)
+        return out
+
+    def put_many(self, items: dict[str, Any]) -> None:
+        if items:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO scores (key, value) VALUES (?, ?)",
+                                    [(k, json.dumps(v)) for k, v in items.items()])
+
+
+class CachedLM:
+    """The scoring interface of ``CausalLM`` over a ScoreCache; the model loads on the first miss."""
+
+    def __init__(self, card, device: str, cache: ScoreCache, loader: Callable[[], Any]):
+        self.card = card
+        self._device = device
+        self.cache = cache
+        self._loader = loader
+        self._model = None
+        self.hits = self.misses = 0
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._model is not None
+
+    def _lm(self):
+        if self._model is None:
+            self._model = self._loader()
+        return self._model
+
+    @property
+    def device(self) -> str:
+        return self._model.device if self._model is not None else self._device
+
+    def __getattr__(self, name):  # anything else (tokenizer, counters) is the loaded model's
+        if name.startswith("__") or name in ("_model", "_loader", "cache", "card", "_device"):
+            raise AttributeError(name)
+        return getattr(self._lm(), name)
+
+    def _cached(self, kind: str, texts: list[str], contexts: list[str] | None, compute) -> list:
+        contexts = contexts or [""] * len(texts)
+        keys = [ScoreCache.key(self.card.id, kind, c, t) for t, c in zip(texts, contexts)]
+        found = self.cache.get_many(list(dict.fromkeys(keys)))
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        self.hits += len(keys) - len(todo)
+        self.misses += len(todo)
+        if todo:
+            results = compute([texts[i] for i in todo], [contexts[i] for i in todo])
+            # Through JSON, so a fresh result looks exactly like a cached one (tuples become lists).
+            fresh = {keys[i]: json.loads(json.dumps(r)) for i, r in zip(todo, results)}
+            self.cache.put_many(fresh)
+            found.update(fresh)
+        return [found[k] for k in keys]
+
+    def token_logprobs(self, texts: list[str], contexts: list[str] | None = None) -> list:
+        return self._cached("tokens", texts, contexts, lambda t, c: self._lm().token_logprobs(t, c))
+
+    def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]:
+        return [sum(lp for _, _, lp in toks) for toks in self.token_logprobs(texts, contexts)]
+
+    def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8) -> list:
+        return self._cached(f"alternatives/{k}", texts, contexts,
+                            lambda t, c: self._lm().alternatives(t, c, k=k))
