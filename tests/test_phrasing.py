@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tqcheck.rules.phrasing.surprisal import _FUNCTION
+
 from tqcheck.document import Document
 from tqcheck.engine import Context, Engine
 from tqcheck.rules.phrasing import lexicon
@@ -123,5 +125,7 @@ def test_seed_phrasing_is_not_a_flood(lm):
     assert not {"Qing", "Qin", "Gang", "Blinken", "CCTV", "Uyghur"} & {f.text for f in dis}
     # A content-word swap ("villa" -> "of") would change the meaning: flagged for a person, never suggested.
     assert all(f.severity.value == "info" for f in dis)
-    assert all(bool(f.suggestions) == (f.category.value == "fluency") for f in dis)
-    assert any(f.category.value == "accuracy" for f in dis)
+    assert any(not f.suggestions for f in dis)
+    for f in dis:
+        if f.suggestions:  # only a function word or another form of the same word is offered as a fix
+            assert f.text.lower() in _FUNCTION or f.text.lower()[:4] == f.suggestions[0].lower()[:4], f.message

@@ -44,10 +44,19 @@ def kind_of(word: str, alternative: str, lang: str) -> Category:
     if lang != "en":
         return Category.FLUENCY
     w, a = word.lower(), alternative.lower().split()[0] if alternative.split() else ""
-    # Only the flagged word's own kind counts: dropping a content word for "a" changes the meaning too.
-    if w in _FUNCTION or w[:4] == a[:4]:
+    if w in _FUNCTION or a in _FUNCTION or w[:4] == a[:4]:
         return Category.FLUENCY
     return Category.ACCURACY
+
+
+def safe_rewrite(word: str, alternative: str) -> bool:
+    """Whether the rewrite can be offered as a fix: a function word or another form of the same word.
+
+    Replacing a content word ("villa" -> "of", "dialogue" -> "possibilities") changes what the text
+    says, even when the model likes the result better; that is for a person to decide.
+    """
+    w, a = word.lower(), alternative.lower()
+    return w in _FUNCTION or (len(w) > 3 and w[:4] == a[:4])
 
 
 def _word_at_alternatives(toks, ws, we, base):
@@ -79,10 +88,11 @@ class Surprisal(Rule):
     rewrite makes the whole sentence clearly more probable (a rare but correct
     word has no likelier replacement that fits the rest of the sentence).
     Names, numbers and transliterations are left to the name checks.
-    Function-word and inflection swaps are reported as fluency, with the
-    rewrite as the suggestion; content-word swaps as accuracy (possible
-    mistranslation) with no suggestion, since the model's likelier word
-    ("villa" -> "room") would change the meaning: a person must check."""
+    Swaps involving a function word or another form of the same word are
+    typed fluency, content-word swaps accuracy (possible mistranslation).
+    Only a function word or an inflection is offered as a fix; replacing a
+    content word ("villa" -> "of") would change the meaning, so that is left
+    to a person, with the model's likelier wording in the message."""
     bad = ("The government said it will take measures to the prices of vegetables stable during the festival.",
            "The company's profits rose sharply last year, which it attributed to strong demand of the its products.")
     good = ("The two leaders are likely to attend the next G20 summit in New Delhi in September.",)
@@ -126,13 +136,13 @@ class Surprisal(Rule):
             best, gain = ok[0]
             conf = 1 / (1 + math.exp(-(gain - MIN_GAIN - 2) / 2))
             kind = kind_of(w, best, doc.lang)
-            if kind is Category.FLUENCY:
+            if safe_rewrite(w, best):
                 message = (f"'{w}' is very unlikely here ({surp:.1f} nats); the model prefers '{best}' "
                            f"({gain:+.1f} log-prob for the sentence).")
                 suggestions = [c for c, _ in ok[:3]]
             else:
-                message = (f"'{w}' is very unlikely here ({surp:.1f} nats) and the likelier wordings change "
-                           f"the meaning: check it against the source.")
+                message = (f"'{w}' is very unlikely here ({surp:.1f} nats), and the likelier wordings "
+                           f"('{best}') would change the meaning: check it against the source.")
                 suggestions = []
             f = self.finding(rw.start, rw.end, message, suggestions, confidence=round(conf, 3),
                              surprisal=round(surp, 2), gain=round(gain, 2), rest_gain=round(rw.rest_gain[best], 2),
