@@ -12,7 +12,7 @@ import pytest
 from tqcheck.config import Config
 from tqcheck.document import Document
 from tqcheck.engine import Context, Engine
-from tqcheck.names import compare, entities
+from tqcheck.names import compare
 from tqcheck.names.canonical import preferred_from_source
 
 ROOT = Path(__file__).resolve().parent.parent

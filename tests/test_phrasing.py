@@ -1,7 +1,6 @@
 """Phrasing rules on real text with the real default model."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

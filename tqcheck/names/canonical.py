@@ -44,36 +44,40 @@ def preferred_from_source(source: "Document", spellings: list[str]) -> str | Non
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
-def chinese_source_names(source: "Document") -> set[str]:
-    """Pinyin keys of the Chinese personal names in a source text: 秦刚 -> 'qingang'.
+def han_names(text: str) -> list[tuple[str, int, str]]:
+    """(family pinyin, offset, full pinyin key) of each family-name-led run of 2-3 Han characters.
 
-    A run of Han characters that starts with a family name gives candidates of two and
-    three characters; they are only matched against spellings in the translation, so the
-    over-generation costs nothing.
+    A run that starts with a family name gives candidates with one- and two-character given
+    names; they are only matched against spellings in the translation, so over-generating
+    costs nothing.  秦刚 -> ("qin", offset, "qingang").
     """
-    cached = source.extras.get("_zh_name_keys")
-    if cached is not None:
-        return cached
     try:
         from pypinyin import lazy_pinyin
     except ImportError:  # pragma: no cover
-        return set()
+        return []
     surnames = chinese_surname_hanzi()
-    keys: set[str] = set()
-    for m in _HAN.finditer(source.text):
+    out = []
+    for m in _HAN.finditer(text):
         run = m.group(0)
         for i in range(len(run) - 1):
             for fam_len in (2, 1):
                 fam = run[i:i + fam_len]
                 if fam not in surnames:
                     continue
-                for given_len in (1, 2):
+                for given_len in (2, 1):
                     given = run[i + fam_len:i + fam_len + given_len]
-                    if len(given) != given_len:
-                        continue
-                    keys.add(surnames[fam] + "".join(lazy_pinyin(given)).replace("ü", "v"))
-    source.extras["_zh_name_keys"] = keys
-    return keys
+                    if len(given) == given_len:
+                        out.append((surnames[fam], m.start() + i,
+                                    surnames[fam] + "".join(lazy_pinyin(given)).replace("ü", "v")))
+    return out
+
+
+def chinese_source_names(source: "Document") -> set[str]:
+    """Pinyin keys of the Chinese personal names in a source text: 秦刚 -> 'qingang'."""
+    cached = source.extras.get("_zh_name_keys")
+    if cached is None:
+        cached = source.extras["_zh_name_keys"] = {k for _, _, k in han_names(source.text)}
+    return cached
 
 
 def chinese_source_hook(source: "Document", spellings: list[str]) -> str | None:

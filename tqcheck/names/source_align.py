@@ -11,36 +11,13 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-from .canonical import _HAN
+from .canonical import _HAN, han_names
 from .cluster import Entity
 from .compare import family_given, key, name_style
-from .data import chinese_surname_hanzi, chinese_surnames, fold
+from .data import chinese_surnames, fold
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
-
-
-def _segment_names(text: str) -> list[tuple[str, int, str]]:
-    """(family pinyin, position, full pinyin key) of each family-name-led 2-3 character run."""
-    try:
-        from pypinyin import lazy_pinyin
-    except ImportError:  # pragma: no cover
-        return []
-    surnames = chinese_surname_hanzi()
-    out = []
-    for m in _HAN.finditer(text):
-        run = m.group(0)
-        for i in range(len(run) - 1):
-            for fam_len in (2, 1):
-                fam = run[i:i + fam_len]
-                if fam not in surnames:
-                    continue
-                for given_len in (2, 1):
-                    given = run[i + fam_len:i + fam_len + given_len]
-                    if len(given) == given_len:
-                        out.append((surnames[fam], m.start() + i,
-                                    surnames[fam] + "".join(lazy_pinyin(given)).replace("ü", "v")))
-    return out
 
 
 def _source_person(f, fam: str, source, alignment, starts) -> frozenset[str] | None:
@@ -52,7 +29,7 @@ def _source_person(f, fam: str, source, alignment, starts) -> frozenset[str] | N
             return None
         (_ts, _te), (ss, se) = alignment[i]
         fam_py = chinese_surnames().get(fold(fam), fold(fam))
-        found = [(pos, k) for p, pos, k in _segment_names(source.text[ss:se]) if p == fam_py]
+        found = [(pos, k) for p, pos, k in han_names(source.text[ss:se]) if p == fam_py]
         if len({pos for pos, _ in found}) != 1:
             return None  # no person of that family there, or several: no single rendering
         candidates.add(frozenset(k for _, k in found))
