@@ -56,3 +56,16 @@ def test_multi_paragraph_quotation_is_balanced():
     text = "“We will work together,” Qin said. “The talks were candid.\n\n“We agreed to keep talking,” he added."
     assert not _run(text, ["unbalanced-pairs"])
     assert _run("“We will work together, Qin said.\n\nHe left.", ["unbalanced-pairs"])
+
+
+def test_an_info_hint_on_the_span_of_a_warning_is_dropped():
+    from tqcheck.engine import _drop_shadowed
+    from tqcheck.findings import Category, Finding, Severity
+
+    def f(rule, start, end, severity):
+        return Finding(rule=rule, start=start, end=end, message="m", category=Category.FLUENCY, severity=severity)
+
+    calque = f("mt-calque", 17, 29, Severity.WARNING)
+    hint = f("lm-disfluency", 17, 29, Severity.INFO)
+    elsewhere = f("lm-disfluency", 40, 45, Severity.INFO)
+    assert _drop_shadowed([calque, hint, elsewhere]) == [calque, elsewhere]

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 from .config import Config
 from .document import Document
 from .errors import ConfigError, TqcheckError
-from .findings import Finding, fingerprint
+from .findings import Finding, Severity, fingerprint
 from .report import FileResult, Report
 from .rules import Rule, all_rules
 from .suppress import parse_inline
@@ -127,4 +127,13 @@ class Engine:
             if sup.suppressed(f):
                 continue
             out.append(f)
-        return out
+        return _drop_shadowed(out)
+
+
+def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
+    """An info-level hint on exactly the span another rule reports at warning or above says less: drop it.
+
+    ("displacement" is both a calque with a fix and a surprising word; the reader needs the calque.)
+    """
+    strong = {(f.start, f.end) for f in findings if f.severity.rank > Severity.INFO.rank}
+    return [f for f in findings if f.severity.rank > Severity.INFO.rank or (f.start, f.end) not in strong]
