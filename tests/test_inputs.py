@@ -124,3 +124,11 @@ def test_check_never_modifies_input(tmp_path, cli):
     assert hashlib.sha256(p.read_bytes()).hexdigest() == before
     assert json.loads((tmp_path / "r.json").read_text())["files"][0]["path"] == str(p)
     assert (tmp_path / "out.txt").read_text().strip().endswith("warning)")
+
+
+def test_a_file_given_twice_is_checked_once(tmp_path, cli):
+    p = tmp_path / "a.txt"
+    p.write_text(BAD, "utf-8")
+    code, out, _ = cli("check", p, p, "--no-model", "-f", "json", "--lang", "en")
+    data = _json(out)
+    assert [f["path"] for f in data["files"]] == [str(p)] and data["summary"]["findings"] == 1

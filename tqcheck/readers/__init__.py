@@ -71,7 +71,8 @@ def collect_paths(
                     skipped.append(Skipped(full, "binary file"))
                     continue
                 out.append(full)
-    return out, skipped
+    # A file named twice (or reached through two given folders) is checked once.
+    return list(dict.fromkeys(out)), skipped
 
 
 def _format_for(path: str, forced: str | None) -> str:
