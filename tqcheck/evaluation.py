@@ -119,10 +119,12 @@ def run(eval_path: str, rules: list[str] | None, use_source: bool, use_model: bo
     return [to_prediction(d, r.findings) for d, r in zip(docs, report.files)]
 
 
-def score(eval_path: str, pred_path: str, extra: list[str] | None = None) -> str:
-    scorer = Path(eval_path).resolve().parent / "score_eval.py"
-    if not scorer.exists():
-        scorer = Path(eval_path).resolve().parent.parent / "score_eval.py"
+def score(eval_path: str, pred_path: str, extra: list[str] | None = None, scorer: str | Path | None = None) -> str:
+    """Run the evaluation set's own scorer (found beside the eval file, or one folder up for ende/)."""
+    if scorer is None:
+        here = Path(eval_path).resolve().parent
+        scorer = next((d / "score_eval.py" for d in (here, here.parent) if (d / "score_eval.py").exists()),
+                      here / "score_eval.py")
     cmd = [sys.executable, str(scorer), str(eval_path), str(pred_path), *(extra or [])]
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
