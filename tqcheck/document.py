@@ -106,6 +106,17 @@ class Document:
             return self.sentences[i]
         return None
 
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        return [s for s, _ in self.tokens]
+
     def words(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+        """Tokens inside [start, end); a bisect, so per-paragraph calls stay linear over a document."""
         end = len(self.text) if end is None else end
-        return [(s, e, self.text[s:e]) for s, e in self.tokens if s >= start and e <= end]
+        out = []
+        for s, e in self.tokens[bisect.bisect_left(self._token_starts, start):]:
+            if s >= end:
+                break
+            if e <= end:
+                out.append((s, e, self.text[s:e]))
+        return out
