@@ -96,6 +96,20 @@ def test_alternatives_propose_what_the_model_would_write(lm):
     assert words & {"visit", "trip", "time"}
 
 
+def test_paragraphs_batched_for_alternatives_score_as_alone(lm):
+    # Paragraphs of different lengths share a padded batch; padding must not change any score or proposal.
+    paras = ["Blinken arrived in Beijing on Sunday.",
+             "It is the first displacement of a head of US diplomacy to China in five years, and the talks "
+             "are expected to be difficult."]
+    together = lm.alternatives(paras, k=3)
+    for para, batched in zip(paras, together):
+        alone = lm.alternatives([para], k=3)[0]
+        assert [t[:2] for t in alone] == [t[:2] for t in batched]
+        for a, b in zip(alone, batched):
+            assert math.isclose(a[2], b[2], abs_tol=1e-3)
+            assert [w for w, _ in a[3]][:1] == [w for w, _ in b[3]][:1]
+
+
 def test_report_names_the_model_it_used(cli, tmp_path, lm):
     import json
 

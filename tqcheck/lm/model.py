@@ -116,18 +116,14 @@ class CausalLM:
             else:
                 todo.append(i)
         items = {i: self._encode(texts[i], contexts[i]) for i in todo}
-        order = sorted(todo, key=lambda i: len(items[i].ids))
-        batch: list[int] = []
-        for i in order + [None]:
-            if i is not None and (not batch or (len(batch) + 1) * len(items[i].ids) <= self.token_budget):
-                batch.append(i)
-                continue
-            if batch:
-                for j, lps in zip(batch, self._forward([items[j] for j in batch])):
-                    out[j] = [(s, e, lp) for (s, e), lp in zip(items[j].offsets, lps)]
-                    self._memo[(contexts[j], texts[j])] = out[j]
-            batch = [i] if i is not None else []
+        for batch in self._batches(todo, items):
+            for j, lps in zip(batch, self._forward([items[j] for j in batch])):
+                self._store(out, j, items[j], lps, contexts, texts)
         return out  # type: ignore[return-value]
+
+    def _store(self, out, j, item, lps, contexts, texts) -> None:
+        out[j] = [(s, e, lp) for (s, e), lp in zip(item.offsets, lps)]
+        self._memo[(contexts[j], texts[j])] = out[j]
 
     def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]:
         """Total natural-log probability of each text given its left context."""
@@ -164,12 +160,25 @@ class CausalLM:
         """
         contexts = contexts or [""] * len(texts)
         items = [self._encode(t, c) for t, c in zip(texts, contexts)]
-        out = []
-        for it in items:  # one text per pass: these are long (paragraphs)
-            lps, tops = self._forward([it], topk=k)
-            out.append([(s, e, lp, [(self.tok.decode([i]), v) for i, v in top])
-                        for (s, e), lp, top in zip(it.offsets, lps[0], tops[0])])
+        out: list = [None] * len(items)
+        for batch in self._batches(range(len(items)), items):
+            lps, tops = self._forward([items[i] for i in batch], topk=k)
+            for i, lp, top in zip(batch, lps, tops):
+                out[i] = [(s, e, l, [(self.tok.decode([t]), v) for t, v in tt])
+                          for (s, e), l, tt in zip(items[i].offsets, lp, top)]
         return out
+
+    def _batches(self, indices, items):
+        """Indices grouped shortest first into batches of at most ``token_budget`` padded tokens
+        (one big matrix product is much faster than several small ones on a CPU)."""
+        batch: list[int] = []
+        for i in sorted(indices, key=lambda i: len(items[i].ids)):
+            if batch and (len(batch) + 1) * len(items[i].ids) > self.token_budget:
+                yield batch
+                batch = []
+            batch.append(i)
+        if batch:
+            yield batch
 
     def _forward(self, items: list[_Item], topk: int = 0):
         import torch

@@ -16,7 +16,10 @@ from .rescore import rescore
 MIN_SURPRISAL = 8.0  # nats for a word (sum over its tokens) to be a candidate
 MIN_GAIN = 1.0  # nats the best rewrite must add to the whole sentence
 MAX_CANDIDATES_PER_PARAGRAPH = 3
-TOP_K = 5
+TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
+# Of those, how many are rescored with the words after them.  Each costs a forward pass over the rest of
+# the sentence; the model's first choices carry nearly all the gains.
+MAX_REWRITES = 3
 CONTEXT_CHARS = 200
 
 # Words whose replacement is grammar (fluency), not meaning: articles, prepositions, auxiliaries...
@@ -122,7 +125,7 @@ class Surprisal(Rule):
                          if a.startswith((" ", "\u2581")) and a.strip().replace("-", "").isalpha()
                          and a.strip().lower() != w.lower() and not (w.islower() and a.strip()[:1].isupper())]
                 if words:
-                    spans.append((ws, we, words[:TOP_K]))
+                    spans.append((ws, we, words[:MAX_REWRITES]))
                     meta.append((surp, w))
         if not spans:
             return
