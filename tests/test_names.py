@@ -278,6 +278,41 @@ def test_aligned_source_joins_renderings_spelling_cannot(names_ctx):
     assert Engine(names_ctx, only=["name-variant"]).run([doc2]).files[0].findings == []
 
 
+def _aligned(segs):
+    target = " ".join(t for t, _ in segs)
+    source = "".join(s for _, s in segs)
+    doc = Document.from_text(target, lang="en")
+    doc.extras["source"] = Document.from_text(source, lang="zh")
+    align, t, s = [], 0, 0
+    for tt, ss in segs:
+        align.append(((t, t + len(tt)), (s, s + len(ss))))
+        t, s = t + len(tt) + 1, s + len(ss)
+    doc.extras["segment_alignment"] = align
+    return doc
+
+
+def test_one_transliterated_source_name_rendered_two_ways(names_ctx):
+    # 莱希 (lai xi) is Raisi; a translation rendered it "Lacey" in a later sentence.
+    segs = [("Anti-government hackers briefly interrupted President Ebrahim Raisi's televised speech.",
+             "反政府黑客短暂中断了总统易卜拉欣·莱希的电视讲话。"),
+            ("As Iran marks the anniversary of its revolution, Lacey's hardline government faces its biggest "
+             "challenge yet from young protesters.", "在伊朗纪念革命周年之际，莱希的强硬派政府面临年轻抗议者迄今最大的挑战。")]
+    findings = Engine(names_ctx, only=["name-variant"]).run([_aligned(segs)]).files[0].findings
+    assert [(f.text, f.suggestions[0]) for f in findings] == [("Lacey", "Raisi")]
+    assert "莱希" in findings[0].message
+    # Without the source nothing ties the two names.
+    plain = Document.from_text(" ".join(t for t, _ in segs), lang="en")
+    assert Engine(names_ctx, only=["name-variant"]).run([plain]).files[0].findings == []
+
+
+def test_two_people_named_together_are_not_one_transliteration(names_ctx):
+    # Both names stand in one sentence behind both source names: they are two people.
+    segs = [("President Ebrahim Raisi received Lacey Evans, the envoy, in Tehran on Monday.",
+             "总统易卜拉欣·莱希周一在德黑兰接见了特使莱西·埃文斯。"),
+            ("Raisi said the talks with Lacey had been useful.", "莱希说，与莱西的会谈很有益。")]
+    assert Engine(names_ctx, only=["name-variant"]).run([_aligned(segs)]).files[0].findings == []
+
+
 def test_capitalised_fallback_in_french(names_ctx):
     text = ("Le président Emmanuel Macron a rencontré Xi Jinping à Pékin. Selon l'Élysée, Macron a évoqué "
             "l'Ukraine. Les Chinois ont salué la visite, a dit Macron. Le Président Macronn est reparti jeudi.")

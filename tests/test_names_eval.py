@@ -54,24 +54,26 @@ def suggestions_right(eval_path: Path, preds: list[dict]) -> float:
 
 @pytest.fixture(scope="module")
 def zh_strict(tmp_path_factory):
-    # Strict entity style (modifier uses of "US" count) is how the dev raters judged US/United States.
-    r = score(shared("eval", "dev.docs.jsonl"), tmp_path_factory.mktemp("zh"), options={"entity-style": "strict"})
+    # Strict entity style (modifier uses of "US" count) is how the dev raters judged US/United States;
+    # the Chinese source (as a bilingual file gives it) joins renderings of one transliterated name.
+    r = score(shared("eval", "dev.docs.jsonl"), tmp_path_factory.mktemp("zh"), options={"entity-style": "strict"},
+              source=True)
     print(r["text"])
     return r
 
 
 @pytest.mark.slow
 def test_zh_en_measured_level(zh_strict):
-    # Regression guard at the level measured when this was written (R 0.794, P 0.844, loc 0.941).
-    assert zh_strict["recall"] >= 0.79 and zh_strict["precision"] >= 0.8
-    assert zh_strict["localisation"] >= 0.9
+    # Regression guard at the level measured when this was written (R 0.824, P 0.737, loc 1.000).
+    assert zh_strict["recall"] >= 0.82 and zh_strict["precision"] >= 0.73
+    assert zh_strict["localisation"] >= 0.95
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue target R>=0.8 at P>=0.7; measured R 0.794 (27/34): the misses are rater "
-                          "flags with no spelling variant (Supreme Leader/supreme leader, Agribank, Lacey for "
-                          "Raisi, KMT after Kuomintang)", strict=True)
 def test_zh_en_issue_target(zh_strict):
+    # Of the 10 false positives, 5 are real renderings of one source name the gold does not label
+    # ("Hans Modrow" / "Maduro", "Raisi" / "Lacey"); the 6 misses are rater flags with no spelling
+    # variant (Supreme Leader / supreme leader, Agribank, KMT after Kuomintang).
     assert zh_strict["recall"] >= 0.8 and zh_strict["precision"] >= 0.7
 
 

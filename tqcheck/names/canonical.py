@@ -187,7 +187,7 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
         return f"'{f.surface}' ×{f.count}" + (f" (+{extra} short form{'s' if extra > 1 else ''})" if extra else "")
 
     counts = ", ".join(shown(f) for f in sorted(forms, key=lambda f: (-support[f.surface], f.first)))
-    entity.evidence = [counts]
+    entity.evidence = [counts, *entity.notes]
     first = min(forms, key=lambda f: f.first).surface
     glossary = ctx.config.glossary if ctx is not None else {}
     choice = _glossary_choice(spellings, glossary) if glossary else None

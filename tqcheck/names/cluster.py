@@ -59,6 +59,7 @@ class Entity:
     evidence: list[str] = field(default_factory=list)
     decided_by: str = ""
     kind: str = ""  # formatting / romanisation / spelling
+    notes: list[str] = field(default_factory=list)  # evidence found before the spelling is chosen (source)
 
     @property
     def variants(self) -> list[Form]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from .canonical import choose
 from .cluster import Entity, cluster
 from .mentions import extract_mentions
-from .source_align import merge_by_source
+from .source_align import merge_by_source, merge_transliterations
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
@@ -18,7 +18,7 @@ def entities(doc: "Document", ctx: "Context | None" = None) -> list[Entity]:
     cached = doc.extras.get("_name_entities")
     if cached is not None:
         return cached
-    ents = merge_by_source(cluster(extract_mentions(doc, ctx), doc.lang), doc)
+    ents = merge_transliterations(merge_by_source(cluster(extract_mentions(doc, ctx), doc.lang), doc), doc)
     for e in ents:
         choose(e, doc, ctx)
     doc.extras["_name_entities"] = ents

@@ -80,3 +80,151 @@ def merge_by_source(ents: list[Entity], doc: "Document") -> list[Entity]:
             if other is not e and id(other) not in merged and persons.get(id(other)) == person:
                 absorb(e, other)
     return [e for e in ents if id(e) not in merged]
+
+
+# -- foreign names in a Chinese source --------------------------------------------------------------
+# Chinese writes a foreign name with characters read for their sound: Raisi is 莱希 (lai xi), and a
+# translation may render that "Raisi" once and "Lacey" later.  Letters cannot join those two; the source
+# can: the same characters stand behind both, and they sound like both.  Sounds are compared as
+# consonant skeletons (vowels, h, w and y dropped; l/r, s/sh/x/q/j/z/c, b/p, d/t, g/k each one class),
+# which is how transliteration into Chinese and back tends to keep a name recognisable.
+
+_EN_SOUNDS = [("sch", "S"), ("tch", "S"), ("sh", "S"), ("ch", "S"), ("zh", "S"), ("th", "S"), ("ts", "S"),
+              ("tz", "S"), ("ph", "F"), ("kh", ""), ("gh", ""), ("ck", "G"), ("ng", "N"), ("x", "GS"),
+              ("q", "G"), ("j", "S"), ("z", "S"), ("s", "S"), ("r", "L"), ("l", "L"), ("b", "B"), ("p", "B"),
+              ("d", "D"), ("t", "D"), ("g", "G"), ("k", "G"), ("f", "F"), ("v", "F"), ("m", "M"), ("n", "N")]
+_PY_INITIALS = [("zh", "S"), ("ch", "S"), ("sh", "S"), ("j", "S"), ("q", "S"), ("x", "S"), ("z", "S"),
+                ("c", "S"), ("s", "S"), ("r", "L"), ("l", "L"), ("b", "B"), ("p", "B"), ("d", "D"), ("t", "D"),
+                ("g", "G"), ("k", "G"), ("f", "F"), ("m", "M"), ("n", "N")]
+
+
+def _collapse(s: str) -> str:
+    return "".join(c for i, c in enumerate(s) if i == 0 or c != s[i - 1])
+
+
+def sound_key(word: str) -> str:
+    """Consonant skeleton of a Latin-script name: 'Raisi' -> 'LS', 'Lacey' -> 'LS', 'Blinken' -> 'BLNGN'."""
+    w = "".join(c for c in fold(word) if "a" <= c <= "z")
+    out, i = [], 0
+    while i < len(w):
+        if w[i] == "c":  # soft before e, i, y
+            out.append("S" if w[i + 1:i + 2] in ("e", "i", "y") else "G")
+            i += 1
+            continue
+        for letters, sound in _EN_SOUNDS:
+            if w.startswith(letters, i):
+                out.append(sound)
+                i += len(letters)
+                break
+        else:
+            i += 1  # vowels, h, w, y
+    return _collapse("".join(out))
+
+
+def pinyin_sound_key(syllables: list[str]) -> str:
+    """The same skeleton for Chinese syllables: ['lai', 'xi'] -> 'LS', ['bu', 'lin', 'ken'] -> 'BLNGN'."""
+    out = []
+    for syl in syllables:
+        for letters, sound in _PY_INITIALS:
+            if syl.startswith(letters):
+                out.append(sound)
+                syl = syl[len(letters):]
+                break
+        if syl in ("er",):
+            out.append("L")  # 尔 writes an r or l
+        elif syl.endswith("ng"):
+            out.append("N")
+        elif syl.endswith("n"):
+            out.append("N")
+    return _collapse("".join(out))
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    if len(a) < 2 or len(b) < 2:
+        return False
+    if a == b:
+        return True
+    from rapidfuzz.distance import Levenshtein
+
+    return min(len(a), len(b)) >= 3 and Levenshtein.distance(a, b) <= 1
+
+
+def _han_runs(text: str, lo: int = 2, hi: int = 4) -> set[str]:
+    """Every run of lo..hi Han characters in the text (candidate transliterations)."""
+    out = set()
+    for m in _HAN.finditer(text):
+        run = m.group(0)
+        for n in range(lo, hi + 1):
+            out.update(run[i:i + n] for i in range(len(run) - n + 1))
+    return out
+
+
+def _family_word(e: Entity) -> str | None:
+    """The word of a person entity that its transliteration renders: the family name (western order)."""
+    full = max(e.spellings, key=lambda f: (len(f.tokens), f.count))
+    toks = full.tokens
+    if name_style(toks) != "west":
+        return None  # Chinese, Korean, Vietnamese names: merge_by_source reads those by family name
+    word = toks[-1]
+    for tail in ("'s", "’s"):
+        word = word.removesuffix(tail)
+    return word if len(word) >= 3 else None
+
+
+def _is_place(e: Entity) -> bool:
+    return all(m.label in ("GPE", "LOC", "FAC") for m in e.mentions)
+
+
+def merge_transliterations(ents: list[Entity], doc: "Document") -> list[Entity]:
+    """Join two entities, one of them a person, whose names render one transliterated name of a Chinese source.
+
+    Both must be behind the same Han characters in every aligned source sentence, sound like
+    them, and never share a sentence (two people named together are two people).
+    """
+    source = doc.extras.get("source")
+    alignment = doc.extras.get("segment_alignment")
+    if source is None or not alignment or not _HAN.search(source.text):
+        return ents
+    from pypinyin import lazy_pinyin
+
+    starts = [t[0] for t, _ in alignment]
+    info, persons = {}, set()
+    for e in ents:
+        if any(f.is_person for f in e.spellings):
+            persons.add(id(e))
+        word = _family_word(e)
+        if word is None or fold(word) in chinese_surnames() or _is_place(e):
+            continue  # a Chinese name (merge_by_source reads those) or a place, not a transliterated person
+        segs = {bisect.bisect_right(starts, m.start) - 1 for m in e.mentions}
+        if min(segs) < 0:
+            continue
+        texts = [source.text[slice(*alignment[i][1])] for i in segs]
+        common = set.intersection(*(_han_runs(t) for t in texts))
+        key_ = sound_key(word)
+        heard = {x for x in common if _sounds_alike(key_, pinyin_sound_key(lazy_pinyin(x)))}
+        if heard:
+            info[id(e)] = (word, segs, heard)
+    merged: set[int] = set()
+    for a in ents:
+        for b in ents:
+            if a is b or id(a) not in info or id(b) not in info or id(a) in merged or id(b) in merged:
+                continue
+            if id(a) not in persons and id(b) not in persons:
+                continue  # one must be a person by the NER model (which may tag the other ORG)
+            (wa, sa, ha), (wb, sb, hb) = info[id(a)], info[id(b)]
+            shared = ha & hb
+            if not shared or key(wa) == key(wb) or sa & sb:
+                continue
+            if max(len(f.tokens) for f in b.spellings) > max(len(f.tokens) for f in a.spellings) or (
+                    len(a.spellings[0].tokens) == len(b.spellings[0].tokens) and b.mentions[0].start < a.mentions[0].start):
+                continue  # the fuller, else the earlier, name is the home; the pair comes round the other way
+            if all(len(f.tokens) == 1 for f in b.spellings) and max(len(f.tokens) for f in a.spellings) > 1:
+                a.short_variants.extend((f, wa) for f in b.spellings)
+            else:
+                a.spellings.extend(b.spellings)
+            a.short.extend(b.short)
+            a.kind = a.kind or "source"
+            chars = max(shared, key=len)
+            a.notes.append(f"the source writes {chars} behind both '{wa}' and '{wb}'")
+            merged.add(id(b))
+    return [e for e in ents if id(e) not in merged]
