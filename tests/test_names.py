@@ -194,6 +194,22 @@ def test_strict_house_style_counts_modifiers(names_ctx):
     assert run(text, names_ctx, rules=["entity-style"])[0] == []
 
 
+def test_house_style_from_the_config_file(names_ctx, tmp_path):
+    from tqcheck.config import load_config
+    from tqcheck.errors import ConfigError
+
+    text = ("The United States and the Philippines signed a deal. US forces will use more bases, and the "
+            "United States will pay. US troops arrive in May.")
+    cfg_file = tmp_path / "tqcheck.toml"
+    cfg_file.write_text('entity-style = "strict"\n', "utf-8")
+    ctx = Context(config=load_config(cfg_file), use_model=False, _resources=names_ctx._resources)
+    found = run(text, ctx, rules=["entity-style"])[0]
+    assert found and len({f.suggestions[0] for f in found}) == 1  # one style proposed throughout
+    cfg_file.write_text('entity-style = "AP"\n', "utf-8")
+    with pytest.raises(ConfigError, match="entity-style"):
+        load_config(cfg_file)
+
+
 def test_macau_macao(names_ctx):
     text = "Macao's casinos reopened in January. Visitors to Macao doubled, and Macau hotels were full."
     findings, _ = run(text, names_ctx, rules=["entity-style"])

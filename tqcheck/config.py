@@ -6,6 +6,7 @@ Example::
     fail-on = "warning"
     lang = "en"                 # force the target language
     source-lang = "zh"
+    entity-style = "strict"     # "US forces" after "the United States" counts as a mix (default "noun": AP)
     include = ["*.md", "*.txt"]
     exclude = ["drafts/*"]
 
@@ -42,6 +43,7 @@ class Config:
     # canonical spelling -> variants it replaces (may be empty: the spelling is simply right)
     glossary: dict[str, list[str]] = field(default_factory=dict)
     model: str | None = None  # model card id for the language model
+    entity_style: str = "noun"  # "noun": only noun uses of US/United States must agree; "strict": all uses
 
     def rule_enabled(self, rule_id: str) -> bool:
         return self.rules.get(rule_id, "on") != "off"
@@ -97,7 +99,7 @@ def load_config(path: Path | None = None, search_from: Path | None = None) -> Co
 
 
 def parse_config(data: dict, path: Path) -> Config:
-    known = {"fail-on", "lang", "source-lang", "include", "exclude", "rules", "glossary", "model"}
+    known = {"fail-on", "lang", "source-lang", "include", "exclude", "rules", "glossary", "model", "entity-style"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
@@ -118,6 +120,9 @@ def parse_config(data: dict, path: Path) -> Config:
     cfg.lang = data.get("lang")
     cfg.source_lang = data.get("source-lang")
     cfg.model = data.get("model")
+    cfg.entity_style = data.get("entity-style", "noun")
+    if cfg.entity_style not in ("noun", "strict"):
+        raise ConfigError(f"{path}: entity-style must be \"noun\" or \"strict\", not {cfg.entity_style!r}")
     cfg.include = _str_list(data.get("include", []), "include", path)
     cfg.exclude = _str_list(data.get("exclude", []), "exclude", path)
     glossary = data.get("glossary", {})

@@ -70,7 +70,8 @@ class EntityStyle(Rule):
         self._text = doc.text
         # "strict": any mix of full name and abbreviation counts, modifiers included (house styles
         # that always abbreviate or always spell out); default: only noun uses (AP and most guides).
-        self._strict = ctx.options.get("entity-style") == "strict" if ctx is not None else False
+        style = (ctx.options.get("entity-style") or ctx.config.entity_style) if ctx is not None else "noun"
+        self._strict = style == "strict"
         for entity in entity_styles():
             hits = occurrences(doc.text, entity)
             if len(hits) < 2:
