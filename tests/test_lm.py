@@ -79,6 +79,22 @@ def test_batched_and_single_scores_agree(lm):
         assert math.isclose(a, b, abs_tol=1e-3)
 
 
+def test_rewrites_after_shared_contexts_score_as_alone(lm):
+    # Rewrites of spans in two paragraphs: each context is read once (left-padded to the longer
+    # one) and handed to its rewrites; every score must equal scoring the text on its own.
+    short = "Blinken arrived in Beijing on Sunday. It is the first "
+    texts = ["displacement of a US secretary of state in five years.", "visit of a US secretary of state in five years.",
+             "told Blinken that ties were at a low.", "assured Blinken that ties were at a low.",
+             "said to Blinken that ties were at a low."]
+    contexts = [short, short, CTX + " Qin", CTX + " Qin", CTX + " Qin"]
+    together = lm.token_logprobs(texts, contexts)
+    lm._memo.clear()
+    for text, ctx, toks in zip(texts, contexts, together):
+        alone = lm.token_logprobs([text], [ctx])[0]
+        assert [t[:2] for t in alone] == [t[:2] for t in toks]
+        assert all(math.isclose(a[2], b[2], abs_tol=1e-3) for a, b in zip(alone, toks))
+
+
 def test_token_offsets_cover_the_text(lm):
     text = "It is the first displacement of a head of US diplomacy."
     toks = lm.token_logprobs([text], [CTX])[0]
