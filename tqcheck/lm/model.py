@@ -18,7 +18,7 @@ from .cards import ModelCard
 TokenLP = tuple[int, int, float]  # (start, end) in the scored text, natural-log probability
 # Texts scored after one context (rewrites of one span) share its tokens: they are read once when at
 # least this many.  The context is most of the input of a rescoring pass (a 45-130-token context, a
-# 10-20-token rewrite), so this roughly halves its cost.
+# 10-20-token rewrite): on the seed article this cut rescoring from 11.1 s to 6.9 s.
 MIN_SHARED_TOKENS = 8
 
 
@@ -120,13 +120,15 @@ class CausalLM:
             else:
                 todo.append(i)
         items = {i: self._encode(texts[i], contexts[i]) for i in todo}
+        window = getattr(self.model.config, "sliding_window", None) or 10 ** 9
         groups: dict[str, list[int]] = {}
         for i in todo:
             groups.setdefault(contexts[i], []).append(i)
         shared: dict[int, int] = {}
         for members in groups.values():
             n = _shared_prefix([items[i] for i in members]) if len(members) > 1 else 0
-            if n >= MIN_SHARED_TOKENS:
+            # Within one attention window, so a left-padded prefix sees exactly what the full pass would.
+            if n >= MIN_SHARED_TOKENS and all(len(items[i].ids) <= window for i in members):
                 shared.update((i, n) for i in members)
         alone = [i for i in todo if i not in shared]
         for batch in self._batches(alone, items):
@@ -136,6 +138,7 @@ class CausalLM:
         ordered = sorted(shared, key=lambda i: (contexts[i], i))
         batch, cost = [], 0
         for i in ordered + [None]:
+            # An item costs its own tokens and a share of its prefix (about 4 rewrites share one).
             extra = 0 if i is None else len(items[i].ids) - shared[i] + shared[i] // 4
             if batch and (i is None or cost + extra > self.token_budget // 2):
                 for j, lps in zip(batch, self._forward([items[j] for j in batch], shared=[shared[j] for j in batch])):
@@ -159,9 +162,9 @@ class CausalLM:
 
         With ``shared`` (per item, the length of a prefix it shares with its neighbours in
         ``items``) each distinct prefix is run once, left-padded, and its keys and values are
-        handed to every item that has it; the hidden states then start at each item's
-        ``shared[r]``-th token, padded to the longest prefix (``offset``).  Left padding only
-        shifts a row's positions, which rotary position embeddings do not see.
+        handed to every item that has it; row r of the hidden states then starts at the
+        item's ``shared[r]``-th token.  Left padding only shifts a row's positions, which
+        rotary position embeddings do not see.
         """
         import torch
 
