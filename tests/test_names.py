@@ -315,7 +315,7 @@ def test_one_transliterated_source_name_rendered_two_ways(names_ctx):
              "challenge yet from young protesters.", "在伊朗纪念革命周年之际，莱希的强硬派政府面临年轻抗议者迄今最大的挑战。")]
     findings = Engine(names_ctx, only=["name-variant"]).run([_aligned(segs)]).files[0].findings
     assert [(f.text, f.suggestions[0]) for f in findings] == [("Lacey", "Raisi")]
-    assert "莱希" in findings[0].message
+    assert "莱希" in findings[0].message and "another rendering of 'Raisi'" in findings[0].message
     # Without the source nothing ties the two names.
     plain = Document.from_text(" ".join(t for t, _ in segs), lang="en")
     assert Engine(names_ctx, only=["name-variant"]).run([plain]).files[0].findings == []

@@ -42,8 +42,10 @@ class NameVariant(Rule):
                                        entity=e.canonical, decided_by=e.decided_by, variant_kind=e.kind)
             for f, _ in e.short_variants:
                 right = e.family_word(e.canonical) or e.canonical
+                # A rendering joined through the source is not a misspelling of the letters.
+                what = "another rendering" if any(f"'{f.surface}'" in n for n in e.notes) else "a misspelling"
                 for m in f.mentions:
                     yield self.finding(m.start, m.end,
-                                       f"'{f.surface}' is a misspelling of '{right}', as in '{e.canonical}' "
+                                       f"'{f.surface}' is {what} of '{right}', as in '{e.canonical}' "
                                        f"({'; '.join(e.evidence)}).", [right], confidence=0.7,
                                        entity=e.canonical, decided_by=e.decided_by, variant_kind="short form")
