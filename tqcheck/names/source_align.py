@@ -171,6 +171,10 @@ def _family_word(e: Entity) -> str | None:
     return word if len(word) >= 3 else None
 
 
+def _home_rank(e: Entity) -> tuple[int, int]:
+    return -max(len(f.tokens) for f in e.spellings), e.mentions[0].start
+
+
 def _is_place(e: Entity) -> bool:
     return all(m.label in ("GPE", "LOC", "FAC") for m in e.mentions)
 
@@ -215,8 +219,7 @@ def merge_transliterations(ents: list[Entity], doc: "Document") -> list[Entity]:
             shared = ha & hb
             if not shared or key(wa) == key(wb) or sa & sb:
                 continue
-            if max(len(f.tokens) for f in b.spellings) > max(len(f.tokens) for f in a.spellings) or (
-                    len(a.spellings[0].tokens) == len(b.spellings[0].tokens) and b.mentions[0].start < a.mentions[0].start):
+            if _home_rank(b) < _home_rank(a):
                 continue  # the fuller, else the earlier, name is the home; the pair comes round the other way
             if all(len(f.tokens) == 1 for f in b.spellings) and max(len(f.tokens) for f in a.spellings) > 1:
                 a.short_variants.extend((f, wa) for f in b.spellings)
