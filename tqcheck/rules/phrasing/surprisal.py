@@ -1,4 +1,4 @@
-"""Disfluent spans: words the model finds very unlikely and can rewrite into something far likelier."""
+"""Words the model finds very unlikely in context: hints, with a fix when a safe rewrite makes the sentence likelier."""
 from __future__ import annotations
 
 import math
