@@ -192,6 +192,8 @@ def merge_transliterations(ents: list[Entity], doc: "Document") -> list[Entity]:
     from pypinyin import lazy_pinyin
 
     starts = [t[0] for t, _ in alignment]
+    runs: dict[int, set[str]] = {}  # per aligned segment, and each run's sound once, across entities
+    sounds: dict[str, str] = {}
     info, persons = {}, set()
     for e in ents:
         if any(f.is_person for f in e.spellings):
@@ -202,10 +204,14 @@ def merge_transliterations(ents: list[Entity], doc: "Document") -> list[Entity]:
         segs = {bisect.bisect_right(starts, m.start) - 1 for m in e.mentions}
         if min(segs) < 0:
             continue
-        texts = [source.text[slice(*alignment[i][1])] for i in segs]
-        common = set.intersection(*(_han_runs(t) for t in texts))
+        for i in segs:
+            if i not in runs:
+                runs[i] = _han_runs(source.text[slice(*alignment[i][1])])
+        common = set.intersection(*(runs[i] for i in segs))
+        for x in common - sounds.keys():
+            sounds[x] = pinyin_sound_key(lazy_pinyin(x))
         key_ = sound_key(word)
-        heard = {x for x in common if _sounds_alike(key_, pinyin_sound_key(lazy_pinyin(x)))}
+        heard = {x for x in common if _sounds_alike(key_, sounds[x])}
         if heard:
             info[id(e)] = (word, segs, heard)
     merged: set[int] = set()
