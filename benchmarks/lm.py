@@ -91,13 +91,17 @@ def main() -> None:
             lm.score(sents[i:i + b])
         dt = time.perf_counter() - t
         res["tokens_per_s"][f"batch{b}"] = round((lm.tokens_scored - n0) / dt, 1)
-    # One pass per paragraph: how the disfluency rule reads a document.
-    lm._memo.clear()
-    n0 = lm.tokens_scored
-    t = time.perf_counter()
-    lm.token_logprobs(paras)
-    dt = time.perf_counter() - t
-    res["tokens_per_s"]["paragraph_pass"] = round((lm.tokens_scored - n0) / dt, 1)
+    # One pass per paragraph: how the disfluency rule reads a document.  Best of three, as the matmul
+    # rate below is a best of five: the machine may be shared, and both should see it at its quietest.
+    rates = []
+    for _ in range(3):
+        lm._memo.clear()
+        n0 = lm.tokens_scored
+        t = time.perf_counter()
+        lm.token_logprobs(paras)
+        rates.append((lm.tokens_scored - n0) / (time.perf_counter() - t))
+    res["tokens_per_s"]["paragraph_pass"] = round(max(rates), 1)
+    res["tokens_per_s"]["paragraph_pass_runs"] = [round(r, 1) for r in rates]
     res["article_words"] = len(doc.text.split())
     # The whole article through both phrasing rules, model already loaded.
     from tqcheck.engine import Engine
@@ -109,12 +113,23 @@ def main() -> None:
     report = Engine(ctx, only=["mt-calque", "lm-disfluency"]).run([doc])
     res["article_check_s"] = round(time.perf_counter() - t, 2)
     res["article_findings"] = len(report.files[0].findings)
+    # Every default rule (names, typography, phrasing), model loaded and NER warm: what an editor waits
+    # for once the model is in memory.  A 700-word figure is scaled from the article's words.
+    Engine(Context(), only=["name-order"]).run([Document.from_text(doc.text, lang="en", path="warm")])
+    ctx = Context()
+    ctx.resource("language-model", lambda: lm)
+    lm._memo.clear()
+    t = time.perf_counter()
+    whole = Engine(ctx).run([Document.from_text(ARTICLE.read_text("utf-8"), path=str(ARTICLE))])
+    res["whole_check_s"] = round(time.perf_counter() - t, 2)
+    res["whole_check_findings"] = len(whole.files[0].findings)
+    res["whole_check_s_per_700_words"] = round(res["whole_check_s"] * 700 / res["article_words"], 2)
     gf = matmul_gflops(args.device)
     per_tok = model_gflops_per_token(lm.model)
     res["matmul_gflops"] = round(gf, 1)
     res["model_gflops_per_token"] = round(per_tok, 3)
     res["roofline_tokens_per_s"] = round(gf / per_tok, 1)
-    best = max(res["tokens_per_s"].values())
+    best = max(v for v in res["tokens_per_s"].values() if isinstance(v, float))
     res["fraction_of_roofline"] = round(best / res["roofline_tokens_per_s"], 3)
     res["peak_rss_mb"] = round(peak_rss_mb(), 1)
     res["load_average"] = os.getloadavg()

@@ -113,7 +113,7 @@ def test_alternatives_propose_what_the_model_would_write(lm):
 
 
 def test_paragraphs_batched_for_alternatives_score_as_alone(lm):
-    # Paragraphs of different lengths share a padded batch; padding must not change any score or proposal.
+    # Paragraphs of different lengths are packed into one row; packing must not change any score or proposal.
     paras = ["Blinken arrived in Beijing on Sunday.",
              "It is the first displacement of a head of US diplomacy to China in five years, and the talks "
              "are expected to be difficult."]
@@ -124,6 +124,38 @@ def test_paragraphs_batched_for_alternatives_score_as_alone(lm):
         for a, b in zip(alone, batched):
             assert math.isclose(a[2], b[2], abs_tol=1e-3)
             assert [w for w, _ in a[3]][:1] == [w for w, _ in b[3]][:1]
+
+
+def test_packing_fills_few_balanced_rows_without_splitting_a_text():
+    from tqcheck.lm.model import _pack
+
+    lengths = [300, 120, 250, 40, 200]
+    rows, place = _pack(lengths, 512)
+    assert len(rows) == 2  # 910 tokens need two rows of 512
+    loads = [sum(lengths[i] for i in row) for row in rows]
+    assert max(loads) - min(loads) <= 100
+    for r, row in enumerate(rows):  # each text sits whole, end to end, where ``place`` says
+        at = 0
+        for i in row:
+            assert place[i] == (r, at)
+            at += lengths[i]
+    assert _pack([900], 512)[0] == [[0]]  # a text longer than a row gets a row of its own
+
+
+def test_proposals_only_for_surprising_words_match_the_full_pass(lm):
+    # Skipping the top-k walk for unremarkable words must not change the words that get proposals.
+    paras = ["It is the first displacement of a head of US diplomacy to China in five years.",
+             "The company's profits rose sharply last year, which it attributed to strong demand of the its products."]
+    full = lm.alternatives(paras, k=3)
+    some = lm.alternatives(paras, k=3, min_surprisal=8.0)
+    assert "displacement" in [paras[0][s:e].strip() for s, e, _, top in some[0] if top]
+    for para, f_toks, s_toks in zip(paras, full, some):
+        assert [t[:2] for t in f_toks] == [t[:2] for t in s_toks]
+        assert sum(1 for t in s_toks if t[3]) < len(s_toks) / 2  # most words need no proposals
+        for (s, e, lp, top), (_, _, lp2, top2) in zip(f_toks, s_toks):
+            assert math.isclose(lp, lp2, abs_tol=1e-4)
+            if top2:
+                assert [w for w, _ in top2] == [w for w, _ in top]
 
 
 def test_report_names_the_model_it_used(cli, tmp_path, lm):

@@ -101,6 +101,8 @@ class CachedLM:
     def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]:
         return [sum(lp for _, _, lp in toks) for toks in self.token_logprobs(texts, contexts)]
 
-    def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8) -> list:
-        return self._cached(f"alternatives/{k}", texts, contexts,
-                            lambda t, c: self._lm().alternatives(t, c, k=k))
+    def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
+                     min_surprisal: float | None = None) -> list:
+        kind = f"alternatives/{k}" + ("" if min_surprisal is None else f"/{min_surprisal:g}")
+        return self._cached(kind, texts, contexts,
+                            lambda t, c: self._lm().alternatives(t, c, k=k, min_surprisal=min_surprisal))

@@ -107,10 +107,11 @@ class Surprisal(Rule):
         if lm is None or not hasattr(lm, "alternatives"):
             return
         paras = [(s, e) for s, e in doc.paragraphs if doc.text[s:e].strip()]
-        per_para = lm.alternatives([doc.text[s:e] for s, e in paras], k=TOP_K)
-        sent_starts = {s for s, _ in doc.sentences}
         min_surprisal = ctx.options.get("min_surprisal", MIN_SURPRISAL)
         fixable = min(FIXABLE_SURPRISAL, min_surprisal)
+        # Proposals are only read for words this surprising, so the model works out no others.
+        per_para = lm.alternatives([doc.text[s:e] for s, e in paras], k=TOP_K, min_surprisal=fixable)
+        sent_starts = {s for s, _ in doc.sentences}
         flagged = []
         for (ps, pe), toks in zip(paras, per_para):
             cands = []
