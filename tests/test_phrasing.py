@@ -116,7 +116,7 @@ def test_fix_cli_applies_calques_and_keeps_a_backup(lm, tmp_path, cli, monkeypat
 @pytest.mark.skipif(not SEED.exists(), reason="seeds/ not present")
 def test_seed_phrasing_is_not_a_flood(lm):
     ctx = context_with(lm)
-    doc, findings = _run(SEED.read_text("utf-8"), ctx, ["mt-calque", "lm-disfluency"])
+    doc, findings = _run(SEED.read_text("utf-8"), ctx, ["mt-calque", "lm-disfluency", "lm-awkward-clause"])
     assert len(findings) < 30
     dis = [f for f in findings if f.rule == "lm-disfluency"]
     assert dis and all(f.evidence["autofix"] is False for f in dis)
@@ -131,3 +131,39 @@ def test_seed_phrasing_is_not_a_flood(lm):
     for f in dis:
         if f.suggestions:  # only a function word or another form of the same word is offered as a fix
             assert f.text.lower() in _FUNCTION or f.text.lower()[:4] == f.suggestions[0].lower()[:4], f.message
+
+
+def test_garbled_clause_flagged_where_its_words_go_wrong(lm):
+    text = ("Experts pointed out that the rise of prices in the vegetable, mainly because of weather the cold "
+            "lasting, supply reduced.")
+    doc, findings = _run(text, context_with(lm), ["lm-awkward-clause"])
+    assert [f.text for f in findings] == ["supply reduced"]
+    f = findings[0]
+    assert f.category.value == "fluency" and f.severity.value == "info"
+    assert f.evidence["mean_surprisal"] >= 6.0 and "nats per word" in f.message
+
+
+def test_fluent_wire_copy_has_no_awkward_clause(lm):
+    text = ("US Secretary of State Antony Blinken met Chinese Foreign Minister Qin Gang in Beijing on Sunday, "
+            "the first visit by a US secretary of state in five years. The two sides agreed to keep talking, "
+            "but officials said no breakthrough was expected.")
+    _, findings = _run(text, context_with(lm), ["lm-awkward-clause"])
+    assert findings == []
+
+
+def test_word_and_clause_rules_share_one_reading_of_the_document(lm):
+    calls = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(lm, name)
+
+        def alternatives(self, *args, **kwargs):
+            calls.append(args)
+            return lm.alternatives(*args, **kwargs)
+
+    ctx = Context()
+    ctx.resource("language-model", lambda: Counting())
+    _run("Experts pointed out that the rise of prices in the vegetable, mainly because of weather the cold "
+         "lasting, supply reduced.", ctx, ["lm-disfluency", "lm-awkward-clause"])
+    assert len(calls) == 1

@@ -1,2 +1,2 @@
-"""Phrasing: MT-ese (calques, false friends) and disfluent spans, judged by a language model."""
-from . import calque, surprisal  # noqa: F401  (importing registers the rules)
+"""Phrasing: MT-ese (calques, false friends), surprising words and garbled clauses, judged by a language model."""
+from . import calque, clause, surprisal  # noqa: F401  (importing registers the rules)

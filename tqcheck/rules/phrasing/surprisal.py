@@ -6,6 +6,7 @@ import math
 from ...findings import Category, Severity
 from ...lm import get_language_model
 from ..registry import Rule, register
+from . import reading
 from .rescore import rescore
 
 # Thresholds from sweeps on all 130 zh-en dev documents (one paragraph pass each, cached):
@@ -21,7 +22,6 @@ MIN_SURPRISAL = 10.0  # nats for a word (sum over its tokens) to be flagged
 FIXABLE_SURPRISAL = 8.0
 MIN_GAIN = 1.0  # nats a safe rewrite must add to the sentence to be offered as a fix
 MAX_CANDIDATES_PER_PARAGRAPH = 3
-TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
 MAX_REWRITES = 3  # safe rewrites (function words, inflections) rescored per flagged word
 CONTEXT_CHARS = 200
 
@@ -65,18 +65,6 @@ def safe_rewrite(word: str, alternative: str) -> bool:
     return w in _FUNCTION or (len(w) > 3 and w[:4] == a[:4])
 
 
-def _word_at_alternatives(toks, ws, we, base):
-    """Surprisal of the word [ws, we) and the model's alternatives at its first token."""
-    lp, alts, first = 0.0, [], True
-    for s, e, l, top in toks:
-        if base + e <= ws or base + s >= we:
-            continue
-        lp += l
-        if first:
-            alts, first = top, False
-    return -lp, alts
-
-
 @register
 class Surprisal(Rule):
     id = "lm-disfluency"
@@ -103,26 +91,24 @@ class Surprisal(Rule):
     good = ("The two leaders are likely to attend the next G20 summit in New Delhi in September.",)
 
     def check(self, doc, ctx):
-        lm = get_language_model(ctx)
-        if lm is None or not hasattr(lm, "alternatives"):
+        paragraphs = reading.read(doc, ctx)
+        if paragraphs is None:
             return
-        paras = [(s, e) for s, e in doc.paragraphs if doc.text[s:e].strip()]
+        lm = get_language_model(ctx)
         min_surprisal = ctx.options.get("min_surprisal", MIN_SURPRISAL)
         fixable = min(FIXABLE_SURPRISAL, min_surprisal)
-        # Proposals are only read for words this surprising, so the model works out no others.
-        per_para = lm.alternatives([doc.text[s:e] for s, e in paras], k=TOP_K, min_surprisal=fixable)
         sent_starts = {s for s, _ in doc.sentences}
         flagged = []
-        for (ps, pe), toks in zip(paras, per_para):
+        for words in paragraphs:
             cands = []
-            for ws, we, w in doc.words(ps, pe):
-                if not w[:1].isalpha() or ws == ps:
+            for word in words:
+                ws, we, w = word.start, word.end, word.text
+                if not w[:1].isalpha() or ws == word.paragraph[0]:
                     continue
                 if is_name_like(w, doc.lang, ws in sent_starts or _after_sentence_start(doc, ws)):
                     continue
-                surp, alts = _word_at_alternatives(toks, ws, we, ps)
-                if surp >= fixable:
-                    cands.append((surp, ws, we, w, alts))
+                if word.surprisal >= fixable:
+                    cands.append((word.surprisal, ws, we, w, word.proposals))
             cands.sort(reverse=True)
             for surp, ws, we, w, alts in cands[:MAX_CANDIDATES_PER_PARAGRAPH]:
                 # A capitalised proposal for a lowercase word is a name the model guesses, not a rewording.

@@ -1,0 +1,53 @@
+"""One reading of a document by the language model, shared by the phrasing rules.
+
+Every paragraph is scored in one pass (per-token log-probabilities, and the
+model's own likeliest tokens where a word is surprising enough to need them);
+the result is kept on the document, so the word rule and the clause rule
+never run the model twice over the same text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...lm import get_language_model
+
+TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
+# Proposals (top-k) are worked out only for words at least this surprising; below it no rule reads them.
+PROPOSALS_FROM = 8.0
+_KEY = "lm_reading"
+
+
+@dataclass
+class Word:
+    start: int
+    end: int
+    text: str
+    surprisal: float  # nats: minus the summed log-probability of the word's tokens
+    proposals: list[tuple[str, float]]  # the model's likeliest tokens at the word's first token
+    paragraph: tuple[int, int]
+
+
+def read(doc, ctx) -> list[list[Word]] | None:
+    """The document's words, per non-empty paragraph, with their surprisal; None without a model."""
+    if _KEY in doc.extras:
+        return doc.extras[_KEY]
+    lm = get_language_model(ctx)
+    if lm is None or not hasattr(lm, "alternatives"):
+        return None
+    paras = [(s, e) for s, e in doc.paragraphs if doc.text[s:e].strip()]
+    per_para = lm.alternatives([doc.text[s:e] for s, e in paras], k=TOP_K, min_surprisal=PROPOSALS_FROM)
+    out = []
+    for (ps, pe), toks in zip(paras, per_para):
+        words = []
+        for ws, we, w in doc.words(ps, pe):
+            lp, top, first = 0.0, [], True
+            for s, e, l, alts in toks:
+                if ps + e <= ws or ps + s >= we:
+                    continue
+                lp += l
+                if first:
+                    top, first = [(a, v) for a, v in alts], False
+            words.append(Word(ws, we, w, -lp, top, (ps, pe)))
+        out.append(words)
+    doc.extras[_KEY] = out
+    return out
