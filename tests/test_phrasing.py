@@ -167,3 +167,12 @@ def test_word_and_clause_rules_share_one_reading_of_the_document(lm):
     _run("Experts pointed out that the rise of prices in the vegetable, mainly because of weather the cold "
          "lasting, supply reduced.", ctx, ["lm-disfluency", "lm-awkward-clause"])
     assert len(calls) == 1
+
+
+def test_clause_rule_says_it_is_english_only():
+    ctx = Context()
+    ctx.use_model = False
+    doc = Document.from_text("Die beiden Minister trafen sich am Sonntag in Peking.", lang="de")
+    result = Engine(ctx, only=["lm-awkward-clause"]).run([doc]).files[0]
+    assert result.findings == []
+    assert any(n.startswith("lm-awkward-clause: not run on language 'de'") for n in result.notices)
