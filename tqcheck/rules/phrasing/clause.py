@@ -78,13 +78,11 @@ class AwkwardClause(Rule):
                 mean = sum(min(w.surprisal, WORD_CAP) for w in scored) / len(scored)
                 if mean < threshold:
                     continue
-                # Sentence-initial names count in the mean (mistransliterated names open many garbled
-                # clauses on dev) but say little to a reader: show the other words when there are some.
-                shown = [w for w in scored if not w.text[:1].isupper()] or scored
-                worst = sorted(shown, key=lambda w: -w.surprisal)[:2]
-                listed = ", ".join(f"'{w.text}' {w.surprisal:.1f}" for w in sorted(worst, key=lambda w: w.start))
+                # The words the mean is over, so a reader sees what the model stumbled on.
+                listed = ", ".join(f"'{w.text}' {w.surprisal:.1f}" for w in scored)
                 message = (f"This clause reads as garbled or awkward: its opening words are improbable one after "
-                           f"another ({mean:.1f} nats per word; {listed}). Check it against the source.")
+                           f"another ({mean:.1f} nats per word, each counted at most {WORD_CAP:g}: {listed}). "
+                           "Check it against the source.")
                 conf = 1 / (1 + math.exp(-(mean - threshold - 1)))
                 yield self.finding(clause[0].start, clause[-1].end, message, confidence=round(conf, 3),
                                    mean_surprisal=round(mean, 2), words=[[w.text, round(w.surprisal, 2)] for w in scored])
