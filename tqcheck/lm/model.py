@@ -270,7 +270,8 @@ class CausalLM:
 
     def _forward(self, items: list[_Item], topk: int = 0, shared: list[int] | None = None, select=None):
         """Per item, the log-probability of each scored token; with ``topk``, also the k likeliest
-        tokens at each position (only where ``select(item index, log-probs)`` says so, if given)."""
+        tokens at each position.  ``select`` (per item, a function from its log-probs to the token
+        indices that need them, see ``_surprising_words``) limits the top k to those positions."""
         import torch
 
         with torch.inference_mode():

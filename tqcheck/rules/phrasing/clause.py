@@ -11,8 +11,8 @@ from .surprisal import _after_sentence_start, is_name_like
 
 # Calibrated on all 130 zh-en dev documents (one paragraph pass each; `python -m tqcheck.evaluation
 # ../shared/eval/dev.docs.jsonl --rule lm-awkward-clause`).  The mean over a clause's first words, not
-# its whole length: a garbled junction ("..., to the lowest since") shows in the words that open a
-# clause, and a long predictable tail would dilute it.  Swept: first 3/4/5 words, 6-7 nats;
+# its whole length: on dev the errors gather where a clause opens (a wrong join, a dropped verb, source
+# word order), and a long predictable tail would dilute them.  Swept: first 3/4/5 words, 6-7 nats;
 # 5 words at 6.0 nats gave char precision 0.675 at recall 0.166 (typed fluency 0.551 at 0.223);
 # the mean over whole clauses at its best 0.626 at 0.095.
 HEAD_WORDS = 5
@@ -51,13 +51,13 @@ class AwkwardClause(Rule):
 
     Reads the same paragraph pass as lm-disfluency.  Each clause (the words
     between two punctuation marks) is judged by the mean surprisal of its
-    first five words; names, numbers and transliterations are left out of the
-    mean (they belong to the name checks), and a single very rare word counts
-    at most 12 nats, so the flag needs several unlikely words in a row, not
-    one.  Machine translation leaves such runs where it has joined clauses
-    wrongly, dropped a verb or followed the source's word order; each word may
-    be plausible alone.  The clause is reported with its most surprising
-    words; check it against the source.  English only: calibrated on
+    first five words; names inside a sentence, numbers and transliterations
+    are left out of the mean (they belong to the name checks), and a single
+    very rare word counts at most 12 nats, so the flag needs several unlikely
+    words in a row, not one.  Machine translation leaves such runs where it
+    has joined clauses wrongly, dropped a verb or followed the source's word
+    order; each word may be plausible alone.  The message lists the words and
+    their surprisal; check the clause against the source.  English only: calibrated on
     English, and on German it did no better than flagging every sentence."""
     bad = ("Experts pointed out that the rise of prices in the vegetable, mainly because of weather the cold "
            "lasting, supply reduced.",)
