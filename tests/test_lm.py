@@ -80,8 +80,8 @@ def test_batched_and_single_scores_agree(lm):
 
 
 def test_rewrites_after_shared_contexts_score_as_alone(lm):
-    # Rewrites of spans in two paragraphs: each context is read once (left-padded to the longer
-    # one) and handed to its rewrites; every score must equal scoring the text on its own.
+    # Rewrites of spans in two paragraphs: each context is read once, in the row its rewrites are packed
+    # into, and the attention mask lets every rewrite see it; each score must equal scoring the text alone.
     short = "Blinken arrived in Beijing on Sunday. It is the first "
     texts = ["displacement of a US secretary of state in five years.", "visit of a US secretary of state in five years.",
              "told Blinken that ties were at a low.", "assured Blinken that ties were at a low.",
@@ -126,6 +126,55 @@ def test_paragraphs_batched_for_alternatives_score_as_alone(lm):
             assert [w for w, _ in a[3]][:1] == [w for w, _ in b[3]][:1]
 
 
+def test_texts_longer_than_the_attention_window_score_as_alone(lm):
+    # Gemma's sliding-window layers look back 512 tokens: the packed mask must keep that limit for a text
+    # longer than the window while a short text shares its batch.
+    long = " ".join(["Blinken met Qin Gang in Beijing on Sunday, the first visit by a US secretary of state "
+                     "in five years, and the two sides agreed to keep talking about flights and trade."] * 22)
+    short = "The talks were candid."
+    together = lm.token_logprobs([long, short])
+    assert len(together[0]) > 600
+    lm._memo.clear()
+    for text, toks in zip([long, short], together):
+        alone = lm.token_logprobs([text])[0]
+        assert all(math.isclose(a[2], b[2], abs_tol=1e-3) for a, b in zip(alone, toks))
+
+
+def test_scripts_a_text_does_not_use_carry_almost_no_probability(lm):
+    # The output layer skips the scripts a batch is not written in; the probability they would have
+    # taken must stay negligible, for English and for German.
+    import torch
+
+    texts = ["It is the first displacement of a head of US diplomacy to China in five years.",
+             "Die Gespräche in Peking seien offen und konstruktiv gewesen, sagte der Außenminister."]
+    items = [lm._encode(t, "") for t in texts]
+    with torch.inference_mode():
+        hidden, place = lm._hidden(items)
+        rows = [(r, off + p - 1) for it, (r, off) in zip(items, place) for p in range(it.first, len(it.ids))]
+        h = hidden[torch.tensor([r for r, _ in rows]), torch.tensor([c for _, c in rows])]
+        target = torch.tensor([it.ids[p] for it in items for p in range(it.first, len(it.ids))])
+        blocks = lm._blocks(it.ids for it in items)
+        everything = [(v, min(v + 8192, lm.vocab_size)) for v in range(0, lm.vocab_size, 8192)]
+        short, full = lm._head(h, target, blocks)[0], lm._head(h, target, everything)[0]
+    assert sum(b - a for a, b in blocks) < 0.7 * lm.vocab_size  # a real saving
+    assert float((short - full).max()) < 0.2 and float((short - full).mean()) < 0.01
+
+
+def test_vocabulary_is_grouped_by_script():
+    from tqcheck.lm.vocab import VocabOrder, token_class
+
+    assert token_class("\u2581the") == token_class("ing") == token_class("2023") == "COMMON"
+    assert token_class("ción") == "LATIN" and token_class("北京") == "CJK"
+    assert token_class("\u2581Пекин") == "CYRILLIC"
+    classes = ["COMMON", "CJK", "LATIN", "COMMON", "CYRILLIC", "CJK", "LATIN"]
+    order = VocabOrder(classes)
+    assert [classes[old] for old in order.order] == ["COMMON", "COMMON", "LATIN", "LATIN", "CJK", "CJK", "CYRILLIC"]
+    assert all(order.order[order.inv[i]] == i for i in range(len(classes)))
+    # A batch keeps the neutral and Latin tokens, and the scripts of its own tokens.
+    assert order.spans([order.inv[0]]) == [(0, 4)]
+    assert order.spans([order.inv[0], order.inv[4]]) == [(0, 4), (6, 7)]
+
+
 def test_packing_fills_few_balanced_rows_without_splitting_a_text():
     from tqcheck.lm.model import _pack
 
@@ -154,8 +203,9 @@ def test_proposals_only_for_surprising_words_match_the_full_pass(lm):
         assert sum(1 for t in s_toks if t[3]) < len(s_toks) / 2  # most words need no proposals
         for (s, e, lp, top), (_, _, lp2, top2) in zip(f_toks, s_toks):
             assert math.isclose(lp, lp2, abs_tol=1e-4)
-            if top2:
+            if top2:  # the same tokens, with the same log-probabilities, from the block-wise second pass
                 assert [w for w, _ in top2] == [w for w, _ in top]
+                assert all(math.isclose(v, v2, abs_tol=1e-3) for (_, v), (_, v2) in zip(top, top2))  # other shapes, other rounding
 
 
 def test_report_names_the_model_it_used(cli, tmp_path, lm):

@@ -123,9 +123,10 @@ def _glossary_choice(spellings: list[str], glossary: dict[str, list[str]]) -> st
     return None
 
 
-def model_preference(entity: Entity, doc: "Document", lm) -> dict[str, float]:
-    """Log-probability of each spelling put into every sentence that names the entity."""
-    spellings = [f.surface for f in entity.spellings]
+def model_preference(entity: Entity, doc: "Document", lm, spellings: list[str] | None = None) -> dict[str, float]:
+    """Log-probability of each spelling (by default all of the entity's) put into every sentence that
+    names the entity."""
+    spellings = spellings or [f.surface for f in entity.spellings]
     sentences = []
     for f in entity.spellings:
         for m in f.mentions[:2]:
@@ -205,12 +206,14 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
     best = max(support.values())
     leaders = [s for s in spellings if support[s] == best]
     lm_pref = None
-    if len(spellings) > 1 and ctx is not None and ctx.use_model:
+    # The model only breaks ties between equally supported spellings: scoring every sentence that names
+    # the entity, once per spelling, cost more than a second per article for a decision already made.
+    if len(leaders) > 1 and ctx is not None and ctx.use_model:
         from ..lm import get_language_model
 
         lm = get_language_model(ctx)
         if lm is not None:
-            scores = model_preference(entity, doc, lm)
+            scores = model_preference(entity, doc, lm, leaders)
             if scores:
                 lm_pref = max(scores, key=scores.get)
     if len(leaders) == 1:
