@@ -83,7 +83,7 @@ def main() -> None:
     sents = [doc.text[s:e] for s, e in doc.sentences]
     res["tokens_per_s"] = {}
     for b in [int(x) for x in args.batches.split(",")]:
-        lm._memo.clear()
+        lm.forget()
         lm.token_budget = 10 ** 9
         n0 = lm.tokens_scored
         t = time.perf_counter()
@@ -98,7 +98,7 @@ def main() -> None:
     rounds = []
     for _ in range(5):
         gf = matmul_gflops(args.device, trials=2)
-        lm._memo.clear()
+        lm.forget()
         n0 = lm.tokens_scored
         t = time.perf_counter()
         lm.token_logprobs(paras)
@@ -113,7 +113,7 @@ def main() -> None:
 
     ctx = Context()
     ctx.resource("language-model", lambda: lm)
-    lm._memo.clear()
+    lm.forget()
     t = time.perf_counter()
     report = Engine(ctx, only=["mt-calque", "lm-disfluency"]).run([doc])
     res["article_check_s"] = round(time.perf_counter() - t, 2)
@@ -123,7 +123,7 @@ def main() -> None:
     Engine(Context(), only=["name-order"]).run([Document.from_text(doc.text, lang="en", path="warm")])
     ctx = Context()
     ctx.resource("language-model", lambda: lm)
-    lm._memo.clear()
+    lm.forget()
     t = time.perf_counter()
     whole = Engine(ctx).run([Document.from_text(ARTICLE.read_text("utf-8"), path=str(ARTICLE))])
     res["whole_check_s"] = round(time.perf_counter() - t, 2)

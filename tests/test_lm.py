@@ -73,7 +73,7 @@ def test_batched_and_single_scores_agree(lm):
     texts = ["It is the first visit in five years.", "Flights are at their lowest since the pandemic.",
              "The talks were candid."]
     together = lm.score(texts, [CTX] * 3)
-    lm._memo.clear()
+    lm.forget()
     alone = [lm.score([t], [CTX])[0] for t in texts]
     for a, b in zip(together, alone):
         assert math.isclose(a, b, abs_tol=1e-3)
@@ -88,11 +88,29 @@ def test_rewrites_after_shared_contexts_score_as_alone(lm):
              "said to Blinken that ties were at a low."]
     contexts = [short, short, CTX + " Qin", CTX + " Qin", CTX + " Qin"]
     together = lm.token_logprobs(texts, contexts)
-    lm._memo.clear()
+    lm.forget()
     for text, ctx, toks in zip(texts, contexts, together):
         alone = lm.token_logprobs([text], [ctx])[0]
         assert [t[:2] for t in alone] == [t[:2] for t in toks]
         assert all(math.isclose(a[2], b[2], abs_tol=1e-3) for a, b in zip(alone, toks))
+
+
+def test_prefetched_rewrites_ride_along_with_the_paragraph_pass(lm):
+    # Rescoring declared ahead (Rule.prepare) is scored in the paragraph pass: asking for it afterwards
+    # costs no further pass, and the scores are those of scoring it on its own.
+    texts = ["visit of a US secretary of state in five years.", "displacement of a US secretary of state in five years."]
+    contexts = ["Blinken arrived in Beijing on Sunday. It is the first "] * 2
+    lm.forget()
+    direct = lm.token_logprobs(texts, contexts)
+    lm.forget()
+    lm.prefetch(texts, contexts)
+    lm.alternatives([CTX], k=3, min_surprisal=8.0)
+    scored = lm.tokens_scored
+    ridden = lm.token_logprobs(texts, contexts)
+    assert lm.tokens_scored == scored  # no new pass
+    for a, b in zip(direct, ridden):
+        assert [t[:2] for t in a] == [t[:2] for t in b]
+        assert all(math.isclose(x[2], y[2], abs_tol=1e-3) for x, y in zip(a, b))
 
 
 def test_token_offsets_cover_the_text(lm):
@@ -119,6 +137,7 @@ def test_paragraphs_batched_for_alternatives_score_as_alone(lm):
              "are expected to be difficult."]
     together = lm.alternatives(paras, k=3)
     for para, batched in zip(paras, together):
+        lm.forget()
         alone = lm.alternatives([para], k=3)[0]
         assert [t[:2] for t in alone] == [t[:2] for t in batched]
         for a, b in zip(alone, batched):
@@ -134,7 +153,7 @@ def test_texts_longer_than_the_attention_window_score_as_alone(lm):
     short = "The talks were candid."
     together = lm.token_logprobs([long, short])
     assert len(together[0]) > 600
-    lm._memo.clear()
+    lm.forget()
     for text, toks in zip([long, short], together):
         alone = lm.token_logprobs([text])[0]
         assert all(math.isclose(a[2], b[2], abs_tol=1e-3) for a, b in zip(alone, toks))
@@ -196,6 +215,7 @@ def test_proposals_only_for_surprising_words_match_the_full_pass(lm):
     paras = ["It is the first displacement of a head of US diplomacy to China in five years.",
              "The company's profits rose sharply last year, which it attributed to strong demand of the its products."]
     full = lm.alternatives(paras, k=3)
+    lm.forget()
     some = lm.alternatives(paras, k=3, min_surprisal=8.0)
     assert "displacement" in [paras[0][s:e].strip() for s, e, _, top in some[0] if top]
     for para, f_toks, s_toks in zip(paras, full, some):

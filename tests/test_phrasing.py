@@ -169,6 +169,29 @@ def test_word_and_clause_rules_share_one_reading_of_the_document(lm):
     assert len(calls) == 1
 
 
+def test_calque_rescoring_rides_along_with_the_reading(lm):
+    # The calque rule declares its rewrites before any check runs, so they are scored in the paragraph
+    # pass (which the clause rule needs): one model pass, not two.
+    passes = []
+    real_forward = lm._forward
+
+    def counting(*args, **kwargs):
+        passes.append(len(args[0]))
+        return real_forward(*args, **kwargs)
+
+    lm.forget()
+    lm._forward = counting
+    try:
+        ctx = Context()
+        ctx.resource("language-model", lambda: lm)
+        _, findings = _run("It is the first displacement of a head of US diplomacy to Chinese territory in almost "
+                        "five years.", ctx, ["mt-calque", "lm-awkward-clause"])
+    finally:
+        del lm._forward
+    assert len(passes) == 1
+    assert any(f.rule == "mt-calque" and "visit" in f.suggestions for f in findings)
+
+
 def test_clause_rule_says_it_is_english_only():
     ctx = Context()
     ctx.use_model = False

@@ -74,9 +74,10 @@ class Engine:
         raw: dict[str, list[Finding]] = {doc.path: [] for doc in docs}
         for doc in docs:
             result = results[doc.path]
-            for rule in self.rules:
-                if rule.scope != "document" or not self._runnable(rule, doc, result):
-                    continue
+            runnable = [r for r in self.rules if r.scope == "document" and self._runnable(r, doc, result)]
+            for rule in runnable:
+                self._guarded(rule, doc.path, lambda: rule.prepare(doc, self.ctx) or ())
+            for rule in runnable:
                 raw[doc.path].extend(self._guarded(rule, doc.path, lambda: rule.check(doc, self.ctx)))
             if progress:
                 progress(doc)

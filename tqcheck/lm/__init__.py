@@ -5,8 +5,9 @@ Checks call ``get_language_model(ctx)`` and get either an object with
     score(texts: list[str], contexts: list[str] | None = None) -> list[float]
         total natural-log probability of each text, given its left context
 
-(plus ``token_logprobs`` for per-token scores and ``alternatives`` for the
-model's own proposals; see ``tqcheck.lm.model.CausalLM``) or ``None`` when the
+(plus ``token_logprobs`` for per-token scores, ``alternatives`` for the
+model's own proposals and ``prefetch`` to queue texts for the next pass; see
+``tqcheck.lm.model.CausalLM``) or ``None`` when the
 run has no model (``--no-model``, package missing); a check then falls back to
 its model-free evidence.
 

@@ -16,6 +16,10 @@ from typing import Any, Callable
 
 from . import store
 
+# Part of every key: raise it when a change to the scoring code changes its results (v2: the output
+# layer normalises over the scripts a batch uses, proposals only where words start).
+SCORER_VERSION = "2"
+
 
 def cache_path() -> Path | None:
     setting = os.environ.get("TQCHECK_SCORE_CACHE", "")
@@ -80,9 +84,12 @@ class CachedLM:
             raise AttributeError(name)
         return getattr(self._lm(), name)
 
+    def _keys(self, kind: str, texts: list[str], contexts: list[str]) -> list[str]:
+        return [ScoreCache.key(self.card.id, SCORER_VERSION, kind, c, t) for t, c in zip(texts, contexts)]
+
     def _cached(self, kind: str, texts: list[str], contexts: list[str] | None, compute) -> list:
         contexts = contexts or [""] * len(texts)
-        keys = [ScoreCache.key(self.card.id, kind, c, t) for t, c in zip(texts, contexts)]
+        keys = self._keys(kind, texts, contexts)
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         todo = [i for i, k in enumerate(keys) if k not in found]
         self.hits += len(keys) - len(todo)
@@ -101,8 +108,22 @@ class CachedLM:
     def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]:
         return [sum(lp for _, _, lp in toks) for toks in self.token_logprobs(texts, contexts)]
 
+    def prefetch(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
+                 min_surprisal: float | None = None, proposals: bool = False) -> None:
+        """Queue for the model's next pass only what the disk cache does not hold (see ``CausalLM.prefetch``)."""
+        contexts = contexts or [""] * len(texts)
+        keys = self._keys(_alt_kind(k, min_surprisal) if proposals else "tokens", texts, contexts)
+        found = self.cache.get_many(list(dict.fromkeys(keys)))
+        todo = [i for i, key in enumerate(keys) if key not in found]
+        if todo:
+            self._lm().prefetch([texts[i] for i in todo], [contexts[i] for i in todo], k=k,
+                                min_surprisal=min_surprisal, proposals=proposals)
+
     def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
                      min_surprisal: float | None = None) -> list:
-        kind = f"alternatives/{k}" + ("" if min_surprisal is None else f"/{min_surprisal:g}")
-        return self._cached(kind, texts, contexts,
+        return self._cached(_alt_kind(k, min_surprisal), texts, contexts,
                             lambda t, c: self._lm().alternatives(t, c, k=k, min_surprisal=min_surprisal))
+
+
+def _alt_kind(k: int, min_surprisal: float | None) -> str:
+    return f"alternatives/{k}" + ("" if min_surprisal is None else f"/{min_surprisal:g}")

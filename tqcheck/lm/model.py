@@ -76,6 +76,8 @@ class CausalLM:
         self.pad_id = self.vocab.inv[int(pad)]
         self.softcap = getattr(model.config, "final_logit_softcapping", None)
         self._memo: dict[tuple[str, str], list[TokenLP]] = {}
+        self._alt_memo: dict[tuple, list] = {}  # (context, text, k, min_surprisal) -> ``alternatives`` result
+        self._pending: dict[tuple, None] = {}  # what ``prefetch`` queued, in order (see ``_flush``)
         self.tokens_scored = 0
 
     # -- loading -------------------------------------------------------------------------------------
@@ -147,36 +149,114 @@ class CausalLM:
         """Log-probability of every token of each text given its left context.
 
         Offsets are relative to the text; a token that straddles the context
-        boundary (a leading space) is counted to the text.
+        boundary (a leading space) is counted to the text.  Whatever was queued
+        with ``prefetch`` is scored in the same pass.
         """
         contexts = contexts or [""] * len(texts)
         if len(contexts) != len(texts):
             raise ValueError("texts and contexts differ in length")
-        out: list[list[TokenLP] | None] = [None] * len(texts)
-        todo: list[int] = []
-        for i, key in enumerate(zip(contexts, texts)):
-            hit = self._memo.get(key)
-            if hit is not None:
-                out[i] = hit
-            else:
-                todo.append(i)
-        items = {i: self._encode(texts[i], contexts[i]) for i in todo}
+        self.prefetch(texts, contexts)
+        self._flush()
+        return [self._memo[k] for k in zip(contexts, texts)]
+
+    def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
+                     min_surprisal: float | None = None
+                     ) -> list[list[tuple[int, int, float, list[tuple[str, float]]]]]:
+        """Like ``token_logprobs``, plus the model's k likeliest tokens at each position (text, log-prob).
+
+        One pass gives both the surprisal of what is written and what the model
+        would have written instead.  With ``min_surprisal``, the proposals are
+        worked out only where a word starts inside runs between spaces at least
+        that surprising, and are empty elsewhere: finding the top k means more
+        work in the 262k-word output layer, wasted on the unremarkable words a
+        caller never looks at.
+        """
+        contexts = contexts or [""] * len(texts)
+        self.prefetch(texts, contexts, k=k, min_surprisal=min_surprisal, proposals=True)
+        self._flush()
+        keys = [(c, t, k, min_surprisal) for c, t in zip(contexts, texts)]
+        out = [self._alt_memo[key] for key in keys]
+        for key in set(keys):  # handed over: proposals are bulky, and callers keep what they read
+            del self._alt_memo[key]
+        return out
+
+    def prefetch(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
+                 min_surprisal: float | None = None, proposals: bool = False) -> None:
+        """Queue texts for ``token_logprobs`` (or, with ``proposals``, for ``alternatives`` with the same
+        ``k`` and ``min_surprisal``): everything queued is scored in the model's next pass, whichever
+        call makes it, and kept for the caller who asks.  Every pass reads all the weights at least
+        once (about 0.3 s on a 2-core CPU), so rules declare their work ahead (``Rule.prepare``) and
+        the paragraph pass and the rescoring of rewrites share one."""
+        contexts = contexts or [""] * len(texts)
+        for c, t in zip(contexts, texts):
+            key = ("alternatives", c, t, k, min_surprisal) if proposals else ("tokens", c, t)
+            if not self._done(key):
+                self._pending[key] = None
+
+    def forget(self) -> None:
+        """Drop every score kept in memory (benchmarks and tests that time or compare fresh passes)."""
+        self._memo.clear()
+        self._alt_memo.clear()
+        self._pending.clear()
+
+    def _done(self, key) -> bool:
+        return (key[1:] in self._alt_memo) if key[0] == "alternatives" else (key[1:] in self._memo)
+
+    def _flush(self) -> None:
+        """Score everything queued in one run of batches and keep the results."""
+        pending = [key for key in self._pending if not self._done(key)]
+        self._pending.clear()
+        if not pending:
+            return
+        alt = [key for key in pending if key[0] == "alternatives"]
+        with_alt = {key[1:3] for key in alt}  # an alternatives pass gives the token scores too
+        tok = [key[1:] for key in pending if key[0] == "tokens" and key[1:] not in with_alt]
+        alt_items = [self._encode(t, c) for _, c, t, _, _ in alt]
+        tok_items, shared = self._plan(tok)
+        select = None
+        if alt:
+            select = [_every_position if ms is None else _surprising_words(t, it.offsets, ms)
+                      for (_, _, t, _, ms), it in zip(alt, alt_items)] + [_no_position] * len(tok_items)
+        topk = max((key[3] for key in alt), default=0)
+        lps, tops = self._run(alt_items + tok_items, [0] * len(alt_items) + shared, select, topk)
+        for key, item, lp, top in zip(alt, alt_items, lps, tops):
+            _, c, t, k, ms = key
+            self._alt_memo[(c, t, k, ms)] = [
+                (s, e, l, [(self._decode(i), v) for i, v in tt][:k]) for (s, e), l, tt in zip(item.offsets, lp, top)]
+            self._remember((c, t), item, lp)
+        for key, item, lp in zip(tok, tok_items, lps[len(alt_items):]):
+            self._remember(key, item, lp)
+
+    def _plan(self, keys: list[tuple[str, str]]) -> tuple[list[_Item], list[int]]:
+        """Encode (context, text) pairs; per item, the prefix it shares with the other texts after the
+        same context (0 when fewer than ``MIN_SHARED_TOKENS``)."""
+        items = [self._encode(t, c) for c, t in keys]
         groups: dict[str, list[int]] = {}
-        for i in todo:
-            groups.setdefault(contexts[i], []).append(i)
-        shared = dict.fromkeys(todo, 0)
+        for i, (c, _) in enumerate(keys):
+            groups.setdefault(c, []).append(i)
+        shared = [0] * len(items)
         for members in groups.values():
             n = _shared_prefix([items[i] for i in members]) if len(members) > 1 else 0
             if n >= MIN_SHARED_TOKENS:
-                shared.update((i, n) for i in members)
-        for batch in self._batches(todo, items, shared):
-            for j, lps in zip(batch, self._forward([items[j] for j in batch], shared=[shared[j] for j in batch])):
-                self._store(out, j, items[j], lps, contexts, texts)
-        return out  # type: ignore[return-value]
+                for i in members:
+                    shared[i] = n
+        return items, shared
 
-    def _store(self, out, j, item, lps, contexts, texts) -> None:
-        out[j] = [(s, e, lp) for (s, e), lp in zip(item.offsets, lps)]
-        self._memo[(contexts[j], texts[j])] = out[j]
+    def _run(self, items: list[_Item], shared: list[int], select, topk: int):
+        """Every item through the model in token-budgeted batches: per item its log-probs and (with
+        ``topk``) its proposals; ``select`` as in ``_forward``, one per item."""
+        lps: list = [None] * len(items)
+        tops: list = [[] for _ in items]
+        for batch in self._batches(range(len(items)), items, dict(enumerate(shared))):
+            res = self._forward([items[i] for i in batch], topk=topk, shared=[shared[i] for i in batch],
+                                select=[select[i] for i in batch] if select else None)
+            b_lps, b_tops = res if topk else (res, [[] for _ in batch])
+            for i, lp, top in zip(batch, b_lps, b_tops):
+                lps[i], tops[i] = lp, top
+        return lps, tops
+
+    def _remember(self, key: tuple[str, str], item: _Item, lps: list[float]) -> None:
+        self._memo[key] = [(s, e, lp) for (s, e), lp in zip(item.offsets, lps)]
 
     def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]:
         """Total natural-log probability of each text given its left context."""
@@ -247,31 +327,6 @@ class CausalLM:
         hidden = self.model.model(input_ids=ids.to(self.device), position_ids=pos.to(self.device),
                                   attention_mask=mask, use_cache=False).last_hidden_state
         return hidden, place
-
-    def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
-                     min_surprisal: float | None = None
-                     ) -> list[list[tuple[int, int, float, list[tuple[str, float]]]]]:
-        """Like ``token_logprobs``, plus the model's k likeliest tokens at each position (text, log-prob).
-
-        One pass gives both the surprisal of what is written and what the model
-        would have written instead.  With ``min_surprisal``, the proposals are
-        worked out only where a word starts inside runs between spaces at least
-        that surprising, and are empty elsewhere: finding the top k means more
-        work in the 262k-word output layer, wasted on the unremarkable words a
-        caller never looks at.
-        """
-        contexts = contexts or [""] * len(texts)
-        items = [self._encode(t, c) for t, c in zip(texts, contexts)]
-        out: list = [None] * len(items)
-        for batch in self._batches(range(len(items)), items):
-            select = None
-            if min_surprisal is not None:
-                select = [_surprising_words(texts[i], items[i].offsets, min_surprisal) for i in batch]
-            lps, tops = self._forward([items[i] for i in batch], topk=k, select=select)
-            for i, lp, top in zip(batch, lps, tops):
-                out[i] = [(s, e, l, [(self._decode(t), v) for t, v in tt])
-                          for (s, e), l, tt in zip(items[i].offsets, lp, top)]
-        return out
 
     def _batches(self, indices, items, shared: dict[int, int] | None = None):
         """Indices grouped into batches of at most ``token_budget`` tokens (one big matrix product is
@@ -467,6 +522,14 @@ def _surprising_words(text: str, offsets: list[tuple[int, int]], threshold: floa
     def select(lps: list[float]) -> list[int]:
         return [j for g in groups if -sum(lps[j] for j in g) >= threshold for j in g if j in starts]
     return select
+
+
+def _every_position(lps: list[float]) -> range:
+    return range(len(lps))
+
+
+def _no_position(lps: list[float]) -> list[int]:
+    return []
 
 
 def _shared_prefix(items: list[_Item]) -> int:

@@ -29,6 +29,11 @@ class Rule:
     good: ClassVar[tuple[str, ...]] = ()
     example_lang: ClassVar[str] = "en"
 
+    def prepare(self, doc: "Document", ctx: "Context") -> None:
+        """Optional: declare work ahead of ``check`` (the engine calls this for every rule of a document
+        before any check), e.g. queue texts with the language model's ``prefetch`` so they are scored
+        in the same pass as other rules' texts."""
+
     def check(self, doc: "Document", ctx: "Context") -> Iterable[Finding]:
         return ()
 

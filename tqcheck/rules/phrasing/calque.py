@@ -7,7 +7,7 @@ from ...findings import Category, Severity
 from ...lm import get_language_model
 from ..registry import Rule, register
 from . import lexicon
-from .rescore import rescore
+from .rescore import prefetch, rescore
 
 # A replacement must raise the sentence's log-probability by this many nats.  Calibrated on the
 # lexicons' own examples with the default model: at 1.5, 156 of 168 bad sentences gain at least this
@@ -45,29 +45,37 @@ class Calque(Rule):
     good = ("The late goal assured victory for the home side.",
             "Flights fell to the lowest level since the covid-19 pandemic.")
 
-    def check(self, doc, ctx):
+    def _hits(self, doc, ctx):
+        """Lexicon matches (start, end, entries), and per match the span and replacements to rescore."""
         src = source_language(doc, ctx)
         lexicons = lexicon.load_lexicons()
-        langs = (src,) if src else tuple(sorted(lexicons))
         if src and src not in lexicons:
-            return
-        pattern, by_form = lexicon.matcher(langs)
-        hits = []
+            return [], []
+        pattern, by_form = lexicon.matcher((src,) if src else tuple(sorted(lexicons)))
+        hits, spans = [], []
         for m in pattern.finditer(doc.text):
             entries = by_form[" ".join(m.group(0).split()).casefold()]
             hits.append((m.start(), m.end(), entries))
+            cands = [lexicon.match_case(r, m.group(0)) for en in entries for r in en.replacements]
+            s2, cands = lexicon.with_article(doc.text, m.start(), cands)
+            spans.append((s2, m.end(), cands))
+        return hits, spans
+
+    def prepare(self, doc, ctx):
+        _, spans = self._hits(doc, ctx)
+        lm = get_language_model(ctx) if spans else None
+        if lm is not None:
+            prefetch(lm, doc, spans)  # scored along with the paragraph pass
+
+    def check(self, doc, ctx):
+        src = source_language(doc, ctx)
+        hits, spans = self._hits(doc, ctx)
         if not hits:
             return
         lm = get_language_model(ctx)
         if lm is None:
             yield from self._without_model(doc, hits)
             return
-        spans = []
-        for s, e, entries in hits:
-            orig = doc.text[s:e]
-            cands = [lexicon.match_case(r, orig) for en in entries for r in en.replacements]
-            s2, cands = lexicon.with_article(doc.text, s, cands)
-            spans.append((s2, e, cands))
         agreed = []
         for (s, e, entries), rw in zip(hits, rescore(lm, doc, spans)):
             margin = min(en.margin if en.margin is not None else MARGIN for en in entries)

@@ -63,6 +63,9 @@ class AwkwardClause(Rule):
            "lasting, supply reduced.",)
     good = ("The two leaders are likely to attend the next G20 summit in New Delhi in September.",)
 
+    def prepare(self, doc, ctx):
+        reading.prefetch(doc, ctx)
+
     def check(self, doc, ctx):
         paragraphs = reading.read(doc, ctx)
         if paragraphs is None:

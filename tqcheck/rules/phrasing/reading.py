@@ -27,6 +27,19 @@ class Word:
     paragraph: tuple[int, int]
 
 
+def _paragraphs(doc) -> list[tuple[int, int]]:
+    return [(s, e) for s, e in doc.paragraphs if doc.text[s:e].strip()]
+
+
+def prefetch(doc, ctx) -> None:
+    """Queue the paragraph pass with the model (from a rule's ``prepare``), so that other rules'
+    queued rescoring is run in the same pass."""
+    lm = get_language_model(ctx) if _KEY not in doc.extras else None
+    if lm is not None and hasattr(lm, "prefetch"):
+        lm.prefetch([doc.text[s:e] for s, e in _paragraphs(doc)], k=TOP_K, min_surprisal=PROPOSALS_FROM,
+                    proposals=True)
+
+
 def read(doc, ctx) -> list[list[Word]] | None:
     """The document's words, per non-empty paragraph, with their surprisal; None without a model."""
     if _KEY in doc.extras:
@@ -34,7 +47,7 @@ def read(doc, ctx) -> list[list[Word]] | None:
     lm = get_language_model(ctx)
     if lm is None or not hasattr(lm, "alternatives"):
         return None
-    paras = [(s, e) for s, e in doc.paragraphs if doc.text[s:e].strip()]
+    paras = _paragraphs(doc)
     per_para = lm.alternatives([doc.text[s:e] for s, e in paras], k=TOP_K, min_surprisal=PROPOSALS_FROM)
     out = []
     for (ps, pe), toks in zip(paras, per_para):

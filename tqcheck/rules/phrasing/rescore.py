@@ -46,14 +46,9 @@ def _bounds(doc: Document, start: int, end: int, rest_words: int | None = REST_W
     return max(para[0], start - MAX_CONTEXT_CHARS), sent_end
 
 
-def rescore(lm, doc: Document, spans: list[tuple[int, int, list[str]]], max_context: int = MAX_CONTEXT_CHARS,
-            rest_words: int | None = REST_WORDS) -> list[Rewrite]:
-    """For each (start, end, candidates): candidates ranked by sentence log-prob gain.
-
-    ``rest_gain`` separates what a candidate earns on the words after it: a
-    rare but correct word loses only its own probability, while a wrong one
-    also makes the rest of the sentence unlikely.
-    """
+def _requests(doc: Document, spans: list[tuple[int, int, list[str]]], max_context: int, rest_words: int | None):
+    """The (text, context) pairs ``rescore`` scores: per span, the original and each candidate, each
+    followed by the rest of the sentence, after the same left context."""
     texts: list[str] = []
     contexts: list[str] = []
     plan = []
@@ -67,6 +62,26 @@ def rescore(lm, doc: Document, spans: list[tuple[int, int, list[str]]], max_cont
         for variant in [doc.text[start:end], *cands]:
             texts.append(variant + rest)
             contexts.append(ctx)
+    return texts, contexts, plan
+
+
+def prefetch(lm, doc: Document, spans: list[tuple[int, int, list[str]]], max_context: int = MAX_CONTEXT_CHARS,
+             rest_words: int | None = REST_WORDS) -> None:
+    """Queue what ``rescore`` with the same arguments will score, for the model's next pass."""
+    texts, contexts, _ = _requests(doc, spans, max_context, rest_words)
+    if texts and hasattr(lm, "prefetch"):
+        lm.prefetch(texts, contexts)
+
+
+def rescore(lm, doc: Document, spans: list[tuple[int, int, list[str]]], max_context: int = MAX_CONTEXT_CHARS,
+            rest_words: int | None = REST_WORDS) -> list[Rewrite]:
+    """For each (start, end, candidates): candidates ranked by sentence log-prob gain.
+
+    ``rest_gain`` separates what a candidate earns on the words after it: a
+    rare but correct word loses only its own probability, while a wrong one
+    also makes the rest of the sentence unlikely.
+    """
+    texts, contexts, plan = _requests(doc, spans, max_context, rest_words)
     toks = lm.token_logprobs(texts, contexts) if texts else []
     total = [sum(lp for _, _, lp in ts) for ts in toks]
     out = []

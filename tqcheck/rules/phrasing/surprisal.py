@@ -90,6 +90,9 @@ class Surprisal(Rule):
            "The company's profits rose sharply last year, which it attributed to strong demand of the its products.")
     good = ("The two leaders are likely to attend the next G20 summit in New Delhi in September.",)
 
+    def prepare(self, doc, ctx):
+        reading.prefetch(doc, ctx)
+
     def check(self, doc, ctx):
         paragraphs = reading.read(doc, ctx)
         if paragraphs is None:
