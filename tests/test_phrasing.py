@@ -116,8 +116,13 @@ def test_fix_cli_applies_calques_and_keeps_a_backup(lm, tmp_path, cli, monkeypat
 @pytest.mark.skipif(not SEED.exists(), reason="seeds/ not present")
 def test_seed_phrasing_is_not_a_flood(lm):
     ctx = context_with(lm)
-    doc, findings = _run(SEED.read_text("utf-8"), ctx, ["mt-calque", "lm-disfluency", "lm-awkward-clause"])
+    doc, findings = _run(SEED.read_text("utf-8"), ctx, ["mt-calque", "lm-disfluency", "lm-awkward-clause",
+                                                        "name-unlikely"])
     assert len(findings) < 30
+    # The article's recurring names are its entities, not spellings to doubt, however surprising each
+    # paragraph finds its first mention (every paragraph is read on its own).
+    assert not {"Blinken", "Blinken’s", "Qin", "Gang", "Taiwan", "Biden-Xi", "EXPAND", "Foreign"} & {
+        f.text for f in findings if f.rule == "name-unlikely"}
     dis = [f for f in findings if f.rule == "lm-disfluency"]
     assert dis and all(f.evidence["autofix"] is False for f in dis)
     assert all(f.evidence["surprisal"] >= 10 for f in dis if not f.suggestions)
@@ -190,6 +195,16 @@ def test_calque_rescoring_rides_along_with_the_reading(lm):
         del lm._forward
     assert len(passes) == 1
     assert any(f.rule == "mt-calque" and "visit" in f.suggestions for f in findings)
+
+
+def test_a_garbled_transliteration_is_an_unlikely_name(lm):
+    # Real MT output (WMT23 zh-en): Hans Modrow rendered as "Modello" in a later sentence.
+    text = ("After coming to power in the Soviet Union, Mikhail Gorbachev called for changes in Eastern Europe. "
+            "In March 1990, Modello declared the first and only free elections in East Germany.")
+    _, findings = _run(text, context_with(lm), ["name-unlikely"])
+    flagged = {f.text for f in findings}
+    assert "Modello" in flagged
+    assert not {"Gorbachev", "Soviet", "Union", "Eastern", "Europe", "East", "Germany"} & flagged
 
 
 def test_clause_rule_says_it_is_english_only():
