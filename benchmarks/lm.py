@@ -120,15 +120,20 @@ def main() -> None:
     res["article_findings"] = len(report.files[0].findings)
     # Every default rule (names, typography, phrasing), model loaded and NER warm: what an editor waits
     # for once the model is in memory.  A 700-word figure is scaled from the article's words.
+    # The first check of a process also loads what other checks load lazily (lingua's language models,
+    # spaCy's first batch); the repeats are what each further file of a run costs.
     Engine(Context(), only=["name-order"]).run([Document.from_text(doc.text, lang="en", path="warm")])
-    ctx = Context()
-    ctx.resource("language-model", lambda: lm)
-    lm.forget()
-    t = time.perf_counter()
-    whole = Engine(ctx).run([Document.from_text(ARTICLE.read_text("utf-8"), path=str(ARTICLE))])
-    res["whole_check_s"] = round(time.perf_counter() - t, 2)
+    runs = []
+    for _ in range(3):
+        ctx = Context()
+        ctx.resource("language-model", lambda: lm)
+        lm.forget()
+        t = time.perf_counter()
+        whole = Engine(ctx).run([Document.from_text(ARTICLE.read_text("utf-8"), path=str(ARTICLE))])
+        runs.append(round(time.perf_counter() - t, 2))
+    res["whole_check_s"] = runs
     res["whole_check_findings"] = len(whole.files[0].findings)
-    res["whole_check_s_per_700_words"] = round(res["whole_check_s"] * 700 / res["article_words"], 2)
+    res["whole_check_s_per_700_words"] = [round(r * 700 / res["article_words"], 2) for r in runs]
     gf = sorted(r["matmul_gflops"] for r in rounds)[2]
     res["matmul_gflops"] = gf
     res["model_gflops_per_token"] = round(per_tok, 3)

@@ -207,6 +207,18 @@ def test_a_garbled_transliteration_is_an_unlikely_name(lm):
     assert not {"Gorbachev", "Soviet", "Union", "Eastern", "Europe", "East", "Germany"} & flagged
 
 
+def test_clauses_end_at_sentences_and_clause_punctuation_not_inside_abbreviations_or_numbers():
+    from tqcheck.rules.phrasing.clause import clauses
+    from tqcheck.rules.phrasing.reading import Word
+
+    doc = Document.from_text("U.S. officials said 3.5 million people, or 600,000 households, were affected. "
+                             "Qin (the minister) disagreed.", lang="en")
+    words = [Word(s, e, t, 0.0, [], (0, len(doc.text))) for s, e, t in doc.words()]
+    cut = [" ".join(w.text for w in c) for c in clauses(doc.text, words, {s for s, _ in doc.sentences})]
+    assert cut == ["U.S officials said 3.5 million people", "or 600 000 households", "were affected", "Qin",
+                   "the minister", "disagreed"]
+
+
 def test_clause_rule_says_it_is_english_only():
     ctx = Context()
     ctx.use_model = False
