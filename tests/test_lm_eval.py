@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize("path", [EVAL_ZHEN, EVAL_ENDE], ids=["zh-en", "en-de"])
 def test_phrasing_rules_beat_flagging_everything(path, tmp_path):
     need(path)
-    preds = run(str(path), ["lm-disfluency", "mt-calque", "lm-awkward-clause"], use_source=False, use_model=True, limit=4)
+    preds = run(str(path), ["lm-disfluency", "mt-calque", "lm-awkward-clause", "name-unlikely"], use_source=False, use_model=True, limit=4)
     out = tmp_path / "pred.jsonl"
     out.write_text("".join(json.dumps(p) + "\n" for p in preds), "utf-8")
     sub = tmp_path / "sub.jsonl"
