@@ -98,16 +98,27 @@ def test_rewrites_after_shared_contexts_score_as_alone(lm):
 def test_prefetched_rewrites_ride_along_with_the_paragraph_pass(lm):
     # Rescoring declared ahead (Rule.prepare) is scored in the paragraph pass: asking for it afterwards
     # costs no further pass, and the scores are those of scoring it on its own.
+    # Their context opens the paragraph being read, so they attach to it and re-read none of it.
     texts = ["visit of a US secretary of state in five years.", "displacement of a US secretary of state in five years."]
     contexts = ["Blinken arrived in Beijing on Sunday. It is the first "] * 2
+    paragraph = contexts[0] + "displacement of a US secretary of state in five years, officials said."
     lm.forget()
     direct = lm.token_logprobs(texts, contexts)
     lm.forget()
+    before = lm.tokens_scored
+    lm.alternatives([paragraph], k=3, min_surprisal=8.0)
+    paragraph_alone = lm.tokens_scored - before
+    lm.forget()
     lm.prefetch(texts, contexts)
-    lm.alternatives([CTX], k=3, min_surprisal=8.0)
+    before = lm.tokens_scored
+    lm.alternatives([paragraph], k=3, min_surprisal=8.0)
     scored = lm.tokens_scored
     ridden = lm.token_logprobs(texts, contexts)
     assert lm.tokens_scored == scored  # no new pass
+    # Each rewrite reads its own tokens and at most the last token of the context (whose state predicts
+    # its first word), not the context again.
+    extra = scored - before - paragraph_alone
+    assert 0 < extra <= sum(len(toks) + 1 for toks in direct)
     for a, b in zip(direct, ridden):
         assert [t[:2] for t in a] == [t[:2] for t in b]
         assert all(math.isclose(x[2], y[2], abs_tol=1e-3) for x, y in zip(a, b))

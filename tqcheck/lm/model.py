@@ -10,7 +10,8 @@ Where the time goes, and what keeps it down (default model, 2 CPU cores):
 - the vocabulary is renumbered by script (``vocab``), so the output layer only
   covers the scripts a batch is written in (a third less work for English);
 - rewrites scored after one context read that context once, in the same packed
-  row (``MIN_SHARED_TOKENS``).
+  row, and when the context opens a paragraph scored in the same pass they read
+  the paragraph's own tokens (``_units``).
 """
 from __future__ import annotations
 
@@ -212,13 +213,16 @@ class CausalLM:
         with_alt = {key[1:3] for key in alt}  # an alternatives pass gives the token scores too
         tok = [key[1:] for key in pending if key[0] == "tokens" and key[1:] not in with_alt]
         alt_items = [self._encode(t, c) for _, c, t, _, _ in alt]
-        tok_items, shared = self._plan(tok)
+        tok_items = [self._encode(t, c) for c, t in tok]
+        items = alt_items + tok_items
         select = None
         if alt:
             select = [_every_position if ms is None else _surprising_words(t, it.offsets, ms)
                       for (_, _, t, _, ms), it in zip(alt, alt_items)] + [_no_position] * len(tok_items)
+        units = self._units(items, [c for _, c, _, _, _ in alt] + [c for c, _ in tok],
+                            [t for _, _, t, _, _ in alt] + [t for _, t in tok])
         topk = max((key[3] for key in alt), default=0)
-        lps, tops = self._run(alt_items + tok_items, [0] * len(alt_items) + shared, select, topk)
+        lps, tops = self._run(items, units, select, topk)
         for key, item, lp, top in zip(alt, alt_items, lps, tops):
             _, c, t, k, ms = key
             self._alt_memo[(c, t, k, ms)] = [
@@ -227,31 +231,52 @@ class CausalLM:
         for key, item, lp in zip(tok, tok_items, lps[len(alt_items):]):
             self._remember(key, item, lp)
 
-    def _plan(self, keys: list[tuple[str, str]]) -> tuple[list[_Item], list[int]]:
-        """Encode (context, text) pairs; per item, the prefix it shares with the other texts after the
-        same context (0 when fewer than ``MIN_SHARED_TOKENS``)."""
-        items = [self._encode(t, c) for c, t in keys]
-        groups: dict[str, list[int]] = {}
-        for i, (c, _) in enumerate(keys):
-            groups.setdefault(c, []).append(i)
-        shared = [0] * len(items)
-        for members in groups.values():
-            n = _shared_prefix([items[i] for i in members]) if len(members) > 1 else 0
-            if n >= MIN_SHARED_TOKENS:
-                for i in members:
-                    shared[i] = n
-        return items, shared
+    def _units(self, items: list[_Item], contexts: list[str], texts: list[str]) -> list[tuple[int, list]]:
+        """Group items into units that read a shared beginning once: (head, [(child, n), ...]).
 
-    def _run(self, items: list[_Item], shared: list[int], select, topk: int):
-        """Every item through the model in token-budgeted batches: per item its log-probs and (with
+        A child sees the first ``n`` tokens of its head and brings only the rest of its own.
+        Texts scored after one context (rewrites of one span) become children of the paragraph
+        being scored in the same pass when the context opens that paragraph (rescoring then
+        re-reads nothing), else of their shared prefix, appended to ``items`` as an unscored
+        head; a unit is used only when it saves at least ``MIN_SHARED_TOKENS`` per child.
+        """
+        groups: dict[str, list[int]] = {}
+        for i, c in enumerate(contexts):
+            if c:
+                groups.setdefault(c, []).append(i)
+        children: dict[int, list] = {}
+        taken: set[int] = set()
+        heads = [i for i, c in enumerate(contexts) if not c]  # whole paragraphs, scored from their start
+        for c, members in groups.items():
+            head = next((h for h in heads if texts[h].startswith(c)), None)
+            if head is not None:
+                n = _shared_prefix([items[head]] + [items[i] for i in members], head_first=False)
+            elif len(members) > 1:
+                n = _shared_prefix([items[i] for i in members])
+                if n >= MIN_SHARED_TOKENS:
+                    head = len(items)
+                    items.append(_Item(items[members[0]].ids[:n], n, []))
+            else:
+                continue
+            if head is not None and n >= MIN_SHARED_TOKENS:
+                children.setdefault(head, []).extend((i, n) for i in members)
+                taken.update(members)
+        return [(i, children.get(i, [])) for i in range(len(items)) if i not in taken]
+
+    def _run(self, items: list[_Item], units, select, topk: int):
+        """Every unit through the model in token-budgeted batches: per item its log-probs and (with
         ``topk``) its proposals; ``select`` as in ``_forward``, one per item."""
         lps: list = [None] * len(items)
         tops: list = [[] for _ in items]
-        for batch in self._batches(range(len(items)), items, dict(enumerate(shared))):
-            res = self._forward([items[i] for i in batch], topk=topk, shared=[shared[i] for i in batch],
-                                select=[select[i] for i in batch] if select else None)
-            b_lps, b_tops = res if topk else (res, [[] for _ in batch])
-            for i, lp, top in zip(batch, b_lps, b_tops):
+        for batch in self._batches(units, items):
+            local = [i for head, kids in batch for i in [head] + [k for k, _ in kids]]
+            where = {i: j for j, i in enumerate(local)}
+            res = self._forward([items[i] for i in local], topk=topk,
+                                select=[select[i] if select and i < len(select) else _no_position for i in local]
+                                if select else None,
+                                units=[(where[h], [(where[k], n) for k, n in kids]) for h, kids in batch])
+            b_lps, b_tops = res if topk else (res, [[] for _ in local])
+            for i, lp, top in zip(local, b_lps, b_tops):
                 lps[i], tops[i] = lp, top
         return lps, tops
 
@@ -262,58 +287,52 @@ class CausalLM:
         """Total natural-log probability of each text given its left context."""
         return [sum(lp for _, _, lp in toks) for toks in self.token_logprobs(texts, contexts)]
 
-    def _hidden(self, items: list[_Item], shared: list[int] | None = None):
+    def _hidden(self, items: list[_Item], units: list[tuple[int, list]] | None = None):
         """Last hidden states of a batch, and per item the (row, offset) at which its position p sits
-        in them: the state after token p of item i is ``hidden[row, offset + p]`` (for a shared
-        prefix, only from the end of the prefix on).
+        in them: the state after token p of item i is ``hidden[row, offset + p]`` (for a child, only
+        from the end of what it shares with its head on).
 
-        Items are packed end to end into rows of about ``ROW_TOKENS`` tokens, with no padding to
-        the longest item.  Consecutive items that share a prefix (``shared``: its length per
-        item) form one unit: the prefix once, then each item's remainder, every remainder
-        seeing the prefix and itself.  An explicit attention mask says who sees whom (and,
-        for sliding-window layers, how far back); positions restart for every unit.
+        Units (see ``_units``; by default every item alone) are packed end to end into rows of
+        about ``ROW_TOKENS`` tokens, with no padding to the longest: a head, then each child's
+        own tokens, every child seeing its head's first n tokens and itself.  An explicit
+        attention mask says who sees whom (and, for sliding-window layers, how far back);
+        positions restart for every unit.
         """
         import torch
 
-        shared = shared or [0] * len(items)
-        units: list[tuple[tuple[int, ...], list[int]]] = []  # (shared prefix, member items)
-        for i, (it, n) in enumerate(zip(items, shared)):
-            key = tuple(it.ids[:n])
-            if n and units and units[-1][0] == key:
-                units[-1][1].append(i)
-            else:
-                units.append((key, [i]))
-        sizes = [len(key) + sum(len(items[i].ids) - len(key) for i in members) for key, members in units]
+        units = units if units is not None else [(i, []) for i in range(len(items))]
+        sizes = [len(items[h].ids) + sum(len(items[k].ids) - n for k, n in kids) for h, kids in units]
         rows, at_unit = _pack(sizes, ROW_TOKENS)
         width = max(sum(sizes[u] for u in row) for row in rows)
         ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
         pos = torch.zeros((len(rows), width), dtype=torch.long)
-        # Per column: its segment (a prefix, an item's remainder, or a padding column on its own) and
-        # the segment it also sees (its prefix; -1 for none).
+        # Per column: its segment (a head, a child's own tokens, or a padding column on its own), the
+        # segment it also sees (its head; -1 for none) and how many of the head's tokens it sees.
         seg = torch.arange(len(rows) * width, dtype=torch.long).view(len(rows), width) + 1
         parent = torch.full((len(rows), width), -1, dtype=torch.long)
+        sees = torch.zeros((len(rows), width), dtype=torch.long)
         place: list[tuple[int, int]] = [(0, 0)] * len(items)
-        for u, (key, members) in enumerate(units):
+        for u, (h, kids) in enumerate(units):
             r, c = at_unit[u]
-            n = len(key)
-            if n:
-                ids[r, c:c + n] = torch.tensor(key)
-                pos[r, c:c + n] = torch.arange(n)
-                seg[r, c:c + n] = int(seg[r, c])
+            head = items[h].ids
+            ids[r, c:c + len(head)] = torch.tensor(head)
+            pos[r, c:c + len(head)] = torch.arange(len(head))
             head_seg = int(seg[r, c])
-            c += n
-            for i in members:
-                rest = items[i].ids[n:]
+            seg[r, c:c + len(head)] = head_seg
+            place[h] = (r, c)
+            c += len(head)
+            for k, n in kids:
+                rest = items[k].ids[n:]
                 ids[r, c:c + len(rest)] = torch.tensor(rest)
                 pos[r, c:c + len(rest)] = torch.arange(n, n + len(rest))
                 seg[r, c:c + len(rest)] = int(seg[r, c])
-                if n:
-                    parent[r, c:c + len(rest)] = head_seg
-                place[i] = (r, c - n)
+                parent[r, c:c + len(rest)] = head_seg
+                sees[r, c:c + len(rest)] = n
+                place[k] = (r, c - n)
                 c += len(rest)
         q = torch.arange(width)
         visible = ((seg[:, :, None] == seg[:, None, :]) & (q[None, :, None] >= q[None, None, :])) | (
-            parent[:, :, None] == seg[:, None, :])
+            (parent[:, :, None] == seg[:, None, :]) & (pos[:, None, :] < sees[:, :, None]))
         masks = {"full_attention": visible}
         window = getattr(self.model.config, "sliding_window", None)
         if window:
@@ -328,38 +347,32 @@ class CausalLM:
                                   attention_mask=mask, use_cache=False).last_hidden_state
         return hidden, place
 
-    def _batches(self, indices, items, shared: dict[int, int] | None = None):
-        """Indices grouped into batches of at most ``token_budget`` tokens (one big matrix product is
-        much faster than several small ones on a CPU; ``_hidden`` packs a batch without padding).
-        Items that share a prefix (``shared``: its length per item) are kept next to each other, and
-        the prefix is counted once per batch, as ``_hidden`` runs it."""
-        shared = shared or {}
+    def _batches(self, units: list[tuple[int, list]], items: list[_Item]):
+        """Units grouped into batches of at most ``token_budget`` tokens (one big matrix product is
+        much faster than several small ones on a CPU; ``_hidden`` packs a batch without padding)."""
+        def cost(unit):
+            h, kids = unit
+            return len(items[h].ids) + sum(len(items[k].ids) - n for k, n in kids)
 
-        def prefix(i):
-            return tuple(items[i].ids[:shared.get(i, 0)])
-
-        batch: list[int] = []
+        batch: list = []
         used = 0
-        for i in sorted(indices, key=lambda i: (prefix(i), len(items[i].ids))):
-            cost = len(items[i].ids) - shared.get(i, 0)
-            if not batch or prefix(batch[-1]) != prefix(i):
-                cost += shared.get(i, 0)
-            if batch and used + cost > self.token_budget:
+        for unit in sorted(units, key=cost):
+            if batch and used + cost(unit) > self.token_budget:
                 yield batch
-                batch, used, cost = [], 0, len(items[i].ids)
-            batch.append(i)
-            used += cost
+                batch, used = [], 0
+            batch.append(unit)
+            used += cost(unit)
         if batch:
             yield batch
 
-    def _forward(self, items: list[_Item], topk: int = 0, shared: list[int] | None = None, select=None):
+    def _forward(self, items: list[_Item], topk: int = 0, select=None, units: list[tuple[int, list]] | None = None):
         """Per item, the log-probability of each scored token; with ``topk``, also the k likeliest
         tokens at each position.  ``select`` (per item, a function from its log-probs to the token
         indices that need them, see ``_surprising_words``) limits the top k to those positions."""
         import torch
 
         with torch.inference_mode():
-            hidden, place = self._hidden(items, shared)
+            hidden, place = self._hidden(items, units)
             rows, at, target = [], [], []
             for it, (row, off) in zip(items, place):
                 for p in range(it.first, len(it.ids)):
@@ -389,9 +402,8 @@ class CausalLM:
                         tops[j] = (ti, tv)
             elif topk:
                 tops = list(zip(top_i.cpu().tolist(), top_v.cpu().tolist()))
-        skip = shared or [0] * len(items)
-        self.tokens_scored += sum(len(it.ids) - n for it, n in zip(items, skip)) + sum(
-            len(h) for h in {tuple(it.ids[:n]) for it, n in zip(items, skip) if n})  # a shared prefix once
+        skip = {k: n for _, kids in (units or []) for k, n in kids}  # what a child reads from its head
+        self.tokens_scored += sum(len(it.ids) - skip.get(i, 0) for i, it in enumerate(items))
         out = [flat[k0:k1] for k0, k1 in spans]
         top_out = [[list(zip(*tops[j])) for j in range(k0, k1)] if topk else [] for k0, k1 in spans]
         return (out, top_out) if topk else out
@@ -532,14 +544,16 @@ def _no_position(lps: list[float]) -> list[int]:
     return []
 
 
-def _shared_prefix(items: list[_Item]) -> int:
-    """Tokens all items start with, stopping short of the first scored token (its predecessor's
-    state must come out of the pass that scores it)."""
-    n = min(it.first for it in items) - 1
+def _shared_prefix(items: list[_Item], head_first: bool = True) -> int:
+    """Tokens all items start with, stopping short of the first scored token of each (its
+    predecessor's state must come out of the pass that scores it); with ``head_first=False`` the
+    first item is a head whose own scored tokens do not limit the count."""
+    limit = items if head_first else items[1:]
+    n = min(it.first for it in limit) - 1
     ref = items[0].ids
     for it in items[1:]:
         k = 0
-        while k < n and it.ids[k] == ref[k]:
+        while k < n and k < len(ref) and it.ids[k] == ref[k]:
             k += 1
         n = k
     return max(n, 0)
