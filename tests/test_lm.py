@@ -219,6 +219,9 @@ def test_packing_fills_few_balanced_rows_without_splitting_a_text():
             assert place[i] == (r, at)
             at += lengths[i]
     assert _pack([900], 512)[0] == [[0]]  # a text longer than a row gets a row of its own
+    # ... and since every row is padded to it, the others are filled to its length, not to 512.
+    rows, _ = _pack([900, 300, 300, 250], 512)
+    assert sorted(sorted(row) for row in rows) == [[0], [1, 2, 3]]
 
 
 def test_proposals_only_for_surprising_words_match_the_full_pass(lm):
