@@ -250,16 +250,13 @@ class CausalLM:
         heads = [i for i, c in enumerate(contexts) if not c]  # whole paragraphs, scored from their start
         for c, members in groups.items():
             head = next((h for h in heads if texts[h].startswith(c)), None)
-            if head is not None:
-                n = _shared_prefix([items[head]] + [items[i] for i in members], head_first=False)
-            elif len(members) > 1:
+            n = _shared_prefix([items[head]] + [items[i] for i in members], head_first=False) if head is not None else 0
+            if n < MIN_SHARED_TOKENS and len(members) > 1:
                 n = _shared_prefix([items[i] for i in members])
+                head = len(items)
                 if n >= MIN_SHARED_TOKENS:
-                    head = len(items)
                     items.append(_Item(items[members[0]].ids[:n], n, []))
-            else:
-                continue
-            if head is not None and n >= MIN_SHARED_TOKENS:
+            if n >= MIN_SHARED_TOKENS:
                 children.setdefault(head, []).extend((i, n) for i in members)
                 taken.update(members)
         return [(i, children.get(i, [])) for i in range(len(items)) if i not in taken]
