@@ -7,7 +7,7 @@ from collections import Counter
 
 from ...findings import Category, Severity
 from ..phrasing import reading
-from ..phrasing.surprisal import _after_sentence_start, is_name_like
+from ..phrasing.surprisal import name_at
 from ..registry import Rule, register
 
 # Calibrated on all 130 zh-en dev documents (one paragraph pass each): capitalised words inside a
@@ -31,7 +31,7 @@ _CAPITALISED = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 @register
-class UnlikelyName(Rule):
+class UnlikelyName(reading.ReadsParagraphs, Rule):
     id = "name-unlikely"
     family = "names"
     # Not a consistency problem (the name checks' NAME category): most of these are names rendered
@@ -59,9 +59,6 @@ class UnlikelyName(Rule):
     good = ("Iran's President Ebrahim Raisi spoke on Sunday. Raisi's hard-line government faces its boldest "
             "challenge yet from young protesters.",)
 
-    def prepare(self, doc, ctx):
-        reading.prefetch(doc, ctx)
-
     def check(self, doc, ctx):
         paragraphs = reading.read(doc, ctx)
         if paragraphs is None:
@@ -73,7 +70,7 @@ class UnlikelyName(Rule):
             names = [w for w in words
                      if w.text[:1].isupper() and w.start != w.paragraph[0] and w.surprisal >= threshold
                      and not _known(w.text, written) and not _plain(w.text)
-                     and is_name_like(w.text, doc.lang, w.start in sent_starts or _after_sentence_start(doc, w.start))]
+                     and name_at(doc, w.start, w.text, sent_starts)]
             for w in sorted(names, key=lambda w: -w.surprisal)[:MAX_PER_PARAGRAPH]:
                 expected = [a.strip() for a, _ in w.proposals if a.strip()[:1].isupper()][:3]
                 hint = f" (the model expected {', '.join(repr(a) for a in expected)})" if expected else ""

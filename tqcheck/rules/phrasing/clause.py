@@ -8,7 +8,7 @@ import re
 from ...findings import Category, Severity
 from ..registry import Rule, register
 from . import reading
-from .surprisal import _after_sentence_start, is_name_like
+from .surprisal import name_at
 
 # Calibrated on all 130 zh-en dev documents (one paragraph pass each; `python -m tqcheck.evaluation
 # ../shared/eval/dev.docs.jsonl --rule lm-awkward-clause`).  The mean over a clause's first words, not
@@ -43,7 +43,7 @@ def clauses(text: str, words: list[reading.Word], sentence_starts: set[int] = fr
 
 
 @register
-class AwkwardClause(Rule):
+class AwkwardClause(reading.ReadsParagraphs, Rule):
     id = "lm-awkward-clause"
     family = "phrasing"
     category = Category.FLUENCY
@@ -70,9 +70,6 @@ class AwkwardClause(Rule):
            "lasting, supply reduced.",)
     good = ("The two leaders are likely to attend the next G20 summit in New Delhi in September.",)
 
-    def prepare(self, doc, ctx):
-        reading.prefetch(doc, ctx)
-
     def check(self, doc, ctx):
         paragraphs = reading.read(doc, ctx)
         if paragraphs is None:
@@ -84,8 +81,8 @@ class AwkwardClause(Rule):
         starts = {offsets[i] for i in (bisect.bisect_left(offsets, s) for s in sent_starts) if i < len(offsets)}
         for words in paragraphs:
             for clause in clauses(doc.text, words, starts):
-                scored = [w for w in clause if w.text[:1].isalnum() and not is_name_like(
-                    w.text, doc.lang, w.start in sent_starts or _after_sentence_start(doc, w.start))][:HEAD_WORDS]
+                scored = [w for w in clause
+                          if w.text[:1].isalnum() and not name_at(doc, w.start, w.text, sent_starts)][:HEAD_WORDS]
                 if len(scored) < MIN_WORDS:
                     continue
                 mean = sum(min(w.surprisal, WORD_CAP) for w in scored) / len(scored)

@@ -40,6 +40,14 @@ def prefetch(doc, ctx) -> None:
                     proposals=True)
 
 
+class ReadsParagraphs:
+    """Mixed into the rules that read the shared paragraph pass: they queue it before any check runs,
+    so it is scored together with other rules' queued work (see ``Rule.prepare``)."""
+
+    def prepare(self, doc, ctx) -> None:
+        prefetch(doc, ctx)
+
+
 def read(doc, ctx) -> list[list[Word]] | None:
     """The document's words, per non-empty paragraph, with their surprisal; None without a model."""
     if _KEY in doc.extras:

@@ -44,6 +44,11 @@ def is_name_like(word: str, lang: str, sentence_start: bool) -> bool:
     return lang == "en" and word[:1].isupper() and not sentence_start
 
 
+def name_at(doc, start: int, word: str, sent_starts: set[int]) -> bool:
+    """``is_name_like`` for the word at ``start``, knowing where the document's sentences start."""
+    return is_name_like(word, doc.lang, start in sent_starts or _after_sentence_start(doc, start))
+
+
 def kind_of(word: str, alternative: str, lang: str) -> Category:
     """Grammar-level swaps (function words, other forms of the same word) are fluency; content-word
     swaps change the meaning, so they are reported as accuracy (a likely mistranslation)."""
@@ -66,7 +71,7 @@ def safe_rewrite(word: str, alternative: str) -> bool:
 
 
 @register
-class Surprisal(Rule):
+class Surprisal(reading.ReadsParagraphs, Rule):
     id = "lm-disfluency"
     family = "phrasing"
     category = Category.FLUENCY
@@ -90,9 +95,6 @@ class Surprisal(Rule):
            "The company's profits rose sharply last year, which it attributed to strong demand of the its products.")
     good = ("The two leaders are likely to attend the next G20 summit in New Delhi in September.",)
 
-    def prepare(self, doc, ctx):
-        reading.prefetch(doc, ctx)
-
     def check(self, doc, ctx):
         paragraphs = reading.read(doc, ctx)
         if paragraphs is None:
@@ -108,7 +110,7 @@ class Surprisal(Rule):
                 ws, we, w = word.start, word.end, word.text
                 if not w[:1].isalpha() or ws == word.paragraph[0]:
                     continue
-                if is_name_like(w, doc.lang, ws in sent_starts or _after_sentence_start(doc, ws)):
+                if name_at(doc, ws, w, sent_starts):
                     continue
                 if word.surprisal >= fixable:
                     cands.append((word.surprisal, ws, we, w, word.proposals))
