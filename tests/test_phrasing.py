@@ -219,6 +219,21 @@ def test_clauses_end_at_sentences_and_clause_punctuation_not_inside_abbreviation
                    "the minister", "disagreed"]
 
 
+def test_the_seed_garbled_flights_fragment_is_flagged(lm):
+    # The founding article's garbled clause: a verbless fragment hung on the wrong clause.
+    text = ("The Foreign Minister invited them to visit Washington later and assured that the two diplomats will "
+            "work together to expand the number of flights between the two largest economies in the world, to "
+            "the lowest since the covid-19 pandemic.")
+    _, findings = _run(text, context_with(lm), ["lm-awkward-clause"])
+    fragments = [f for f in findings if f.evidence.get("fragment")]
+    assert [f.text for f in fragments] == ["to the lowest since the covid-19 pandemic"]
+    assert "no verb" in fragments[0].message
+    # The same words as a sentence of their own, or a fragment that makes sense, are not flagged.
+    _, findings = _run("Flights between the two largest economies in the world fell to the lowest level since the "
+                       "covid-19 pandemic, officials said.", context_with(lm), ["lm-awkward-clause"])
+    assert not findings
+
+
 def test_clause_rule_says_it_is_english_only():
     ctx = Context()
     ctx.use_model = False

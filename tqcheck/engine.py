@@ -132,9 +132,28 @@ class Engine:
 
 
 def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
-    """An info-level hint on exactly the span another rule reports at warning or above says less: drop it.
+    """An info-level hint inside what another rule reports says less: one problem, one entry.
 
-    ("displacement" is both a calque with a fix and a surprising word; the reader needs the calque.)
+    - Inside (or on) the span of a warning or above, it is dropped: the stronger finding is what
+      the reader needs ("displacement" is both a calque with a fix and a surprising word).
+    - Inside a longer info hint of the same category from another rule (a surprising word inside
+      a garbled clause), it is folded into that hint: its message is kept in the hint's evidence
+      under "also".  A hint of another category (a possible mistranslation) says something else.
+    Order is kept; the outermost surviving finding takes what it covers.
     """
-    strong = {(f.start, f.end) for f in findings if f.severity.rank > Severity.INFO.rank}
-    return [f for f in findings if f.severity.rank > Severity.INFO.rank or (f.start, f.end) not in strong]
+    dropped: set[int] = set()
+    active: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+        active = [c for c in active if c.end >= f.start]
+        if f.severity.rank <= Severity.INFO.rank:
+            container = next((c for c in active if c.rule != f.rule and c.start <= f.start and f.end <= c.end
+                              and (c.severity.rank > Severity.INFO.rank
+                                   or (c.end - c.start > f.end - f.start and c.category == f.category))), None)
+            if container is not None:
+                if container.severity.rank <= Severity.INFO.rank:
+                    also = container.evidence.setdefault("also", [])
+                    also.extend([f"{f.rule}: {f.message}", *f.evidence.get("also", [])])
+                dropped.add(id(f))
+                continue
+        active.append(f)
+    return [f for f in findings if id(f) not in dropped]

@@ -45,9 +45,10 @@ def load_spacy():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import spacy
 
-    # Only the NER and the token vectors it reads; tagger, parser and lemmatizer give nothing here
-    # (the entities are the same without them, at about half the cost).
-    return spacy.load(SPACY_MODEL, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler"])
+    # The NER, and the tagger for the clause rule's verbless fragments (a small layer over the token
+    # vectors the NER pipeline computes anyway); the parser and lemmatizer give nothing here and
+    # would double the cost.
+    return spacy.load(SPACY_MODEL, exclude=["lemmatizer", "parser"])
 
 
 def spacy_pipeline(ctx: "Context | None"):
@@ -98,15 +99,28 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,6}\b(?!-)")
 
 
-def english_mentions(doc: "Document", ctx: "Context | None") -> list[Mention]:
+def parsed_paragraphs(doc: "Document", ctx: "Context | None") -> list[tuple[int, object]] | None:
+    """spaCy's reading of an English document, per non-empty paragraph (its start offset, the spaCy
+    Doc), made once and kept on the document; None without spaCy or its model."""
+    if "spacy" in doc.extras:
+        return doc.extras["spacy"]
     nlp = spacy_pipeline(ctx)
     if nlp is None:
-        return capitalised_mentions(doc)
-    out: list[Mention] = []
+        return None
     text = doc.text
     # Paragraph by paragraph (spaCy's cost grows with the text it holds at once), batched.
     paras = [(s, e) for s, e in doc.paragraphs if text[s:e].strip()]
-    for (pstart, _pend), parsed in zip(paras, nlp.pipe(text[s:e] for s, e in paras)):
+    doc.extras["spacy"] = [(s, parsed) for (s, _), parsed in zip(paras, nlp.pipe(text[s:e] for s, e in paras))]
+    return doc.extras["spacy"]
+
+
+def english_mentions(doc: "Document", ctx: "Context | None") -> list[Mention]:
+    parsed_paras = parsed_paragraphs(doc, ctx)
+    if parsed_paras is None:
+        return capitalised_mentions(doc)
+    out: list[Mention] = []
+    text = doc.text
+    for pstart, parsed in parsed_paras:
         for ent in parsed.ents:
             if ent.label_ not in NER_LABELS:
                 continue
