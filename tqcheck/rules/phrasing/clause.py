@@ -125,10 +125,7 @@ def _verbless(doc, ctx, start: int, end: int) -> bool:
     from ...names.mentions import parsed_paragraphs
 
     parsed = parsed_paragraphs(doc, ctx)
-    if parsed is None:
+    if not parsed:
         return False
-    for pstart, sdoc in parsed:
-        for tok in sdoc:
-            if start <= pstart + tok.idx < end and tok.pos_ in ("VERB", "AUX"):
-                return False
-    return True
+    pstart, sdoc = parsed[max(0, bisect.bisect_right([p for p, _ in parsed], start) - 1)]
+    return not any(start <= pstart + tok.idx < end and tok.pos_ in ("VERB", "AUX") for tok in sdoc)
