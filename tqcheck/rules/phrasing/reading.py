@@ -7,6 +7,7 @@ never run the model twice over the same text.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from ...lm import get_language_model
@@ -60,11 +61,13 @@ def read(doc, ctx) -> list[list[Word]] | None:
     out = []
     for (ps, pe), toks in zip(paras, per_para):
         words = []
+        ends = [ps + e for _, e, _, _ in toks]  # token ends only grow: find a word's first token by bisection
         for ws, we, w in doc.words(ps, pe):
             lp, top, first = 0.0, [], True
-            for s, e, l, alts in toks:
-                if ps + e <= ws or ps + s >= we:
-                    continue
+            for j in range(bisect.bisect_right(ends, ws), len(toks)):
+                s, _, l, alts = toks[j]
+                if ps + s >= we:
+                    break
                 lp += l
                 if first:
                     top, first = [(a, v) for a, v in alts], False
