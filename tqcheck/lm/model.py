@@ -270,7 +270,7 @@ class CausalLM:
             local = [i for head, kids in batch for i in [head] + [k for k, _ in kids]]
             where = {i: j for j, i in enumerate(local)}
             res = self._forward([items[i] for i in local], topk=topk,
-                                select=[select[i] if select and i < len(select) else _no_position for i in local]
+                                select=[select[i] if i < len(select) else _no_position for i in local]
                                 if select else None,
                                 units=[(where[h], [(where[k], n) for k, n in kids]) for h, kids in batch])
             b_lps, b_tops = res if topk else (res, [[] for _ in local])

@@ -46,8 +46,15 @@ class Calque(Rule):
             "Flights fell to the lowest level since the covid-19 pandemic.")
 
     def _hits(self, doc, ctx):
-        """Lexicon matches (start, end, entries), and per match the span and replacements to rescore."""
+        """Lexicon matches (start, end, entries), and per match the span and replacements to rescore;
+        matched once per document and source language (``prepare`` and ``check`` both need them)."""
         src = source_language(doc, ctx)
+        key = ("calque_hits", src)
+        if key not in doc.extras:
+            doc.extras[key] = self._match(doc, src)
+        return doc.extras[key]
+
+    def _match(self, doc, src):
         lexicons = lexicon.load_lexicons()
         if src and src not in lexicons:
             return [], []
