@@ -20,6 +20,16 @@ def lm():
     return real_lm()
 
 
+@pytest.fixture
+def exact(lm):
+    """The model with its fp32 output layer, for tests that packing and masking change no score: the
+    default int8 layer rounds each position's hidden state, which can turn a 1e-5 difference in the
+    state into a 1e-2 one in a log-probability (``test_int8_output_layer_...`` bounds that)."""
+    lm.set_head("fp32")
+    yield lm
+    lm.set_head("auto")
+
+
 def test_cards_describe_both_packaged_models():
     cards = load_cards()
     assert get_card().id == "gemma-3-270m"
@@ -69,7 +79,8 @@ def test_scores_are_log_probabilities_that_prefer_idiomatic_text(lm):
     assert with_ctx > without
 
 
-def test_batched_and_single_scores_agree(lm):
+def test_batched_and_single_scores_agree(exact):
+    lm = exact
     texts = ["It is the first visit in five years.", "Flights are at their lowest since the pandemic.",
              "The talks were candid."]
     together = lm.score(texts, [CTX] * 3)
@@ -79,7 +90,8 @@ def test_batched_and_single_scores_agree(lm):
         assert math.isclose(a, b, abs_tol=1e-3)
 
 
-def test_rewrites_after_shared_contexts_score_as_alone(lm):
+def test_rewrites_after_shared_contexts_score_as_alone(exact):
+    lm = exact
     # Rewrites of spans in two paragraphs: each context is read once, in the row its rewrites are packed
     # into, and the attention mask lets every rewrite see it; each score must equal scoring the text alone.
     short = "Blinken arrived in Beijing on Sunday. It is the first "
@@ -95,11 +107,13 @@ def test_rewrites_after_shared_contexts_score_as_alone(lm):
         assert all(math.isclose(a[2], b[2], abs_tol=1e-3) for a, b in zip(alone, toks))
 
 
-def test_prefetched_rewrites_ride_along_with_the_paragraph_pass(lm):
+def test_prefetched_rewrites_ride_along_with_the_paragraph_pass(exact):
+    lm = exact
     # Rescoring declared ahead (Rule.prepare) is scored in the paragraph pass: asking for it afterwards
     # costs no further pass, and the scores are those of scoring it on its own.
-    # Their context opens the paragraph being read, so they attach to it and re-read none of it.
-    texts = ["visit of a US secretary of state in five years.", "displacement of a US secretary of state in five years."]
+    # Their context opens the paragraph being read, so they attach to it and re-read none of it; the
+    # rewrite that keeps the paragraph's own wording is read off the paragraph's scores.
+    texts = ["visit of a US secretary of state in five years", "displacement of a US secretary of state in five years"]
     contexts = ["Blinken arrived in Beijing on Sunday. It is the first "] * 2
     paragraph = contexts[0] + "displacement of a US secretary of state in five years, officials said."
     lm.forget()
@@ -115,10 +129,10 @@ def test_prefetched_rewrites_ride_along_with_the_paragraph_pass(lm):
     scored = lm.tokens_scored
     ridden = lm.token_logprobs(texts, contexts)
     assert lm.tokens_scored == scored  # no new pass
-    # Each rewrite reads its own tokens and at most the last token of the context (whose state predicts
-    # its first word), not the context again.
+    # The other rewrite reads its own tokens and at most the last token of the context (whose state
+    # predicts its first word), not the context again.
     extra = scored - before - paragraph_alone
-    assert 0 < extra <= sum(len(toks) + 1 for toks in direct)
+    assert 0 < extra <= len(direct[0]) + 1
     for a, b in zip(direct, ridden):
         assert [t[:2] for t in a] == [t[:2] for t in b]
         assert all(math.isclose(x[2], y[2], abs_tol=1e-3) for x, y in zip(a, b))
@@ -141,7 +155,8 @@ def test_alternatives_propose_what_the_model_would_write(lm):
     assert words & {"visit", "trip", "time"}
 
 
-def test_paragraphs_batched_for_alternatives_score_as_alone(lm):
+def test_paragraphs_batched_for_alternatives_score_as_alone(exact):
+    lm = exact
     # Paragraphs of different lengths are packed into one row; packing must not change any score or proposal.
     paras = ["Blinken arrived in Beijing on Sunday.",
              "It is the first displacement of a head of US diplomacy to China in five years, and the talks "
@@ -156,7 +171,8 @@ def test_paragraphs_batched_for_alternatives_score_as_alone(lm):
             assert [w for w, _ in a[3]][:1] == [w for w, _ in b[3]][:1]
 
 
-def test_texts_longer_than_the_attention_window_score_as_alone(lm):
+def test_texts_longer_than_the_attention_window_score_as_alone(exact):
+    lm = exact
     # Gemma's sliding-window layers look back 512 tokens: the packed mask must keep that limit for a text
     # longer than the window while a short text shares its batch.
     long = " ".join(["Blinken met Qin Gang in Beijing on Sunday, the first visit by a US secretary of state "
@@ -168,6 +184,44 @@ def test_texts_longer_than_the_attention_window_score_as_alone(lm):
     for text, toks in zip([long, short], together):
         alone = lm.token_logprobs([text])[0]
         assert all(math.isclose(a[2], b[2], abs_tol=1e-3) for a, b in zip(alone, toks))
+
+
+def test_int8_output_layer_moves_log_probabilities_little(lm, seed_text):
+    # The CPU default: the output layer in int8, each vocabulary row and each position with its own
+    # scale.  Against fp32 on the seed's paragraphs (measured: 0.075 nats a token on average, 0.24 at
+    # the 95th percentile), and packing must still leave a paragraph's scores nearly unchanged.
+    paras = [p for p in seed_text.split("\n\n") if p.strip()][:8]
+    assert lm.head == "int8"
+    quick = lm.token_logprobs(paras)
+    lm.set_head("fp32")
+    try:
+        full = lm.token_logprobs(paras)
+    finally:
+        lm.set_head("auto")
+    diffs = [abs(a[2] - b[2]) for q, f in zip(quick, full) for a, b in zip(q, f)]
+    assert [t[:2] for q in quick for t in q] == [t[:2] for f in full for t in f]
+    assert sum(diffs) / len(diffs) < 0.12 and max(diffs) < 1.0
+    lm.forget()
+    alone = lm.token_logprobs(paras[1:2])[0]
+    assert max(abs(a[2] - b[2]) for a, b in zip(alone, quick[1])) < 0.05
+
+
+def test_int8_output_layer_is_kept_on_disk_and_rebuilt_when_damaged(lm, tmp_path):
+    import torch
+
+    kept = lm._head_cache
+    assert kept is not None and kept.is_file()  # written by the session's load, beside the dense model
+    q, scale = lm._quantize_head()  # mapped from disk
+    damaged = tmp_path / "head-int8.pt"
+    damaged.write_bytes(b"not a tensor file")
+    lm._head_cache = damaged
+    try:
+        q2, scale2 = lm._quantize_head()  # quantised again, and the damaged file replaced
+        q3, _ = lm._quantize_head()
+    finally:
+        lm._head_cache = kept
+    assert torch.equal(q, q2) and torch.equal(scale, scale2) and torch.equal(q2, q3)
+    assert damaged.stat().st_size > q.numel()
 
 
 def test_scripts_a_text_does_not_use_carry_almost_no_probability(lm):
