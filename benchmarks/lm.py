@@ -119,7 +119,7 @@ def main() -> None:
     # matmul and a paragraph pass back to back, and the roofline fraction is the median of the rounds.
     # The output layer's precision (int8 by default on a CPU) is compared in the same rounds.
     per_tok = model_gflops_per_token(lm.model)
-    default_head = lm.head
+    default_head = lm.head_precision
     heads = [default_head] + [h for h in ("int8", "fp32") if h != default_head]
     rounds: dict[str, list] = {h: [] for h in heads}
     for _ in range(5):

@@ -191,7 +191,7 @@ def test_int8_output_layer_moves_log_probabilities_little(lm, seed_text):
     # scale.  Against fp32 on the seed's paragraphs (measured: 0.075 nats a token on average, 0.24 at
     # the 95th percentile), and packing must still leave a paragraph's scores nearly unchanged.
     paras = [p for p in seed_text.split("\n\n") if p.strip()][:8]
-    assert lm.head == "int8"
+    assert lm.head_precision == "int8"
     quick = lm.token_logprobs(paras)
     lm.set_head("fp32")
     try:
