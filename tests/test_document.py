@@ -47,3 +47,28 @@ def test_lang_override():
 def test_seed_file_reads_back_identically():
     src = read_source(str(SEED))
     assert src.text == SEED.read_text("utf-8")
+
+
+def test_wire_copy_with_single_line_breaks_has_the_same_paragraphs(seed_text):
+    # Many feeds separate paragraphs with one line break: each long line is a paragraph, exactly as
+    # when blank lines separate them.
+    single = seed_text.replace("\n\n", "\n")
+    blank, one = Document.from_text(seed_text, lang="en"), Document.from_text(single, lang="en")
+    assert len(one.paragraphs) == len(blank.paragraphs) == 19
+    assert [one.text[s:e] for s, e in one.paragraphs] == [blank.text[s:e] for s, e in blank.paragraphs]
+
+
+def test_hard_wrapped_text_stays_one_paragraph_per_block():
+    text = ("Blinken arrived in Beijing on Sunday for two days of talks, the first visit\n"
+            "by a US secretary of state in five years.\n\n"
+            "Qin told him that relations were at their lowest point\r\n"
+            "since the two countries established ties.\n")
+    doc = Document.from_text(text, lang="en")
+    assert [doc.text[s:e].split()[0] for s, e in doc.paragraphs] == ["Blinken", "Qin"]
+    assert len(doc.paragraphs) == 2
+    # Long lines are paragraphs, but a line that goes on in lower case continues the sentence before it.
+    long = ("It is the first visit by a US secretary of state to China in almost five years, and the talks are\n"
+            "expected to be difficult, officials in Washington said on Saturday before the trip began.\n"
+            "Qin told Blinken that relations between the two countries were at their lowest point since ties began.")
+    doc = Document.from_text(long, lang="en")
+    assert [doc.text[s:e].split()[0] for s, e in doc.paragraphs] == ["It", "Qin"]

@@ -30,18 +30,40 @@ def _trim(text: str, start: int, end: int) -> Span | None:
     return (start, end) if start < end else None
 
 
+# A block whose lines run longer than this is not hard-wrapped text: each of its lines is a paragraph,
+# unless the next line goes on in lower case (a sentence broken across lines).  Wire copy often
+# separates paragraphs with a single line break; read as one paragraph, a whole article would be one
+# context for the model, and per-paragraph limits would apply to the article.
+WRAPPED_LINE_CHARS = 100
+
+
 def paragraphs(text: str) -> list[Span]:
-    """Blank-line separated blocks, trimmed of surrounding whitespace."""
+    """Blank-line separated blocks, trimmed of surrounding whitespace; a block of long lines is cut
+    at every line break (see ``WRAPPED_LINE_CHARS``)."""
     out: list[Span] = []
     pos = 0
     for m in _PARA_BREAK.finditer(text):
-        span = _trim(text, pos, m.start())
+        out.extend(_block(text, pos, m.start()))
+        pos = m.end()
+    out.extend(_block(text, pos, len(text)))
+    return out
+
+
+def _block(text: str, start: int, end: int) -> list[Span]:
+    lines = text[start:end].split("\n")
+    if len(lines) < 2 or max(len(line.strip()) for line in lines) <= WRAPPED_LINE_CHARS:
+        span = _trim(text, start, end)
+        return [span] if span else []
+    out = []
+    cut = start
+    for line, following in zip(lines, lines[1:] + [""]):
+        start += len(line) + 1
+        if following.strip()[:1].islower():
+            continue
+        span = _trim(text, cut, min(start - 1, end))
         if span:
             out.append(span)
-        pos = m.end()
-    span = _trim(text, pos, len(text))
-    if span:
-        out.append(span)
+        cut = start
     return out
 
 
