@@ -19,13 +19,13 @@ Where the time goes, and what keeps it down (default model, 2 CPU cores):
 """
 from __future__ import annotations
 
-import os
+import io
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 
 from ..errors import TqcheckError
+from ..textio import atomic_write
 from . import store
 from .cards import ModelCard
 from .vocab import VocabOrder, classify
@@ -172,11 +172,10 @@ class CausalLM:
             scale[r:r + QUANT_ROWS] = w.abs().amax(dim=1).clamp_min(1e-12) / 127
             q[r:r + QUANT_ROWS] = torch.round(w / scale[r:r + QUANT_ROWS, None]).to(torch.int8)
         if cache is not None:
+            buf = io.BytesIO()
+            torch.save({"order": order, "weight": q, "scale": scale}, buf)
             try:
-                fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
-                with os.fdopen(fd, "wb") as fh:
-                    torch.save({"order": order, "weight": q, "scale": scale}, fh)
-                os.replace(tmp, cache)
+                atomic_write(cache, buf.getvalue())
             except OSError:
                 pass  # a read-only cache only costs the quantisation next time
         return q, scale

@@ -17,10 +17,10 @@ and out at the edges of ``CausalLM``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import unicodedata
 from pathlib import Path
+
+from ..textio import atomic_write
 
 NEUTRAL = "COMMON"
 ALWAYS = (NEUTRAL, "LATIN")  # Latin letters turn up in names and loanwords in text of any script
@@ -56,10 +56,7 @@ def classify(tokenizer, size: int, cache: Path | None = None) -> list[str]:
     classes = [token_class(p or "") for p in pieces]
     if cache is not None:
         try:
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(classes, fh)
-            os.replace(tmp, cache)
+            atomic_write(cache, json.dumps(classes))
         except OSError:
             pass  # a read-only cache only costs the classification next time
     return classes
