@@ -39,7 +39,7 @@ WRAPPED_LINE_CHARS = 100
 
 def paragraphs(text: str) -> list[Span]:
     """Blank-line separated blocks, trimmed of surrounding whitespace; a block of long lines is cut
-    at every line break (see ``WRAPPED_LINE_CHARS``)."""
+    at its line breaks, except before a line that goes on in lower case (see ``WRAPPED_LINE_CHARS``)."""
     out: list[Span] = []
     pos = 0
     for m in _PARA_BREAK.finditer(text):
