@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.report_builders import place, unigram_surprisal  # noqa: E402
 from tqcheck.document import Document  # noqa: E402
-from tqcheck.engine import Context, Engine  # noqa: E402
+from tqcheck.context import Context  # noqa: E402
+from tqcheck.engine import Engine  # noqa: E402
 from tqcheck.findings import Category, Finding, Severity  # noqa: E402
 
 # shared/ sits beside the repository (one level further up from a worktree under wt/).

@@ -83,7 +83,7 @@ def main() -> None:
     ap.add_argument("--fresh", action="store_true", help="also time the first-use GGUF conversion")
     ap.add_argument("--batches", default="1,4,16")
     args = ap.parse_args()
-    from tqcheck.engine import Context
+    from tqcheck.context import Context
     from tqcheck.lm.cards import get_card
     from tqcheck.lm.model import load_timed
     from tqcheck.document import Document

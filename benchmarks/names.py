@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tqcheck.document import Document  # noqa: E402
-from tqcheck.engine import Context, Engine  # noqa: E402
-from tqcheck.names.mentions import load_spacy  # noqa: E402
+from tqcheck.context import Context  # noqa: E402
+from tqcheck.engine import Engine  # noqa: E402
+from tqcheck.analysis.parse import load_spacy  # noqa: E402
 
 RULES = ["name-variant", "name-order", "entity-style", "abbreviation-style"]
 

@@ -34,7 +34,7 @@ def corpus_text() -> str:
 def child(paths: list[str]) -> None:
     from tqcheck.cli import load_documents, run_check
     from tqcheck.config import Config
-    from tqcheck.engine import Context
+    from tqcheck.context import Context
 
     t0 = time.perf_counter()
     docs = load_documents(paths, Config(), None, None, [], [])

@@ -11,7 +11,7 @@ LOAD_SECONDS: dict[str, float] = {}
 
 @functools.lru_cache(maxsize=None)
 def _load():
-    from tqcheck.engine import Context
+    from tqcheck.context import Context
     from tqcheck.lm import get_language_model, store
     from tqcheck.lm.cards import get_card
 
@@ -33,10 +33,10 @@ def real_lm():
     return lm
 
 
-def context_with(lm, **options):
+def context_with(lm, source_lang=None):
     """A Context whose language-model resource is the session's model."""
-    from tqcheck.engine import Context
+    from tqcheck.context import Context
 
-    ctx = Context(options=dict(options))
+    ctx = Context(source_lang=source_lang)
     ctx.resource("language-model", lambda: lm)
     return ctx

@@ -15,7 +15,8 @@ import re
 from pathlib import Path
 
 from tqcheck.document import Document
-from tqcheck.engine import Context, Engine
+from tqcheck.context import Context
+from tqcheck.engine import Engine
 from tqcheck.findings import Category, Finding, Severity, fingerprint
 from tqcheck.fix import apply_suggestions
 from tqcheck.report import Report

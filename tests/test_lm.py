@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from tqcheck.engine import Context
+from tqcheck.context import Context
 from tqcheck.errors import TqcheckError
 from tqcheck.lm import get_language_model, store
 from tqcheck.lm.cards import get_card, load_cards

@@ -11,7 +11,8 @@ import pytest
 
 from tqcheck.config import Config
 from tqcheck.document import Document
-from tqcheck.engine import Context, Engine
+from tqcheck.context import Context
+from tqcheck.engine import Engine
 from tqcheck.names import compare
 from tqcheck.names.canonical import preferred_from_source
 
@@ -24,7 +25,7 @@ pytest.importorskip("spacy")
 
 @pytest.fixture(scope="session")
 def names_ctx():
-    from tqcheck.names.mentions import spacy_pipeline
+    from tqcheck.analysis.parse import spacy_pipeline
 
     ctx = Context(use_model=False)
     if spacy_pipeline(ctx) is None:
@@ -35,7 +36,7 @@ def names_ctx():
 def run(text, ctx, rules=NAME_RULES, lang="en", config=None, source=None):
     doc = Document.from_text(text, lang=lang)
     if source is not None:
-        doc.extras["source"] = Document.from_text(source, lang="zh" if lang == "en" else "en")
+        doc.source = Document.from_text(source, lang="zh" if lang == "en" else "en")
     if config is not None:
         ctx = Context(config=config, use_model=False, _resources=ctx._resources)
     report = Engine(ctx, only=rules).run([doc])
@@ -189,7 +190,7 @@ def test_us_noun_mix_flagged_but_modifier_is_fine(names_ctx):
 def test_strict_house_style_counts_modifiers(names_ctx):
     text = ("The United States and the Philippines signed a deal. US forces will use more bases, and the "
             "United States will pay. US troops arrive in May.")
-    ctx = Context(use_model=False, options={"entity-style": "strict"}, _resources=names_ctx._resources)
+    ctx = Context(config=Config(entity_style="strict"), use_model=False, _resources=names_ctx._resources)
     assert run(text, ctx, rules=["entity-style"])[0]
     assert run(text, names_ctx, rules=["entity-style"])[0] == []
 
@@ -284,9 +285,9 @@ def test_aligned_source_joins_renderings_spelling_cannot(names_ctx):
     target = " ".join(t for t, _ in segs)
     source = "".join(s for _, s in segs)
     doc = Document.from_text(target, lang="en")
-    doc.extras["source"] = Document.from_text(source, lang="zh")
+    doc.source = Document.from_text(source, lang="zh")
     t0, s0 = len(segs[0][0]) + 1, len(segs[0][1])
-    doc.extras["segment_alignment"] = [((0, t0 - 1), (0, s0)), ((t0, len(target)), (s0, len(source)))]
+    doc.units = [((0, t0 - 1), (0, s0)), ((t0, len(target)), (s0, len(source)))]
     findings = Engine(names_ctx, only=["name-variant"]).run([doc]).files[0].findings
     assert {f.text for f in findings} == {"Wang Yanming"} or {f.text for f in findings} == {"Wang Yining"}
     # Without the alignment nothing ties them: no finding.
@@ -298,12 +299,12 @@ def _aligned(segs):
     target = " ".join(t for t, _ in segs)
     source = "".join(s for _, s in segs)
     doc = Document.from_text(target, lang="en")
-    doc.extras["source"] = Document.from_text(source, lang="zh")
+    doc.source = Document.from_text(source, lang="zh")
     align, t, s = [], 0, 0
     for tt, ss in segs:
         align.append(((t, t + len(tt)), (s, s + len(ss))))
         t, s = t + len(tt) + 1, s + len(ss)
-    doc.extras["segment_alignment"] = align
+    doc.units = align
     return doc
 
 
@@ -347,14 +348,15 @@ def test_pinyin_convention_breaks_a_formatting_tie(names_ctx):
 def test_latin_script_source_settles_the_spelling():
     """A Spanish original that writes "Qin Gang" decides against the translation's majority."""
     from tqcheck.document import Document
-    from tqcheck.engine import Context, Engine
+    from tqcheck.context import Context
+    from tqcheck.engine import Engine
 
     target = ("Blinken met his counterpart Qing Gang in Beijing. Qing Gang said relations were poor. "
               "Later, Qin Gang warned about Taiwan.")
     source = ("Blinken se reunió con su homólogo Qin Gang en Pekín. Qin Gang dijo que las relaciones eran "
               "malas. Más tarde, Qin Gang advirtió sobre Taiwán.")
     doc = Document.from_text(target, lang="en")
-    doc.extras["source"] = Document.from_text(source, lang="es")
+    doc.source = Document.from_text(source, lang="es")
     found = [f for f in Engine(Context(use_model=False), only=["name-variant"]).run([doc]).findings]
     assert [(f.text, f.suggestions[0]) for f in found] == [("Qing Gang", "Qin Gang"), ("Qing Gang", "Qin Gang")]
     assert all("source text" in f.message for f in found)

@@ -24,8 +24,11 @@ def shared(*parts) -> Path:
 def score(eval_path: Path, tmp_path: Path, **kw) -> dict:
     from tqcheck.evaluation import run, score as run_scorer
 
-    preds = run(str(eval_path), RULES, use_source=kw.get("source", False), use_model=False,
-                options=kw.get("options"))
+    from tqcheck.config import Config
+
+    config = Config(entity_style="strict") if kw.get("strict") else None
+    preds = run(str(eval_path), RULES, use_source=kw.get("source", False), use_model=False, config=config,
+                gold_alignment=kw.get("gold", False))
     out = tmp_path / "pred.jsonl"
     out.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), "utf-8")
     text = run_scorer(str(eval_path), str(out))
@@ -56,8 +59,7 @@ def suggestions_right(eval_path: Path, preds: list[dict]) -> float:
 def zh_strict(tmp_path_factory):
     # Strict entity style (modifier uses of "US" count) is how the dev raters judged US/United States;
     # the Chinese source (as a bilingual file gives it) joins renderings of one transliterated name.
-    r = score(shared("eval", "dev.docs.jsonl"), tmp_path_factory.mktemp("zh"), options={"entity-style": "strict"},
-              source=True)
+    r = score(shared("eval", "dev.docs.jsonl"), tmp_path_factory.mktemp("zh"), strict=True, source=True, gold=True)
     print(r["text"])
     return r
 

@@ -7,7 +7,8 @@ import pytest
 from tqcheck.rules.phrasing.surprisal import _FUNCTION
 
 from tqcheck.document import Document
-from tqcheck.engine import Context, Engine
+from tqcheck.context import Context
+from tqcheck.engine import Engine
 from tqcheck.rules.phrasing import lexicon
 
 from .lm_session import context_with, real_lm

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from tqcheck.cli import app
 from tqcheck.document import Document
-from tqcheck.engine import Context, Engine
+from tqcheck.context import Context
+from tqcheck.engine import Engine
 
 DATA = Path(__file__).parent / "data"
 SRC, TGT = DATA / "es_news.es.txt", DATA / "es_news.en.txt"
@@ -71,7 +72,7 @@ def test_source_file_for_many_targets_is_a_usage_error(tmp_path):
 def test_chinese_source_amounts():
     doc = Document.from_text("The company hired 3,500 people and its revenue grew 13.75% to 120 million yuan.",
                              lang="en")
-    doc.extras["source"] = Document.from_text("公司招聘了3.5万人，收入增长百分之十三点七五，达到1.2亿元。", lang="zh")
+    doc.source = Document.from_text("公司招聘了3.5万人，收入增长百分之十三点七五，达到1.2亿元。", lang="zh")
     report = Engine(Context(use_model=False), only=["source-number-mismatch"]).run([doc])
     assert [f.text for f in report.findings] == ["3,500"]
     assert report.findings[0].suggestions == ["35,000"]

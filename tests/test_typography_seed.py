@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from tqcheck.document import Document
-from tqcheck.engine import Context, Engine
+from tqcheck.context import Context
+from tqcheck.engine import Engine
 
 
 def _run(text, rules=None, lang="en"):

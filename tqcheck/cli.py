@@ -15,13 +15,11 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .config import Config, load_config
-from .document import Document
-from .engine import Context, Engine
+from .config import load_config
 from .errors import TqcheckError
 from .findings import Severity
-from .readers import collect_paths, iter_sources
-from .render import render
+from .pipeline import CheckRequest, run_check
+from .render import FORMATS, format_for_path, render, report_suffixes
 from .report import Report
 from .rules import all_rules, get_rule
 from .suppress import Baseline
@@ -31,12 +29,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="tqcheck: find and fix the marks of machine translation in text.")
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
-    html = "html"
+# The --format choices come from the one table of output formats (tqcheck.render.FORMATS).
+Format = Enum("Format", {f.name: f.name for f in FORMATS}, type=str)
 
 
 class FailOn(str, Enum):
@@ -44,9 +38,6 @@ class FailOn(str, Enum):
     warning = "warning"
     info = "info"
     never = "never"
-
-
-REPORT_SUFFIXES = {".json": "json", ".sarif": "sarif", ".txt": "text", ".html": "html", ".htm": "html"}
 
 
 def _fail(message: str) -> "typer.Exit":
@@ -62,31 +53,16 @@ def _show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def load_documents(paths: list[str], config: Config, lang: str | None, encoding: str | None,
-                   include: list[str], exclude: list[str]) -> list[Document]:
-    files, skipped = collect_paths(paths, include or config.include or None, list(exclude) + config.exclude)
-    for s in skipped:
-        _warn(f"{s.path}: skipped ({s.reason})")
-    if not files:
-        raise TqcheckError("no input files found (check the paths and --include/--exclude globs)")
-    docs = []
-    for src in iter_sources(files, encoding):
-        doc = Document.from_source(src, lang=lang or config.lang or getattr(src, "target_lang", None))
-        if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
-            src.attach(doc)
-        docs.append(doc)
-    return docs
-
-
-def run_check(docs: list[Document], ctx: Context, only: list[str] | None = None) -> Report:
-    engine = Engine(ctx, only=only or None)
-    if len(docs) > 1 and _show_progress():
+def _checked(request: CheckRequest) -> Report:
+    """run_check, with a progress bar on a terminal when there are several files."""
+    if _show_progress() and (request.documents is None and (len(request.paths) > 1 or any(
+            Path(p).is_dir() for p in request.paths))):
         from rich.progress import Progress
 
-        with Progress(transient=True, console=_stderr_console()) as progress:
-            task = progress.add_task("checking", total=len(docs))
-            return engine.run(docs, progress=lambda _doc: progress.advance(task))
-    return engine.run(docs)
+        with Progress(transient=True, console=_stderr_console()) as bar:
+            task = bar.add_task("checking", total=None)
+            return run_check(request, warn=_warn, progress=lambda _doc: bar.advance(task))
+    return run_check(request, warn=_warn)
 
 
 def _stderr_console():
@@ -138,28 +114,14 @@ def check(
     try:
         config = load_config(config_path)
         threshold = fail_on.value if fail_on else config.fail_on.value
-        docs = load_documents(paths, config, lang, encoding, include, exclude)
-        if source or reference:
-            from .source.inputs import attach
-
-            for key, companion, clang in (("source", source, source_lang), ("reference", reference, None)):
-                if companion:
-                    for w in attach(docs, paths, companion, key, clang, encoding):
-                        _warn(w)
-        ctx = Context(config=config, use_model=not no_model, device=device)
-        if source_lang:
-            ctx.options["source_lang"] = source_lang
-        result = run_check(docs, ctx, select)
+        for path in report:
+            if format_for_path(path) is None:
+                raise TqcheckError(f"{path}: unknown report type (use {', '.join(report_suffixes())})")
+        result = _checked(CheckRequest(
+            paths=list(paths), config=config, lang=lang, encoding=encoding, include=list(include),
+            exclude=list(exclude), rules=list(select), use_model=not no_model, device=device, source=source,
+            source_lang=source_lang, reference=reference))
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        from .lm import describe_model
-
-        model = describe_model(ctx)
-        if model:
-            result.meta["model"] = model
-        if reference:
-            from .metrics import add_reference_metrics
-
-            add_reference_metrics(result, docs)
         if write_baseline:
             Baseline.from_findings(result.findings).save(write_baseline)
         if baseline:
@@ -167,11 +129,8 @@ def check(
             for r in result.files:
                 r.findings = known.filter_new(r.findings)
         for path in report:
-            fmt = REPORT_SUFFIXES.get(path.suffix.lower())
-            if fmt is None:
-                raise TqcheckError(f"{path}: unknown report type (use {', '.join(REPORT_SUFFIXES)})")
-            atomic_write(path, render(result, fmt, color=False))
-        if format is Format.html and output is not None and (output.is_dir() or not output.suffix):
+            atomic_write(path, render(result, format_for_path(path).name, color=False))
+        if format.value == "html" and output is not None and (output.is_dir() or not output.suffix):
             write_html_site(result, output)
         else:
             use_color = color if color is not None else (output is None and sys.stdout.isatty())
@@ -195,6 +154,8 @@ def fix(
                                          "confident (0-1)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Target language (ISO 639-1); default: detected."),
+    source: Optional[str] = typer.Option(None, "--source", help="Source text the file translates (enables the "
+                                         "source checks and the source's evidence for names)."),
     source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Language the text was translated from."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8/UTF-16 with BOM."),
     select: List[str] = typer.Option([], "--rule", help="Apply only this rule's suggestions. Repeatable."),
@@ -208,12 +169,10 @@ def fix(
         raise _fail("give either -o OUT or --in-place")
     try:
         config = load_config(config_path)
-        docs = load_documents([str(path)], config, lang, encoding, [], [])
-        ctx = Context(config=config, use_model=not no_model, device=device)
-        if source_lang:
-            ctx.options["source_lang"] = source_lang
-        result = run_check(docs, ctx, select)
-        doc, findings = docs[0], result.files[0].findings
+        result = run_check(CheckRequest(paths=[str(path)], config=config, lang=lang, encoding=encoding,
+                                        rules=list(select), use_model=not no_model, device=device, source=source,
+                                        source_lang=source_lang), warn=_warn)
+        doc, findings = result.files[0].document, result.files[0].findings
         fixed, applied = apply_suggestions(doc.raw, findings, min_confidence)
         target = output if output else path
         if in_place:
@@ -341,35 +300,44 @@ def names(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
     include: List[str] = typer.Option([], "--include", help="Glob of files to take from directories."),
     exclude: List[str] = typer.Option([], "--exclude", help="Glob of files or folders to skip."),
+    source: Optional[str] = typer.Option(None, "--source", help="Source text: a file for one target, or a "
+                                         "directory mirroring the target tree (its names are evidence)."),
+    source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Source language (default: detected)."),
     no_model: bool = typer.Option(False, "--no-model", help="Do not ask the language model."),
 ):
     """The name ledger: every entity, its spellings with counts and files, the spelling chosen and why."""
-    from .names.ledger import corpus_ledger
+    from .analysis.names import corpus_ledger
 
     try:
         config = load_config(config_path)
-        docs = load_documents(paths, config, lang, encoding, include, exclude)
-        ctx = Context(config=config, use_model=not no_model)
-        rows = corpus_ledger(docs, ctx, min_mentions=1 if all_entities else 2)
+        # The ledger is what the name rule reads: running it builds each file's ledger (with its source).
+        request = CheckRequest(paths=list(paths), config=config, lang=lang, encoding=encoding, include=list(include),
+                               exclude=list(exclude), rules=["name-variant"], use_model=not no_model,
+                               source=source, source_lang=source_lang)
+        result = _checked(request)
+        entries = corpus_ledger([r.document for r in result.files], request.context(),
+                                min_mentions=1 if all_entities else 2)
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
     if as_json:
         import json
 
+        rows = [{"entity": e.chosen, "mentions": e.mentions, "spellings": [s.to_dict() for s in e.spellings],
+                 "consistent": e.consistent, "why": [r.text for r in e.reasons]} for e in entries]
         typer.echo(json.dumps({"version": 1, "entities": rows}, indent=2, ensure_ascii=False))
         return
-    if not rows:
+    if not entries:
         typer.echo("no names found")
         return
-    width = min(32, max(len(r["entity"]) for r in rows))
-    for r in rows:
-        mark = " " if r["consistent"] else "!"
-        spell = ", ".join(f"{s['spelling']} ×{s['count']}" + (f" ({len(s['files'])} files)" if len(s["files"]) > 1
-                                                              else "") for s in r["spellings"])
-        typer.echo(f"{mark} {r['entity']:<{width}}  {spell}")
-        if not r["consistent"]:
-            for why in r["why"]:
-                typer.echo(f"    {why}")
+    width = min(32, max(len(e.chosen) for e in entries))
+    for e in entries:
+        mark = " " if e.consistent else "!"
+        spell = ", ".join(f"{s.text} ×{s.count}" + (f" ({len(s.files)} files)" if len(s.files) > 1 else "")
+                          for s in e.spellings)
+        typer.echo(f"{mark} {e.chosen:<{width}}  {spell}")
+        if not e.consistent:
+            for why in e.reasons:
+                typer.echo(f"    {why.text}")
 
 
 def version_callback(value: bool):

@@ -14,6 +14,9 @@ Example::
     doubled-space = "off"
     space-before-punctuation = "error"
 
+    [tool.tqcheck.rules.lm-disfluency]   # a rule's own settings (`tqcheck explain RULE` lists them)
+    min-surprisal = 11.0
+
     [tool.tqcheck.glossary]
     "Qin Gang" = ["Qing Gang"]  # canonical = [variants it replaces]
     "Macao" = ["Macau"]
@@ -38,8 +41,10 @@ class Config:
     source_lang: str | None = None
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    # rule id -> "off" or a severity
+    # rule id -> "on", "off" or a severity
     rules: dict[str, str] = field(default_factory=dict)
+    # rule id -> its settings table (``[tool.tqcheck.rules.<id>]`` less ``severity``), checked by tqcheck.settings
+    rule_options: dict[str, dict] = field(default_factory=dict)
     # canonical spelling -> variants it replaces (may be empty: the spelling is simply right)
     glossary: dict[str, list[str]] = field(default_factory=dict)
     model: str | None = None  # model card id for the language model
@@ -109,12 +114,15 @@ def parse_config(data: dict, path: Path) -> Config:
             cfg.fail_on = Severity.parse(data["fail-on"])
         rules = data.get("rules", {})
         for rule_id, value in rules.items():
+            if isinstance(value, dict):
+                options = dict(value)
+                value = options.pop("severity", "on")
+                cfg.rule_options[rule_id] = options
             if isinstance(value, bool):
                 value = "on" if value else "off"
             if value not in ("on", "off"):
                 Severity.parse(value)
-            rules[rule_id] = value
-        cfg.rules = dict(rules)
+            cfg.rules[rule_id] = value
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     cfg.lang = data.get("lang")

@@ -4,10 +4,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from . import langid, segment
 from .readers.base import SourceFile, Span
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -23,25 +25,35 @@ class Document:
     raw: str
     text: str
     lang: str
-    lang_confidence: float = 1.0
     format: str = "text"
     ignored: list[Span] = field(default_factory=list)
-    # Extra inputs and annotations that later pipeline steps attach (source text, alignment, NER, ...).
-    extras: dict[str, Any] = field(default_factory=dict)
+    # The text this one translates (--source, or a bilingual file's source side) and a human reference.
+    source: "Document | None" = None
+    reference: "Document | None" = None
+    # (target span, source span) of each unit a bilingual file pairs (or the evaluation's gold segments).
+    units: list[tuple[Span, Span]] | None = None
+    # Shared analyses (tqcheck.analysis), computed once, keyed by their type.
+    _analyses: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_source(cls, src: SourceFile, lang: str | None = None) -> "Document":
         masked = src.masked_text()
-        if lang:
-            code, conf = lang, 1.0
-        else:
-            code, conf = langid.detect(masked)
-        return cls(path=src.path, raw=src.text, text=masked, lang=code, lang_confidence=conf,
-                   format=src.format, ignored=list(src.ignored))
+        code = lang or langid.detect(masked)[0]
+        return cls(path=src.path, raw=src.text, text=masked, lang=code, format=src.format,
+                   ignored=list(src.ignored))
 
     @classmethod
     def from_text(cls, text: str, lang: str | None = None, path: str = "<text>") -> "Document":
         return cls.from_source(SourceFile(path=path, text=text), lang=lang)
+
+    def analysis(self, key: Any, build: Callable[[], T]) -> T:
+        """The document's analysis ``key`` (a type from tqcheck.analysis), built on first use and kept."""
+        if key not in self._analyses:
+            self._analyses[key] = build()
+        return self._analyses[key]
+
+    def has_analysis(self, key: Any) -> bool:
+        return key in self._analyses
 
     @cached_property
     def paragraphs(self) -> list[Span]:

@@ -7,10 +7,12 @@ suppresses what it returned.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
+from .analysis.names import NameLedger
+from .analysis.reading import LMReading
 from .config import Config
+from .context import Context
 from .document import Document
 from .errors import ConfigError, TqcheckError
 from .findings import Finding, Severity, fingerprint
@@ -19,26 +21,6 @@ from .rules import Rule, all_rules
 from .suppress import parse_inline
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Context:
-    """What a rule may use besides its document: settings and shared, lazily built resources."""
-
-    config: Config = field(default_factory=Config)
-    use_model: bool = True
-    device: str = "auto"
-    options: dict[str, Any] = field(default_factory=dict)
-    _resources: dict[str, Any] = field(default_factory=dict)
-
-    def resource(self, key: str, factory: Callable[[], Any]) -> Any:
-        """Build a shared resource (a model, a lexicon) once per run, on first use."""
-        if key not in self._resources:
-            self._resources[key] = factory()
-        return self._resources[key]
-
-    def has_resource(self, key: str) -> bool:
-        return key in self._resources
 
 
 def select_rules(config: Config, only: Iterable[str] | None = None) -> list[Rule]:
@@ -55,6 +37,8 @@ class Engine:
     def __init__(self, ctx: Context, only: Iterable[str] | None = None):
         self.ctx = ctx
         self.rules = select_rules(ctx.config, only)
+        for rule in self.rules:
+            ctx.settings(rule)  # a bad [tool.tqcheck.rules.<id>] table fails before any file is read
 
     def _runnable(self, rule: Rule, doc: Document, result: FileResult) -> bool:
         if not rule.supports(doc.lang):
@@ -63,18 +47,20 @@ class Engine:
             return False
         if "model" in rule.requires and not self.ctx.use_model:
             return False
-        if "source" in rule.requires and "source" not in doc.extras:
+        if "source" in rule.requires and doc.source is None:
             return False
-        if "reference" in rule.requires and "reference" not in doc.extras:
+        if "reference" in rule.requires and doc.reference is None:
             return False
         return True
 
     def run(self, docs: list[Document], progress: Callable[[Document], None] | None = None) -> Report:
         results = {doc.path: FileResult(path=doc.path, language=doc.lang, document=doc) for doc in docs}
         raw: dict[str, list[Finding]] = {doc.path: [] for doc in docs}
+        ran: dict[str, set[str]] = {doc.path: set() for doc in docs}
         for doc in docs:
             result = results[doc.path]
             runnable = [r for r in self.rules if r.scope == "document" and self._runnable(r, doc, result)]
+            ran[doc.path].update(r.id for r in runnable)
             for rule in runnable:
                 self._guarded(rule, doc.path, lambda: rule.prepare(doc, self.ctx) or ())
             for rule in runnable:
@@ -87,14 +73,23 @@ class Engine:
             eligible = [d for d in docs if self._runnable(rule, d, results[d.path])]
             if not eligible:
                 continue
+            for d in eligible:
+                ran[d.path].add(rule.id)
             for f in self._guarded(rule, "corpus", lambda: rule.check_corpus(eligible, self.ctx)):
                 if f.path in raw:
                     raw[f.path].append(f)
         by_path = {doc.path: doc for doc in docs}
         for path, findings in raw.items():
-            results[path].findings = self._finish(by_path[path], findings)
-            # Per-file data that rules computed for the report (e.g. the name ledger).
-            results[path].extras.update(by_path[path].extras.get("report_extras", {}))
+            doc, result = by_path[path], results[path]
+            result.findings = self._finish(doc, findings, ran[path])
+            # Analyses the rules made that a report shows (the name ledger, the model's reading).
+            if doc.has_analysis(NameLedger):
+                result.names = doc.analysis(NameLedger, lambda: None)
+            if doc.has_analysis(LMReading):
+                result.reading = doc.analysis(LMReading, lambda: None)
+        for notice in self.ctx.notices:
+            for result in results.values():
+                result.notices.append(notice)
         return Report(files=[results[d.path] for d in docs])
 
     def _guarded(self, rule: Rule, where: str, call: Callable[[], Iterable[Finding]]) -> list[Finding]:
@@ -107,9 +102,8 @@ class Engine:
             log.debug("rule %s failed on %s", rule.id, where, exc_info=True)
             raise TqcheckError(f"{where}: rule {rule.id} failed: {type(exc).__name__}: {exc}") from exc
 
-    def _finish(self, doc: Document, findings: list[Finding]) -> list[Finding]:
+    def _finish(self, doc: Document, findings: list[Finding], ran: set[str]) -> list[Finding]:
         sup = parse_inline(doc.raw)
-        config = self.ctx.config
         seen: set[tuple] = set()
         out: list[Finding] = []
         for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
@@ -119,16 +113,27 @@ class Engine:
             if key in seen or doc.is_ignored(f.start, f.end):
                 continue
             seen.add(key)
-            f.path = doc.path
-            f.text = doc.raw[f.start:f.end]
-            f.line, f.column = doc.line_col(f.start)
-            f.end_line, f.end_column = doc.line_col(f.end)
-            f.fingerprint = fingerprint(f.rule, doc.raw, f.start, f.end)
-            f.severity = config.severity_for(f.rule, f.severity)
+            self._place(doc, f)
             if sup.suppressed(f):
                 continue
             out.append(f)
-        return _drop_shadowed(out)
+        # Rules that review the suppressions themselves (a comment that silenced nothing); the comment
+        # is markup a Markdown reader blanks out, so these are placed after the ignored-span filter.
+        for rule in self.rules:
+            if rule.scope == "suppressions":
+                for f in rule.check_suppressions(doc, sup.unused(), ran):
+                    out.append(self._place(doc, f))
+        return _drop_shadowed(sorted(out, key=lambda f: (f.start, f.end, f.rule)))
+
+    def _place(self, doc: Document, f: Finding) -> Finding:
+        """Fill in what only the engine knows: path, quoted text, line/column, fingerprint, configured severity."""
+        f.path = doc.path
+        f.text = doc.raw[f.start:f.end]
+        f.line, f.column = doc.line_col(f.start)
+        f.end_line, f.end_column = doc.line_col(f.end)
+        f.fingerprint = fingerprint(f.rule, doc.raw, f.start, f.end)
+        f.severity = self.ctx.config.severity_for(f.rule, f.severity)
+        return f
 
 
 def _drop_shadowed(findings: list[Finding]) -> list[Finding]:

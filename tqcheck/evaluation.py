@@ -6,6 +6,10 @@ paragraph starts and a space otherwise; findings are mapped back to
 (segment, start, end) and written in the scorer's prediction format.
 
     python -m tqcheck.evaluation ../shared/eval/dev.docs.jsonl --rule name-variant --out pred.jsonl
+
+The checks run through ``run_check``, exactly as ``tqcheck check`` runs them.  With ``--source`` the
+source is aligned by the same aligner as ``tqcheck check --source`` (what a user gets);
+``--gold-alignment`` hands the checks the segment pairing instead, as a bilingual file would.
 """
 from __future__ import annotations
 
@@ -17,10 +21,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
+from .config import Config, load_config
 from .document import Document
-from .engine import Context, Engine
 from .findings import Finding
+from .pipeline import CheckRequest, run_check
+from .settings import parse_option
 
 # Finding category -> the scorer's "kind" (it maps kinds to families by substring).
 KIND = {
@@ -73,12 +78,6 @@ def load_eval(path: str | Path, limit: int | None = None) -> list[EvalDoc]:
             src_lang, tgt_lang = rec.get("lang_pair", "zh-en").split("-")
             target = Document.from_text(tgt_text, lang=tgt_lang, path=rec["id"])
             source = Document.from_text(src_text, lang=src_lang, path=rec["id"] + "#source")
-            target.extras["source"] = source
-            # Gold sentence alignment: segment i of the target translates segment i of the source.
-            target.extras["segment_alignment"] = [
-                ((ts, ts + len(s["target"])), (ss, ss + len(s["source"])))
-                for s, ts, ss in zip(segs, tgt_starts, src_starts)
-            ]
             out.append(EvalDoc(rec["id"], rec, target, source, tgt_starts, src_starts))
             if limit and len(out) >= limit:
                 break
@@ -106,23 +105,29 @@ def to_prediction(doc: EvalDoc, findings: list[Finding]) -> dict:
             "name_inconsistent": any(f.category.value == "name" for f in findings)}
 
 
+def gold_units(doc: EvalDoc) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Segment i of the target translates segment i of the source."""
+    segs = doc.record["segments"]
+    return [((ts, ts + len(s["target"].replace("\n", " "))), (ss, ss + len(s["source"].replace("\n", " "))))
+            for s, ts, ss in zip(segs, doc.seg_starts, doc.src_seg_starts)]
+
+
 def run(eval_path: str, rules: list[str] | None, use_source: bool, use_model: bool,
-        limit: int | None = None, config: Config | None = None, options: dict | None = None) -> list[dict]:
+        limit: int | None = None, config: Config | None = None, gold_alignment: bool = False) -> list[dict]:
     docs = load_eval(eval_path, limit)
-    if not use_source:
-        for d in docs:
-            d.target.extras.pop("source", None)
-            d.target.extras.pop("segment_alignment", None)
-    ctx = Context(config=config or Config(), use_model=use_model, options=dict(options or {}))
+    for d in docs:
+        if use_source:
+            d.target.source = d.source
+            d.target.units = gold_units(d) if gold_alignment else None
+    config = config or Config()
     if not rules:
         # The evaluation documents are independent (ten systems' translations of each source
         # document), not one content repository: the corpus check would compare systems.
         from .rules.registry import all_rules
 
-        cfg = ctx.config
-        rules = [r for r in all_rules() if r != "name-variant-corpus" and cfg.rule_enabled(r)]
-    engine = Engine(ctx, only=rules)
-    report = engine.run([d.target for d in docs])
+        rules = [r for r in all_rules() if r != "name-variant-corpus" and config.rule_enabled(r)]
+    report = run_check(CheckRequest(documents=[d.target for d in docs], config=config, rules=rules,
+                                    use_model=use_model))
     return [to_prediction(d, r.findings) for d, r in zip(docs, report.files)]
 
 
@@ -145,11 +150,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--limit", type=int)
     ap.add_argument("--out", default="pred.jsonl")
     ap.add_argument("--scorer-args", default="", help="extra arguments for score_eval.py")
-    ap.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
-                    help="rule option for the run's Context.options (repeatable), e.g. entity-style=strict")
+    ap.add_argument("--gold-alignment", action="store_true",
+                    help="with --source: pair the segments as the data does, instead of aligning them")
+    ap.add_argument("--config", help="a tqcheck.toml (e.g. entity-style = \"strict\")")
+    ap.add_argument("--set", action="append", default=[], metavar="RULE.KEY=VALUE",
+                    help="a rule setting, as in [tool.tqcheck.rules.RULE] (repeatable), e.g. lm-disfluency.min-surprisal=9")
     args = ap.parse_args(argv)
-    options = dict(o.split("=", 1) for o in args.option)
-    preds = run(args.eval_path, args.rule, args.source, not args.no_model, args.limit, options=options)
+    config = load_config(Path(args.config)) if args.config else Config()
+    for option in args.set:
+        parse_option(option, config)
+    preds = run(args.eval_path, args.rule, args.source, not args.no_model, args.limit, config=config,
+                gold_alignment=args.gold_alignment)
     with open(args.out, "w", encoding="utf-8") as fh:
         for p in preds:
             fh.write(json.dumps(p, ensure_ascii=False) + "\n")

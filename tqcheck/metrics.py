@@ -108,12 +108,12 @@ def render_text(scores: dict, title: str = "") -> str:
 
 
 def add_reference_metrics(result, docs) -> None:
-    """sacrebleu scores per file (FileResult.extras["metrics"]) and over all files (Report.meta["metrics"])."""
+    """sacrebleu scores per file (FileResult.metrics) and over all files (Report.meta["metrics"])."""
     all_h: list[str] = []
     all_r: list[str] = []
     langs = set()
     for r, doc in zip(result.files, docs):
-        ref = doc.extras.get("reference")
+        ref = doc.reference
         if ref is None:
             continue
         hyps, refs, how = segments_against_reference(doc, ref)
@@ -123,7 +123,7 @@ def add_reference_metrics(result, docs) -> None:
         scores = score(hyps, refs, doc.lang).to_dict()
         scores["pairing"] = how
         del scores["sentences"]
-        r.extras["metrics"] = scores
+        r.metrics = scores
         all_h += hyps
         all_r += refs
         langs.add(doc.lang)

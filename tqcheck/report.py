@@ -3,10 +3,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .findings import Category, Finding, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .analysis.names import NameLedger
+    from .analysis.reading import LMReading
+    from .document import Document
 
 
 @dataclass
@@ -15,9 +20,10 @@ class FileResult:
     language: str
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-    # Per-file figures other steps add (e.g. "metrics" against a reference, "ledger" of names).
-    extras: dict[str, Any] = field(default_factory=dict)
-    document: Any = None  # the Document, for renderers that show the text (not serialised)
+    names: "NameLedger | None" = None  # when the name checks ran
+    metrics: dict[str, Any] | None = None  # sacrebleu scores against a reference
+    reading: "LMReading | None" = None  # the model's reading, for the report's fluency strip (not serialised)
+    document: "Document | None" = None  # for renderers that show the text (not serialised)
 
 
 @dataclass
@@ -42,10 +48,6 @@ class Report:
             "by_category": {c.value: cat[c.value] for c in Category if cat.get(c.value)},
         }
 
-    def worst(self) -> Severity | None:
-        findings = self.findings
-        return max((f.severity for f in findings), key=lambda s: s.rank) if findings else None
-
     def fails(self, threshold: Severity) -> bool:
         return any(f.severity.rank >= threshold.rank for f in self.findings)
 
@@ -56,8 +58,10 @@ class Report:
                                      "findings": [f.to_dict() for f in r.findings]}
             if r.notices:
                 entry["notices"] = list(r.notices)
-            for key, value in r.extras.items():
-                entry[key] = value
+            if r.names is not None:
+                entry["names"] = r.names.to_list()
+            if r.metrics is not None:
+                entry["metrics"] = r.metrics
             files.append(entry)
         out: dict[str, Any] = {"version": 1, "tool": {"name": "tqcheck", "version": self.tool_version},
                                "files": files, "summary": self.summary()}

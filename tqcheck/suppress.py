@@ -28,17 +28,47 @@ _DIRECTIVE = re.compile(
 ALL = "*"
 
 
+@dataclass(eq=False)
+class Directive:
+    """One rule named by one suppression comment (a comment naming two rules is two directives)."""
+
+    start: int  # the comment's span in the text
+    end: int
+    kind: str  # disable, disable-next-line, disable-file
+    rule: str  # a rule id, or ALL
+    used: bool = False
+
+    @property
+    def comment(self) -> str:
+        return f"tqcheck-{self.kind}" + ("" if self.rule == ALL else f" {self.rule}")
+
+
 @dataclass
 class Suppressions:
-    file_rules: set[str] = field(default_factory=set)
-    # (rule, start offset, end offset) ranges where the rule is off
-    ranges: list[tuple[str, int, int]] = field(default_factory=list)
+    file_rules: list[Directive] = field(default_factory=list)
+    # (directive, start offset, end offset): where the directive's rule is off
+    ranges: list[tuple[Directive, int, int]] = field(default_factory=list)
 
     def suppressed(self, finding: Finding) -> bool:
-        if ALL in self.file_rules or finding.rule in self.file_rules:
-            return True
-        return any((rule == ALL or rule == finding.rule) and start <= finding.start < end
-                   for rule, start, end in self.ranges)
+        """Whether a directive silences ``finding``; every directive that does is marked used."""
+        hit = False
+        for d in self.file_rules:
+            if d.rule in (ALL, finding.rule):
+                d.used = hit = True
+        for d, start, end in self.ranges:
+            if d.rule in (ALL, finding.rule) and start <= finding.start < end:
+                d.used = hit = True
+        return hit
+
+    @property
+    def directives(self) -> list[Directive]:
+        seen: dict[int, Directive] = {}
+        for d in self.file_rules + [d for d, _, _ in self.ranges]:
+            seen.setdefault(id(d), d)
+        return sorted(seen.values(), key=lambda d: (d.start, d.rule))
+
+    def unused(self) -> list[Directive]:
+        return [d for d in self.directives if not d.used]
 
 
 def _rule_list(raw: str) -> list[str]:
@@ -48,28 +78,29 @@ def _rule_list(raw: str) -> list[str]:
 
 def parse_inline(text: str) -> Suppressions:
     sup = Suppressions()
-    open_at: dict[str, int] = {}
+    open_at: dict[str, Directive] = {}
     for m in _DIRECTIVE.finditer(text):
         kind = m.group(1).lower()
         rules = _rule_list(m.group(2))
         if kind == "disable-file":
-            sup.file_rules.update(rules)
+            sup.file_rules.extend(Directive(m.start(), m.end(), kind, r) for r in rules)
         elif kind == "disable":
             for r in rules:
-                open_at.setdefault(r, m.end())
+                open_at.setdefault(r, Directive(m.start(), m.end(), kind, r))
         elif kind == "enable":
             for r in (list(open_at) if rules == [ALL] else rules):
                 if r in open_at:
-                    sup.ranges.append((r, open_at.pop(r), m.start()))
+                    d = open_at.pop(r)
+                    sup.ranges.append((d, d.end, m.start()))
         else:  # next line: the line after the one holding the comment
             nl = text.find("\n", m.end())
             if nl == -1:
                 continue
             end = text.find("\n", nl + 1)
             for r in rules:
-                sup.ranges.append((r, nl + 1, len(text) if end == -1 else end))
-    for r, start in open_at.items():
-        sup.ranges.append((r, start, len(text)))
+                sup.ranges.append((Directive(m.start(), m.end(), kind, r), nl + 1, len(text) if end == -1 else end))
+    for d in open_at.values():
+        sup.ranges.append((d, d.end, len(text)))
     return sup
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..source.numbers import extract_numbers
@@ -58,21 +58,6 @@ class Alignment:
     method: str = "length+anchors"
     source: "Document | None" = None
     target: "Document | None" = None
-    _tgt_bead: list[int] = field(default_factory=list, repr=False)
-
-    def __post_init__(self) -> None:
-        self._tgt_bead = [0] * len(self.tgt_spans)
-        for k, bead in enumerate(self.beads):
-            for j in bead.tgt:
-                self._tgt_bead[j] = k
-
-    def bead_of_target(self, offset: int) -> int | None:
-        """Index of the bead holding the target sentence at ``offset``."""
-        starts = [s for s, _ in self.tgt_spans]
-        j = bisect.bisect_right(starts, offset) - 1
-        if j < 0 or offset >= self.tgt_spans[j][1]:
-            return None
-        return self._tgt_bead[j]
 
     def source_span(self, bead: Bead) -> Span | None:
         if not bead.src:
@@ -253,10 +238,10 @@ class _EmbeddingCost:
 def align_documents(target: "Document", source: "Document", embed: Callable | None = None) -> Alignment:
     """Align the sentences of ``target`` with those of ``source``.
 
-    Bilingual files (``target.extras["unit_pairs"]``) are aligned unit by unit:
-    the file already pairs its units, only sentences inside a unit need aligning.
+    Bilingual files (``target.units``) are aligned unit by unit: the file already
+    pairs its units, only sentences inside a unit need aligning.
     """
-    units = target.extras.get("unit_pairs")
+    units = target.units
     tgt_spans = sentence_units(target)
     src_spans = sentence_units(source)
     if not units:

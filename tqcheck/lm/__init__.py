@@ -11,8 +11,8 @@ model's own proposals and ``prefetch`` to queue texts for the next pass; see
 run has no model (``--no-model``, package missing); a check then falls back to
 its model-free evidence.
 
-The model is chosen by ``ctx.options["model"]``, else the config's ``model``,
-else the default card in ``models/``.
+The model is chosen by ``ctx.model`` (a run's override, else the config's
+``model``), else the default card in ``models/``.
 """
 from __future__ import annotations
 
@@ -22,22 +22,18 @@ from typing import TYPE_CHECKING, Protocol
 from ..errors import TqcheckError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..engine import Context
+    from ..context import Context
 
 
 class LanguageModel(Protocol):
     def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]: ...
 
 
-def _model_id(ctx: "Context") -> str | None:
-    return ctx.options.get("model") or getattr(ctx.config, "model", None)
-
-
 def get_language_model(ctx: "Context") -> LanguageModel | None:
     """The run's model, loaded on first call; None without one.
 
     A missing model package is reported once on stderr (and in
-    ``ctx.options["lm_unavailable"]``) and the model-free checks go on.
+    ``ctx.notices``) and the model-free checks go on.
     """
     if not ctx.use_model:
         return None
@@ -53,13 +49,13 @@ def _load(ctx: "Context"):
     from .cards import get_card
     from .model import CausalLM
 
-    card = get_card(_model_id(ctx))
+    card = get_card(ctx.model)
     key = (card.id, getattr(ctx, "device", "auto") or "auto")
     if key in _LOADED:
         return _LOADED[key]
     if not store.installed(card):
         message = store.missing_message(card)
-        ctx.options["lm_unavailable"] = message
+        ctx.notice(f"{message}; model checks skipped")
         print(f"tqcheck: warning: {message}; model checks skipped", file=sys.stderr, flush=True)
         return None
     from .cache import CachedLM, ScoreCache, cache_path

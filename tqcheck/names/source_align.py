@@ -3,45 +3,40 @@
 "Wang Yanming" and "Wang Yining" are too far apart to be one name by their letters.  But
 when the source sentence behind "Wang Yanming" names exactly one person of the family
 王 (Wang), and that person's pinyin is "Wang Yining", which the translation uses
-elsewhere, both are renderings of one source name.  Needs ``doc.extras["source"]`` and
-``doc.extras["segment_alignment"]`` ([((target start, end), (source start, end)), ...]).
+elsewhere, both are renderings of one source name.  Reads the document's ``SourceSide``
+(tqcheck.analysis.source): the source text and its segments aligned with the target.
 """
 from __future__ import annotations
 
-import bisect
 from typing import TYPE_CHECKING
 
 from .canonical import _HAN, han_names
-from .cluster import Entity
+from .cluster import Entity, Reason
 from .compare import family_given, key, name_style
 from .data import chinese_surnames, fold
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..document import Document
+    from ..analysis.source import SourceSide
 
 
-def _source_person(f, fam: str, source, alignment, starts) -> frozenset[str] | None:
+def _source_person(f, fam: str, side: "SourceSide") -> frozenset[str] | None:
     """Pinyin keys of the one source person of family ``fam`` behind every mention of ``f``, or None."""
     candidates = set()
     for m in f.mentions:
-        i = bisect.bisect_right(starts, m.start) - 1
-        if i < 0:
+        i = side.segment_at(m.start)
+        if i is None:
             return None
-        (_ts, _te), (ss, se) = alignment[i]
         fam_py = chinese_surnames().get(fold(fam), fold(fam))
-        found = [(pos, k) for p, pos, k in han_names(source.text[ss:se]) if p == fam_py]
+        found = [(pos, k) for p, pos, k in han_names(side.source_text_of(i)) if p == fam_py]
         if len({pos for pos, _ in found}) != 1:
             return None  # no person of that family there, or several: no single rendering
         candidates.add(frozenset(k for _, k in found))
     return next(iter(candidates)) if len(candidates) == 1 else None
 
 
-def merge_by_source(ents: list[Entity], doc: "Document") -> list[Entity]:
-    source = doc.extras.get("source")
-    alignment = doc.extras.get("segment_alignment")
-    if source is None or not alignment or not _HAN.search(source.text):
+def merge_by_source(ents: list[Entity], side: "SourceSide") -> list[Entity]:
+    if not side.segments or not _HAN.search(side.text):
         return ents
-    starts = [t[0] for t, _ in alignment]
     by_key: dict[str, Entity] = {}
     for e in ents:
         for f in e.spellings:
@@ -54,7 +49,7 @@ def merge_by_source(ents: list[Entity], doc: "Document") -> list[Entity]:
         toks = f.tokens
         if len(toks) < 2 or name_style(toks) != "zh" or not f.is_person:
             continue
-        person = _source_person(f, family_given(toks)[0], source, alignment, starts)
+        person = _source_person(f, family_given(toks)[0], side)
         if person and key(f.surface) not in person:
             persons[id(e)] = person  # this spelling is not the source's pinyin
     merged: set[int] = set()
@@ -179,19 +174,16 @@ def _is_place(e: Entity) -> bool:
     return all(m.label in ("GPE", "LOC", "FAC") for m in e.mentions)
 
 
-def merge_transliterations(ents: list[Entity], doc: "Document") -> list[Entity]:
+def merge_transliterations(ents: list[Entity], side: "SourceSide") -> list[Entity]:
     """Join two entities, one of them a person, whose names render one transliterated name of a Chinese source.
 
     Both must be behind the same Han characters in every aligned source sentence, sound like
     them, and never share a sentence (two people named together are two people).
     """
-    source = doc.extras.get("source")
-    alignment = doc.extras.get("segment_alignment")
-    if source is None or not alignment or not _HAN.search(source.text):
+    if not side.segments or not _HAN.search(side.text):
         return ents
     from pypinyin import lazy_pinyin
 
-    starts = [t[0] for t, _ in alignment]
     runs: dict[int, set[str]] = {}  # per aligned segment, and each run's sound once, across entities
     sounds: dict[str, str] = {}
     info, persons = {}, set()
@@ -201,12 +193,12 @@ def merge_transliterations(ents: list[Entity], doc: "Document") -> list[Entity]:
         word = _family_word(e)
         if word is None or fold(word) in chinese_surnames() or _is_place(e):
             continue  # a Chinese name (merge_by_source reads those) or a place, not a transliterated person
-        segs = {bisect.bisect_right(starts, m.start) - 1 for m in e.mentions}
-        if min(segs) < 0:
+        segs = {side.segment_at(m.start) for m in e.mentions}
+        if None in segs:
             continue
         for i in segs:
             if i not in runs:
-                runs[i] = _han_runs(source.text[slice(*alignment[i][1])])
+                runs[i] = _han_runs(side.source_text_of(i))
         common = set.intersection(*(runs[i] for i in segs))
         for x in common - sounds.keys():
             sounds[x] = pinyin_sound_key(lazy_pinyin(x))
@@ -234,6 +226,6 @@ def merge_transliterations(ents: list[Entity], doc: "Document") -> list[Entity]:
             a.short.extend(b.short)
             a.kind = a.kind or "source"
             chars = max(shared, key=len)
-            a.notes.append(f"the source writes {chars} behind both '{wa}' and '{wb}'")
+            a.notes.append(Reason("source", f"the source writes {chars} behind both '{wa}' and '{wb}'"))
             merged.add(id(b))
     return [e for e in ents if id(e) not in merged]

@@ -4,8 +4,8 @@ The target Document is the whole file, with everything but the target text
 blanked out (same length), so findings point at lines and columns of the file
 itself.  Escapes inside target text ("&amp;", "\\n", "\\u00e9") read as their
 character followed by blanks.  The sources, joined one unit per paragraph,
-become ``doc.extras["source"]``; ``doc.extras["unit_pairs"]`` records which
-target span translates which source span, as the file says.
+become ``doc.source``; ``doc.units`` records which target span translates
+which source span, as the file says.
 """
 from __future__ import annotations
 
@@ -51,8 +51,8 @@ class BilingualSource(SourceFile):
             parts.append(text)
             pos += len(text) + 2
         source = Document.from_text("\n\n".join(parts), lang=self.source_lang, path=self.path + "#source")
-        doc.extras["source"] = source
-        doc.extras["unit_pairs"] = list(zip(self.targets, spans))
+        doc.source = source
+        doc.units = list(zip(self.targets, spans))
 
 
 class _Builder:

@@ -10,6 +10,7 @@ could not run a script.
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import json
 import math
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -28,6 +29,10 @@ from markupsafe import Markup
 from ..findings import Category, Finding, Severity
 from ..fix import DEFAULT_MIN_CONFIDENCE, apply_suggestions, word_diff
 from ..report import FileResult, Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis.names import NameLedger
+    from ..analysis.reading import LMReading
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr",
                            "ug", "ur", "yi"})
@@ -242,53 +247,21 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence
 
 # --- names ledger, metrics, fluency -----------------------------------------
 
-def _first(d: dict, *keys: str, default: Any = None) -> Any:
-    for k in keys:
-        if k in d and d[k] not in (None, ""):
-            return d[k]
-    return default
-
-
-def names_view(ledger: Any) -> list[dict] | None:
-    """Whatever the name check attached: entity, variants with counts, chosen spelling, why."""
-    if isinstance(ledger, dict):
-        ledger = _first(ledger, "entities", "names", default=list(ledger.values()) if all(
-            isinstance(v, dict) for v in ledger.values()) else None)
-    if not ledger or not isinstance(ledger, list):
+def names_view(ledger: "NameLedger | None") -> list[dict] | None:
+    """The name ledger: each entity's chosen spelling, every spelling with its count, and the reasons."""
+    if ledger is None:
         return None
     rows = []
-    for entry in ledger:
-        if not isinstance(entry, dict):
-            rows.append({"chosen": str(entry), "variants": [], "why": "", "kind": "", "other": []})
-            continue
-        chosen = _first(entry, "chosen", "canonical", "name", "entity", "text", default="")
-        raw_variants = _first(entry, "variants", "spellings", "forms", default=[])
-        variants = []
-        if isinstance(raw_variants, dict):
-            raw_variants = [{"text": k, "count": v} for k, v in raw_variants.items()]
-        for v in raw_variants:
-            if isinstance(v, dict):
-                text = str(_first(v, "text", "variant", "form", "spelling", "name", default=""))
-                count = _first(v, "count", "n", "freq")
-                if isinstance(count, dict):  # per-file counts
-                    count = sum(c for c in count.values() if _is_number(c))
-                files = _first(v, "files", "paths")
-                if isinstance(files, dict):  # {path: count}
-                    files = [f"{p} ×{n}" for p, n in files.items()]
-                variants.append({"text": text, "count": count, "chosen": text == chosen,
-                                 "files": ", ".join(map(str, files)) if isinstance(files, list) else ""})
-            else:
-                variants.append({"text": str(v), "count": None, "chosen": str(v) == chosen, "files": ""})
-        why = _first(entry, "why", "reason", "evidence", "decided_by", default="")
-        if not isinstance(why, str):
-            why = "; ".join(map(str, why)) if isinstance(why, list) else json.dumps(why, ensure_ascii=False)
-        known = {"chosen", "canonical", "name", "entity", "text", "variants", "spellings", "forms", "why",
-                 "reason", "evidence", "decided_by", "type", "kind", "label"}
-        other = [{"label": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)}
-                 for k, v in entry.items() if k not in known]
-        rows.append({"chosen": str(chosen), "variants": variants, "why": why,
-                     "kind": str(_first(entry, "type", "kind", "label", default="")), "other": other})
-    return rows
+    for entry in ledger.entries():
+        rows.append({
+            "chosen": entry.chosen,
+            "variants": [{"text": sp.text, "count": sp.count, "chosen": sp.text == entry.chosen,
+                          "files": ", ".join(sp.files), "role": sp.role.replace("_", " ")}
+                         for sp in entry.spellings],
+            "why": entry.why, "decided_by": entry.decided_by, "consistent": entry.consistent,
+            "reasons": [{"kind": r.kind, "text": r.text} for r in entry.reasons],
+        })
+    return rows or None
 
 
 _METRIC_NAMES = {"bleu": "BLEU", "ter": "TER", "chrf": "chrF", "comet": "COMET"}
@@ -319,14 +292,27 @@ def metrics_view(metrics: Any) -> list[dict] | None:
     return out or None
 
 
-def fluency_view(entries: Any, text: str, first_anchor: int) -> dict | None:
-    """One bar per sentence, height its surprisal; the outliers stand out in colour."""
-    if not isinstance(entries, list):
+def _sentence_scores(reading: "LMReading | None", doc: Any) -> list[dict] | None:
+    """Per sentence: the mean surprisal of its words (nats per word) and each word's, from the model's reading."""
+    if reading is None or doc is None:
         return None
-    rows = [e for e in entries if isinstance(e, dict) and _is_number(e.get("score"))
-            and _is_number(e.get("start")) and _is_number(e.get("end"))]
+    words = sorted((w for para in reading for w in para), key=lambda w: w.start)
+    starts = [w.start for w in words]
+    rows = []
+    for s, e in doc.sentences:
+        inside = words[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
+        if inside:
+            values = [w.surprisal for w in inside]
+            rows.append({"start": s, "end": e, "score": sum(values) / len(values), "tokens": values})
+    return rows
+
+
+def fluency_view(reading: "LMReading | None", doc: Any, first_anchor: int) -> dict | None:
+    """One bar per sentence, height its mean surprisal; the outliers stand out in colour."""
+    rows = _sentence_scores(reading, doc)
     if not rows:
         return None
+    text = doc.raw
     rows.sort(key=lambda e: e["start"])
     scores = [float(e["score"]) for e in rows]
     mean = sum(scores) / len(scores)
@@ -349,7 +335,7 @@ def fluency_view(entries: Any, text: str, first_anchor: int) -> dict | None:
                      and all(_is_number(t) for t in e["tokens"]) else None})
     worst = sorted(bars, key=lambda b: -b["value"])[:5]
     return {"bars": bars, "width": len(bars) * (bar_w + gap), "height": height, "worst": worst,
-            "mean": _num(mean), "unit": str(rows[0].get("unit", "nats per token"))}
+            "mean": _num(mean), "unit": "nats per word"}
 
 
 # --- file and page views -----------------------------------------------------
@@ -371,9 +357,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidenc
     raw = getattr(doc, "raw", None)
     numbered = list(enumerate(result.findings, start=first_id))
     rank = {fid: _finding_rank(f) for fid, f in numbered}
-    fluency = fluency_view(result.extras.get("surprisal"), raw or "", anchor_base)
-    if fluency is None and raw is not None and isinstance(getattr(doc, "extras", None), dict):
-        fluency = fluency_view(doc.extras.get("surprisal"), raw, anchor_base)
+    fluency = fluency_view(result.reading, doc, anchor_base)
     segments = None
     diff = None
     applied: set[int] = set()
@@ -404,14 +388,13 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidenc
         "evidence": evidence_items(f.evidence or {}),
     } for fid, f in numbered]
     lang = result.language or getattr(doc, "lang", "") or ""
-    doc_extras = getattr(doc, "extras", None) or {}
-    source_lang = getattr(doc_extras.get("source"), "lang", None) or doc_extras.get("source_lang") or ""
+    source_lang = doc.source.lang if doc is not None and doc.source is not None else ""
     return {
         "path": result.path, "name": PurePath(result.path).name if result.path not in ("-", "") else "stdin",
         "lang": lang, "dir": text_direction(lang), "source_lang": str(source_lang),
         "counts": _counts(result.findings), "notices": list(result.notices), "findings": findings,
-        "segments": segments, "diff": diff, "names": names_view(result.extras.get("names")),
-        "metrics": metrics_view(result.extras.get("metrics")), "fluency": fluency,
+        "segments": segments, "diff": diff, "names": names_view(result.names),
+        "metrics": metrics_view(result.metrics), "fluency": fluency,
     }
 
 
@@ -420,7 +403,7 @@ def _model_label(meta: dict) -> str:
     if not model:
         return "off (no language model used)"
     if isinstance(model, dict):
-        name = _first(model, "name", "id", "model", default="")
+        name = next((str(model[k]) for k in ("name", "id", "model") if model.get(k)), "")
         rest = ", ".join(f"{k} {v}" for k, v in model.items() if k not in ("name", "id", "model"))
         return f"{name} ({rest})" if rest and name else str(name or rest)
     return str(model)

@@ -8,7 +8,7 @@ from .registry import Rule, all_rules, get_rule, register
 __all__ = ["Rule", "all_rules", "get_rule", "register", "load_builtin"]
 
 # Each family module registers its rules on import.
-BUILTIN_FAMILIES = ["typography", "names", "source", "phrasing"]
+BUILTIN_FAMILIES = ["typography", "names", "source", "phrasing", "meta"]
 
 
 def load_builtin() -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from ..findings import Category, Finding, Severity
+from ..settings import NoSettings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..context import Context
     from ..document import Document
-    from ..engine import Context
+    from ..suppress import Directive
 
 
 class Rule:
@@ -22,12 +24,17 @@ class Rule:
     category: ClassVar[Category]
     severity: ClassVar[Severity] = Severity.WARNING
     languages: ClassVar[frozenset[str] | None] = None  # None: any language
-    requires: ClassVar[frozenset[str]] = frozenset()  # "model", "ner", "source", "reference"
-    scope: ClassVar[str] = "document"  # or "corpus": sees every document of the run at once
+    requires: ClassVar[frozenset[str]] = frozenset()  # "model", "source", "reference"
+    # "document"; "corpus": sees every document of the run at once; "suppressions": reviews, per document,
+    # the suppression comments that silenced nothing (``check_suppressions``)
+    scope: ClassVar[str] = "document"
     description: ClassVar[str]
     bad: ClassVar[tuple[str, ...]] = ()
     good: ClassVar[tuple[str, ...]] = ()
     example_lang: ClassVar[str] = "en"
+    example_with: ClassVar[tuple[str, ...]] = ()  # other rules the examples run beside (a suppression's target)
+    # The rule's own settings, a frozen dataclass filled from ``[tool.tqcheck.rules.<id>]`` (ctx.settings(self)).
+    Settings: ClassVar[type] = NoSettings
 
     def prepare(self, doc: "Document", ctx: "Context") -> None:
         """Optional: declare work ahead of ``check`` (the engine calls this for every rule of a document
@@ -39,6 +46,10 @@ class Rule:
 
     def check_corpus(self, docs: "list[Document]", ctx: "Context") -> Iterable[Finding]:
         """Corpus rules return findings whose ``path`` names their document."""
+        return ()
+
+    def check_suppressions(self, doc: "Document", unused: "list[Directive]", ran: set[str]) -> Iterable[Finding]:
+        """Suppression rules: findings about the comments that silenced nothing (``ran``: the rules that ran)."""
         return ()
 
     def supports(self, lang: str) -> bool:

@@ -31,23 +31,26 @@ def companion_path(doc_path: str, targets: list[str], companion: str) -> str | N
     return None
 
 
-def attach(docs: list[Document], targets: list[str], companion: str, key: str, lang: str | None = None,
-           encoding: str | None = None) -> list[str]:
-    """Read each document's companion into ``doc.extras[key]``; returns warnings for targets without one."""
+def read_companions(docs: list[Document], targets: list[str], companion: str, what: str,
+                    lang: str | None = None, encoding: str | None = None,
+                    skip: "set[int] | None" = None) -> tuple[dict[int, Document], list[str]]:
+    """Each document's companion (``what``: "source" or "reference", for messages), by ``id(doc)``, and
+    warnings for targets without one.  Documents in ``skip`` (by id) already have theirs."""
     comp = Path(companion)
     if not comp.exists():
         raise InputError(companion, "no such file or directory")
     if comp.is_file() and len(docs) > 1:
         raise InputError(companion, f"is one file but there are {len(docs)} targets; "
                                     "give a directory that mirrors the target tree")
+    found: dict[int, Document] = {}
     warnings = []
     for doc in docs:
-        if key in doc.extras:  # a bilingual file brought its own source
+        if skip and id(doc) in skip:
             continue
         path = companion_path(doc.path, targets, companion) if doc.path != "-" else (
             companion if comp.is_file() else None)
         if path is None:
-            warnings.append(f"{doc.path}: no {key} file found under {companion}")
+            warnings.append(f"{doc.path}: no {what} file found under {companion}")
             continue
-        doc.extras[key] = Document.from_source(read_source(path, encoding), lang=lang)
-    return warnings
+        found[id(doc)] = Document.from_source(read_source(path, encoding), lang=lang)
+    return found, warnings

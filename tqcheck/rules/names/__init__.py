@@ -1,2 +1,9 @@
 """Name consistency: one module per rule; importing registers them."""
-from . import abbreviation_style, entity_style, name_order, name_variant, name_variant_corpus, unlikely_name  # noqa: F401
+from . import (  # noqa: F401
+    abbreviation_style,
+    entity_style,
+    name_order,
+    name_variant,
+    name_variant_corpus,
+    unlikely_name,
+)

@@ -5,8 +5,8 @@ from collections import Counter
 
 from ...findings import Category, Severity
 from ...names.data import entity_styles
+from ...names.styles import occurrences
 from ..registry import Rule, register
-from .entity_style import occurrences
 
 
 @register

@@ -6,6 +6,7 @@ from collections import Counter
 
 from ...findings import Category, Severity
 from ...names.data import entity_styles
+from ...names.styles import occurrences
 from ..registry import Rule, register
 
 # Noun uses written both ways are a mix when the abbreviation comes first ("the US ... the
@@ -14,37 +15,6 @@ from ..registry import Rule, register
 # In strict mode, where modifiers count too, a switch back is needed.
 MIN_SWITCHES = 1
 STRICT_MIN_SWITCHES = 2
-
-
-def _pattern(form: str) -> re.Pattern:
-    body = re.escape(form).replace(r"\ ", r"[\s\u00a0]+")
-    return re.compile(rf"(?<![\w.]){body}(?![\w]|\.\w)")
-
-
-_PATTERNS = {form: _pattern(form) for forms in entity_styles().values() for form, _ in forms}
-
-
-def occurrences(text: str, entity: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, form, kind) of every written form of the entity, longest form first at a place."""
-    hits: list[tuple[int, int, str, str]] = []
-    taken: list[tuple[int, int]] = []
-    for form, kind in sorted(entity_styles()[entity], key=lambda fk: -len(fk[0])):
-        if form not in text:
-            continue
-        for m in _PATTERNS[form].finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            if _in_caps_run(text, m.start(), m.end()):
-                continue
-            taken.append((m.start(), m.end()))
-            hits.append((m.start(), m.end(), form, kind))
-    return sorted(hits)
-
-
-def _in_caps_run(text: str, start: int, end: int) -> bool:
-    """Inside an all-capitals headline, 'US' says nothing about the house style."""
-    around = re.findall(r"[A-Za-z]{3,}", text[max(0, start - 30):start] + " " + text[end:end + 30])
-    return len(around) >= 2 and all(w.isupper() for w in around)
 
 
 @register
@@ -70,7 +40,7 @@ class EntityStyle(Rule):
         self._text = doc.text
         # "strict": any mix of full name and abbreviation counts, modifiers included (house styles
         # that always abbreviate or always spell out); default: only noun uses (AP and most guides).
-        style = (ctx.options.get("entity-style") or ctx.config.entity_style) if ctx is not None else "noun"
+        style = ctx.config.entity_style if ctx is not None else "noun"
         self._strict = style == "strict"
         for entity in entity_styles():
             hits = occurrences(doc.text, entity)

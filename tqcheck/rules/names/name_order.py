@@ -1,8 +1,8 @@
 """The given name of a Chinese or Korean name used as if it were the family name."""
 from __future__ import annotations
 
+from ...analysis.names import name_ledger
 from ...findings import Category, Severity
-from ...names import entities
 from ..registry import Rule, register
 
 
@@ -26,7 +26,7 @@ class NameOrder(Rule):
             "seven and a half hours.",)
 
     def check(self, doc, ctx):
-        for e in entities(doc, ctx):
+        for e in name_ledger(doc, ctx).entities:
             for f, family in e.given_only:
                 family = e.family_word(e.canonical) or family
                 for m in f.mentions:

@@ -1,13 +1,13 @@
 """One entity spelled more than one way in a document."""
 from __future__ import annotations
 
+from ...analysis.names import name_ledger
 from ...findings import Category, Severity
-from ...names import entities
 from ..registry import Rule, register
 
 
 def explain(e, spelling: str) -> str:
-    why = "; ".join(e.evidence)
+    why = "; ".join(map(str, e.evidence))
     return f"'{spelling}' is spelled '{e.canonical}' elsewhere ({why})."
 
 
@@ -32,7 +32,7 @@ class NameVariant(Rule):
             "Antony Blinken met Qin Gang. Blinken said Qin was candid.")
 
     def check(self, doc, ctx):
-        for e in entities(doc, ctx):
+        for e in name_ledger(doc, ctx).entities:
             if not e.has_variants:
                 continue
             for f in e.variants:
@@ -43,9 +43,9 @@ class NameVariant(Rule):
             for f, _ in e.short_variants:
                 right = e.family_word(e.canonical) or e.canonical
                 # A rendering joined through the source is not a misspelling of the letters.
-                what = "another rendering" if any(f"'{f.surface}'" in n for n in e.notes) else "a misspelling"
+                what = "another rendering" if any(f"'{f.surface}'" in n.text for n in e.notes) else "a misspelling"
                 for m in f.mentions:
                     yield self.finding(m.start, m.end,
                                        f"'{f.surface}' is {what} of '{right}', as in '{e.canonical}' "
-                                       f"({'; '.join(e.evidence)}).", [right], confidence=0.7,
+                                       f"({'; '.join(map(str, e.evidence))}).", [right], confidence=0.7,
                                        entity=e.canonical, decided_by=e.decided_by, variant_kind="short form")

@@ -4,10 +4,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 
+from ...analysis import reading
+from ...analysis.lexical import name_at, zipf
 from ...findings import Category, Severity
-from ..phrasing import reading
-from ..phrasing.surprisal import name_at
 from ..registry import Rule, register
 
 # Calibrated on all 130 zh-en dev documents (one paragraph pass each): capitalised words inside a
@@ -32,6 +33,10 @@ _CAPITALISED = re.compile(r"[^\W\d_][\w'’-]*")
 
 @register
 class UnlikelyName(reading.ReadsParagraphs, Rule):
+    @dataclass(frozen=True)
+    class Settings:
+        min_surprisal: float = MIN_SURPRISAL  # nats for a one-off name to be flagged
+
     id = "name-unlikely"
     family = "names"
     # Not a consistency problem (the name checks' NAME category): most of these are names rendered
@@ -63,14 +68,13 @@ class UnlikelyName(reading.ReadsParagraphs, Rule):
         paragraphs = reading.read(doc, ctx)
         if paragraphs is None:
             return
-        threshold = float(ctx.options.get("name_surprisal", MIN_SURPRISAL))
-        sent_starts = {s for s, _ in doc.sentences}
+        threshold = ctx.settings(self).min_surprisal
         written = Counter(_stem(m.group(0)) for m in _CAPITALISED.finditer(doc.text) if m.group(0)[:1].isupper())
         for words in paragraphs:
             names = [w for w in words
                      if w.text[:1].isupper() and w.start != w.paragraph[0] and w.surprisal >= threshold
                      and not _known(w.text, written) and not _plain(w.text)
-                     and name_at(doc, w.start, w.text, sent_starts)]
+                     and name_at(doc, w.start, w.text)]
             for w in sorted(names, key=lambda w: -w.surprisal)[:MAX_PER_PARAGRAPH]:
                 expected = [a.strip() for a, _ in w.proposals if a.strip()[:1].isupper()][:3]
                 hint = f" (the model expected {', '.join(repr(a) for a in expected)})" if expected else ""
@@ -94,8 +98,6 @@ def _known(word: str, written: Counter) -> bool:
 
 def _plain(word: str) -> bool:
     """Capitals, digits or a common word: not a spelling to check."""
-    from wordfreq import zipf_frequency
-
     if any(c.isdigit() for c in word) or (len(word) > 1 and word.isupper()):
         return True
-    return zipf_frequency(_stem(word).lower(), "en") >= COMMON_ZIPF
+    return zipf(_stem(word).lower(), "en") >= COMMON_ZIPF

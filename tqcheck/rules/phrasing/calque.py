@@ -16,9 +16,9 @@ MARGIN = 1.5
 
 
 def source_language(doc, ctx) -> str | None:
-    lang = ctx.options.get("source_lang") or getattr(ctx.config, "source_lang", None)
-    if not lang and "source" in doc.extras:
-        lang = getattr(doc.extras["source"], "lang", None)
+    lang = ctx.preferred_source_lang
+    if not lang and doc.source is not None:
+        lang = doc.source.lang
     return lang
 
 
@@ -49,10 +49,7 @@ class Calque(Rule):
         """Lexicon matches (start, end, entries), and per match the span and replacements to rescore;
         matched once per document and source language (``prepare`` and ``check`` both need them)."""
         src = source_language(doc, ctx)
-        key = ("calque_hits", src)
-        if key not in doc.extras:
-            doc.extras[key] = self._match(doc, src)
-        return doc.extras[key]
+        return doc.analysis((Calque, src), lambda: self._match(doc, src))
 
     def _match(self, doc, src):
         lexicons = lexicon.load_lexicons()

@@ -4,11 +4,13 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from dataclasses import dataclass
 
+from ...analysis import reading
+from ...analysis.lexical import name_at, sentence_starts
+from ...analysis.parse import parse
 from ...findings import Category, Severity
 from ..registry import Rule, register
-from . import reading
-from .surprisal import name_at
 
 # Calibrated on all 130 zh-en dev documents (one paragraph pass each; `python -m tqcheck.evaluation
 # ../shared/eval/dev.docs.jsonl --rule lm-awkward-clause`).  The mean over a clause's first words, not
@@ -51,6 +53,11 @@ def clauses(text: str, words: list[reading.Word], sentence_starts: set[int] = fr
 
 @register
 class AwkwardClause(reading.ReadsParagraphs, Rule):
+    @dataclass(frozen=True)
+    class Settings:
+        mean_surprisal: float = MEAN_SURPRISAL  # nats per word over a clause's opening words
+        fragment_surprisal: float = FRAGMENT_SURPRISAL  # the same, for a verbless fragment after a comma
+
     id = "lm-awkward-clause"
     family = "phrasing"
     category = Category.FLUENCY
@@ -85,17 +92,18 @@ class AwkwardClause(reading.ReadsParagraphs, Rule):
         paragraphs = reading.read(doc, ctx)
         if paragraphs is None:
             return
-        threshold = float(ctx.options.get("clause_surprisal", MEAN_SURPRISAL))
-        sent_starts = {s for s, _ in doc.sentences}
+        settings = ctx.settings(self)
+        threshold = settings.mean_surprisal
+        sent_starts = sentence_starts(doc)
         # A sentence may open with a quote or bracket: its first word is where the clause starts.
         offsets = [w.start for words in paragraphs for w in words]
         starts = {offsets[i] for i in (bisect.bisect_left(offsets, s) for s in sent_starts) if i < len(offsets)}
-        fragment_threshold = float(ctx.options.get("fragment_surprisal", FRAGMENT_SURPRISAL))
+        fragment_threshold = settings.fragment_surprisal
         for words in paragraphs:
             cut = clauses(doc.text, words, starts)
             for i, clause in enumerate(cut):
                 scored = [w for w in clause
-                          if w.text[:1].isalnum() and not name_at(doc, w.start, w.text, sent_starts)][:HEAD_WORDS]
+                          if w.text[:1].isalnum() and not name_at(doc, w.start, w.text)][:HEAD_WORDS]
                 if len(scored) < MIN_WORDS:
                     continue
                 mean = sum(min(w.surprisal, WORD_CAP) for w in scored) / len(scored)
@@ -122,10 +130,5 @@ class AwkwardClause(reading.ReadsParagraphs, Rule):
 
 def _verbless(doc, ctx, start: int, end: int) -> bool:
     """Whether spaCy's tagger finds no verb (or auxiliary) in doc.text[start:end]; False without spaCy."""
-    from ...names.mentions import parsed_paragraphs
-
-    parsed = parsed_paragraphs(doc, ctx)
-    if not parsed:
-        return False
-    pstart, sdoc = parsed[max(0, bisect.bisect_right([p for p, _ in parsed], start) - 1)]
-    return not any(start <= pstart + tok.idx < end and tok.pos_ in ("VERB", "AUX") for tok in sdoc)
+    parsed = parse(doc, ctx)
+    return parsed is not None and bool(parsed.paragraphs) and not parsed.has_verb(start, end)

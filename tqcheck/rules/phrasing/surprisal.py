@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+from ...analysis import reading
+from ...analysis.lexical import name_at
 from ...findings import Category, Severity
 from ...lm import get_language_model
 from ..registry import Rule, register
-from . import reading
 from .rescore import rescore
 
 # Thresholds from sweeps on all 130 zh-en dev documents (one paragraph pass each, cached):
@@ -34,21 +36,6 @@ you your i my me one ones some any each every all both either neither such more 
 also only just even still already up down out off again""".split())
 
 
-def is_name_like(word: str, lang: str, sentence_start: bool) -> bool:
-    """Names, numbers and transliterations belong to the name checks.
-
-    Capitalised mid-sentence words count as names in English only (German capitalises nouns).
-    """
-    if any(c.isdigit() for c in word) or any(ord(c) > 0x24F for c in word):
-        return True
-    return lang == "en" and word[:1].isupper() and not sentence_start
-
-
-def name_at(doc, start: int, word: str, sent_starts: set[int]) -> bool:
-    """``is_name_like`` for the word at ``start``, knowing where the document's sentences start."""
-    return is_name_like(word, doc.lang, start in sent_starts or _after_sentence_start(doc, start))
-
-
 def kind_of(word: str, alternative: str, lang: str) -> Category:
     """Grammar-level swaps (function words, other forms of the same word) are fluency; content-word
     swaps change the meaning, so they are reported as accuracy (a likely mistranslation)."""
@@ -72,6 +59,10 @@ def safe_rewrite(word: str, alternative: str) -> bool:
 
 @register
 class Surprisal(reading.ReadsParagraphs, Rule):
+    @dataclass(frozen=True)
+    class Settings:
+        min_surprisal: float = MIN_SURPRISAL  # nats for a word to be flagged without a fix
+
     id = "lm-disfluency"
     family = "phrasing"
     category = Category.FLUENCY
@@ -100,9 +91,8 @@ class Surprisal(reading.ReadsParagraphs, Rule):
         if paragraphs is None:
             return
         lm = get_language_model(ctx)
-        min_surprisal = ctx.options.get("min_surprisal", MIN_SURPRISAL)
+        min_surprisal = ctx.settings(self).min_surprisal
         fixable = min(FIXABLE_SURPRISAL, min_surprisal)
-        sent_starts = {s for s, _ in doc.sentences}
         flagged = []
         for words in paragraphs:
             cands = []
@@ -110,7 +100,7 @@ class Surprisal(reading.ReadsParagraphs, Rule):
                 ws, we, w = word.start, word.end, word.text
                 if not w[:1].isalpha() or ws == word.paragraph[0]:
                     continue
-                if name_at(doc, ws, w, sent_starts):
+                if name_at(doc, ws, w):
                     continue
                 if word.surprisal >= fixable:
                     cands.append((word.surprisal, ws, we, w, word.proposals))
@@ -151,9 +141,3 @@ class Surprisal(reading.ReadsParagraphs, Rule):
                                  autofix=False, expected=words[:5])
                 f.category = kind_of(w, words[0], doc.lang) if words else Category.FLUENCY
             yield f
-
-
-def _after_sentence_start(doc, offset: int) -> bool:
-    """Whether only quotes/brackets stand between the sentence start and this word."""
-    sent = doc.sentence_at(offset)
-    return bool(sent) and not any(c.isalnum() for c in doc.text[sent[0]:offset])

@@ -1,8 +1,8 @@
 """A target sentence with no source counterpart."""
 from __future__ import annotations
 
+from ...analysis.source import source_side
 from ...findings import Category, Severity
-from ...source.context import alignment_for
 from ..registry import Rule, register
 
 MIN_CHARS = 20
@@ -26,7 +26,7 @@ class SourceAddition(Rule):
             "complained.",)
 
     def check(self, doc, ctx):
-        al = alignment_for(doc, ctx)
+        al = source_side(doc, ctx).alignment
         for bead in al.beads:
             if bead.src or not bead.tgt:
                 continue

@@ -1,8 +1,8 @@
 """A translated sentence much shorter or longer than its source suggests (partial omission or addition)."""
 from __future__ import annotations
 
+from ...analysis.source import source_side
 from ...findings import Category, Severity
-from ...source.context import alignment_for
 from ..registry import Rule, register
 
 LOW, HIGH = 0.45, 2.2  # target/expected length outside this band is an outlier
@@ -34,7 +34,7 @@ class SourceLengthRatio(Rule):
             "hour in the mountain tunnel. The passengers complained.",)
 
     def check(self, doc, ctx):
-        al = alignment_for(doc, ctx)
+        al = source_side(doc, ctx).alignment
         paired = [(b, _len(al.source_text(b)), _len(al.target_text(b))) for b in al.beads if b.src and b.tgt]
         total_s = sum(s for _, s, _ in paired)
         total_t = sum(t for _, _, t in paired)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
+from ...analysis.source import source_side
 from ...findings import Category, Severity
-from ...source.context import alignment_for
 from ...source.numbers import NumberMention, extract_numbers, format_number, value_set
 from ..registry import Rule, register
 
@@ -47,7 +47,7 @@ class SourceNumberMismatch(Rule):
             "约3.5万人参加了活动。 => About 35,000 people took part.")
 
     def check(self, doc, ctx):
-        al = alignment_for(doc, ctx)
+        al = source_side(doc, ctx).alignment
         src_lang = al.source.lang
         values = source_values(al, src_lang)
         for k, bead in enumerate(al.beads):

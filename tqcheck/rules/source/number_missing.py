@@ -1,8 +1,8 @@
 """A number of the source sentence that its translation leaves out."""
 from __future__ import annotations
 
+from ...analysis.source import source_side
 from ...findings import Category, Severity
-from ...source.context import alignment_for
 from ...source.numbers import extract_numbers, format_number, value_set
 from ..registry import Rule, register
 
@@ -26,7 +26,7 @@ class SourceNumberMissing(Rule):
             "Llegaron tres trenes el 3 de marzo. => Three trains arrived on March 3.")
 
     def check(self, doc, ctx):
-        al = alignment_for(doc, ctx)
+        al = source_side(doc, ctx).alignment
         tvals = [value_set(extract_numbers(al.target_text(b), doc.lang)) if b.tgt else set() for b in al.beads]
         for k, bead in enumerate(al.beads):
             if not bead.tgt or not bead.src:

@@ -1,8 +1,8 @@
 """A source sentence with no translation."""
 from __future__ import annotations
 
+from ...analysis.source import source_side
 from ...findings import Category, Severity
-from ...source.context import alignment_for
 from ..registry import Rule, register
 
 MIN_CHARS = 12  # bylines, "(完)" and headings this short are often dropped on purpose
@@ -32,7 +32,7 @@ class SourceOmission(Rule):
             "The passengers complained.",)
 
     def check(self, doc, ctx):
-        al = alignment_for(doc, ctx)
+        al = source_side(doc, ctx).alignment
         last_end = 0
         for k, bead in enumerate(al.beads):
             if bead.tgt:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
+from ...analysis.source import source_side
 from ...findings import Category, Severity
-from ...source.context import alignment_for
 from ..registry import Rule, register
 
 # Opening/closing pairs across languages; straight quotes count when they come in pairs.
@@ -31,7 +31,7 @@ class SourceQuoteMissing(Rule):
             "El día fue histórico, dijo la ministra. => It was a historic day, the minister said.")
 
     def check(self, doc, ctx):
-        al = alignment_for(doc, ctx)
+        al = source_side(doc, ctx).alignment
         for bead in al.beads:
             if not bead.src or not bead.tgt:
                 continue

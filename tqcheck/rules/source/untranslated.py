@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 
+from ...analysis.lexical import zipf
+from ...analysis.source import source_side
 from ...findings import Category, Severity
-from ...source.context import alignment_for
 from ..registry import Rule, register
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f"
@@ -36,11 +36,7 @@ def _source_share(text: str, src_lang: str, tgt_lang: str) -> float:
     """
     words = [w.lower() for w in _WORDS.findall(text)]
     if len(words) < 6:
-        try:
-            from wordfreq import zipf_frequency
-        except ImportError:  # pragma: no cover
-            return 0.0
-        votes = [zipf_frequency(w, src_lang) - zipf_frequency(w, tgt_lang) for w in words]
+        votes = [zipf(w, src_lang) - zipf(w, tgt_lang) for w in words]
         return sum(v >= 1.0 for v in votes) / len(votes) if votes else 0.0
     try:
         detector = _pair_detector(src_lang, tgt_lang)
@@ -73,7 +69,7 @@ class SourceUntranslated(Rule):
             "Pedro Sánchez visitó Nueva York. => Pedro Sánchez visited New York.")
 
     def check(self, doc, ctx):
-        al = alignment_for(doc, ctx)
+        al = source_side(doc, ctx).alignment
         src_lang, tgt_lang = al.source.lang, doc.lang
         if src_lang == tgt_lang or src_lang == "und":
             return

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ...analysis.lexical import at_sentence_start
 from ...findings import Category, Severity
 from ..registry import Rule, register
 
@@ -15,11 +16,6 @@ _ALLOWED = {
     "es": {"que"},
     "nl": {"die", "dat"},
 }
-
-
-def _sentence_start(text: str, i: int) -> bool:
-    before = text[:i].rstrip()
-    return not before or before[-1] in ".!?…。\n\"“”'»"
 
 
 @register
@@ -46,6 +42,6 @@ class DoubledWord(Rule):
             if word != m.group(3) and word.lower() != m.group(3):
                 continue
             # A capitalised pair inside a sentence is a name ("Li Li", "Qiao Qiao"), not a typo.
-            if word[0].isupper() and not _sentence_start(doc.text, m.start()):
+            if word[0].isupper() and not at_sentence_start(doc, m.start()):
                 continue
             yield self.finding(m.start(), m.end(), f"Doubled word '{word}'.", [word], confidence=0.9)

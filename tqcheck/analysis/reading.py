@@ -2,20 +2,19 @@
 
 Every paragraph is scored in one pass (per-token log-probabilities, and the
 model's own likeliest tokens where a word is surprising enough to need them);
-the result is kept on the document, so the word rule and the clause rule
-never run the model twice over the same text.
+the result is kept on the document as an ``LMReading``, so the word, clause
+and name rules never run the model twice over the same text.
 """
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
 
-from ...lm import get_language_model
+from ..lm import get_language_model
 
 TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
 # Proposals (top-k) are worked out only for words at least this surprising; below it no rule reads them.
 PROPOSALS_FROM = 8.0
-_KEY = "lm_reading"
 
 
 @dataclass
@@ -28,6 +27,10 @@ class Word:
     paragraph: tuple[int, int]
 
 
+class LMReading(list):
+    """The document's words with their surprisal, one list per non-empty paragraph."""
+
+
 def _paragraphs(doc) -> list[tuple[int, int]]:
     return [(s, e) for s, e in doc.paragraphs if doc.text[s:e].strip()]
 
@@ -35,7 +38,7 @@ def _paragraphs(doc) -> list[tuple[int, int]]:
 def prefetch(doc, ctx) -> None:
     """Queue the paragraph pass with the model (from a rule's ``prepare``), so that other rules'
     queued rescoring is run in the same pass."""
-    lm = get_language_model(ctx) if _KEY not in doc.extras else None
+    lm = get_language_model(ctx) if not doc.has_analysis(LMReading) else None
     if lm is not None and hasattr(lm, "prefetch"):
         lm.prefetch([doc.text[s:e] for s, e in _paragraphs(doc)], k=TOP_K, min_surprisal=PROPOSALS_FROM,
                     proposals=True)
@@ -49,16 +52,18 @@ class ReadsParagraphs:
         prefetch(doc, ctx)
 
 
-def read(doc, ctx) -> list[list[Word]] | None:
+def read(doc, ctx) -> LMReading | None:
     """The document's words, per non-empty paragraph, with their surprisal; None without a model."""
-    if _KEY in doc.extras:
-        return doc.extras[_KEY]
+    return doc.analysis(LMReading, lambda: _read(doc, ctx))
+
+
+def _read(doc, ctx) -> LMReading | None:
     lm = get_language_model(ctx)
     if lm is None or not hasattr(lm, "alternatives"):
         return None
     paras = _paragraphs(doc)
     per_para = lm.alternatives([doc.text[s:e] for s, e in paras], k=TOP_K, min_surprisal=PROPOSALS_FROM)
-    out = []
+    out = LMReading()
     for (ps, pe), toks in zip(paras, per_para):
         words = []
         ends = [ps + e for _, e, _, _ in toks]  # token ends only grow: find a word's first token by bisection
@@ -73,5 +78,4 @@ def read(doc, ctx) -> list[list[Word]] | None:
                     top, first = [(a, v) for a, v in alts], False
             words.append(Word(ws, we, w, -lp, top, (ps, pe)))
         out.append(words)
-    doc.extras[_KEY] = out
     return out

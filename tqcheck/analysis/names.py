@@ -1,0 +1,141 @@
+"""The name ledger: a document's entities, their spellings with counts and offsets, the spelling chosen
+and the typed reasons for it.  The name rules, ``tqcheck names``, the JSON and the HTML report all read it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..names.canonical import choose
+from ..names.cluster import Entity, Reason, cluster
+from ..names.mentions import extract_mentions
+from ..names.source_align import merge_by_source, merge_transliterations
+from .source import source_side
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..context import Context
+    from ..document import Document
+
+# How a spelling stands in its entity (the v1 JSON writes each as a flag on the spelling).
+FULL, SHORT, MISSPELT_SHORT, GIVEN_ALONE = "full", "short_form", "misspelt_short_form", "given_name_alone"
+
+
+@dataclass
+class Spelling:
+    text: str
+    count: int
+    role: str = FULL
+    offsets: list[tuple[int, int]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # in a corpus ledger: the files that use it
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"spelling": self.text, "count": self.count}
+        if self.role != FULL:
+            out[self.role] = True
+        if self.offsets:
+            out["offsets"] = [list(o) for o in self.offsets]
+        if self.files:
+            out["files"] = list(self.files)
+        return out
+
+
+@dataclass
+class LedgerEntry:
+    """One entity as a reader sees it: the chosen spelling, every spelling used, and why."""
+
+    chosen: str
+    mentions: int
+    spellings: list[Spelling]
+    consistent: bool
+    decided_by: str
+    reasons: list[Reason]
+
+    @property
+    def why(self) -> str:
+        return "; ".join(r.text for r in self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        # The v1 shape ("evidence" as one string), plus the typed reasons (an additive field).
+        return {"entity": self.chosen, "mentions": self.mentions,
+                "spellings": [s.to_dict() for s in self.spellings], "consistent": self.consistent,
+                "decided_by": self.decided_by, "evidence": self.why,
+                "reasons": [{"kind": r.kind, "text": r.text} for r in self.reasons]}
+
+
+def _spellings(e: Entity) -> list[Spelling]:
+    forms = [(f, FULL) for f in e.spellings] + [(f, SHORT) for f in e.short]
+    forms += [(f, MISSPELT_SHORT) for f, _ in e.short_variants] + [(f, GIVEN_ALONE) for f, _ in e.given_only]
+    return [Spelling(f.surface, f.count, role, sorted((m.start, m.end) for m in f.mentions)) for f, role in forms]
+
+
+@dataclass
+class NameLedger:
+    """The entities of one document (``entities`` are what the rules read; ``entries`` what readers see)."""
+
+    entities: list[Entity]
+
+    def entries(self, min_mentions: int = 1) -> list[LedgerEntry]:
+        return [LedgerEntry(e.canonical, len(e.mentions), _spellings(e), not e.has_variants and not e.given_only,
+                            e.decided_by, list(e.evidence))
+                for e in self.entities if len(e.mentions) >= min_mentions]
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [entry.to_dict() for entry in self.entries()]
+
+
+def name_ledger(doc: "Document", ctx: "Context | None" = None) -> NameLedger:
+    """The document's ledger, computed once: mentions, clusters, source merges, chosen spellings."""
+
+    def build() -> NameLedger:
+        side = source_side(doc, ctx)
+        ents = cluster(extract_mentions(doc, ctx), doc.lang)
+        if side is not None:
+            ents = merge_transliterations(merge_by_source(ents, side), side)
+        for e in ents:
+            choose(e, doc, ctx)
+        return NameLedger(ents)
+
+    return doc.analysis(NameLedger, build)
+
+
+def corpus_ledger(docs: "list[Document]", ctx: "Context | None" = None, min_mentions: int = 1) -> list[LedgerEntry]:
+    """One entry per entity across all documents: its spellings with counts and files, the chosen one.
+
+    Entities of different files join when their chosen spellings are one entity
+    (same_entity); the corpus spelling is the one used by most files, then most often.
+    """
+    from ..names.compare import same_entity
+
+    groups: list[dict] = []
+    for doc in docs:
+        for e in name_ledger(doc, ctx).entities:
+            for g in groups:
+                if g["entity"] == e.canonical or same_entity(g["entity"], e.canonical, doc.lang):
+                    break
+            else:
+                g = {"entity": e.canonical, "spellings": {}, "files": Counter(), "why": []}
+                groups.append(g)
+            for f in e.spellings + e.short + [f for f, _ in e.short_variants] + [f for f, _ in e.given_only]:
+                count, files = g["spellings"].get(f.surface, (0, set()))
+                files.add(doc.path)
+                g["spellings"][f.surface] = (count + f.count, files)
+            g["files"][e.canonical] += 1
+            if e.has_variants or e.given_only:
+                g["why"].append(Reason(e.decided_by or "evidence",
+                                       f"{doc.path}: {'; '.join(r.text for r in e.evidence)} ({e.decided_by})"))
+    out = []
+    for g in groups:
+        spellings = g["spellings"]
+        total = sum(c for c, _ in spellings.values())
+        if total < min_mentions:
+            continue
+        chosen = max(g["files"], key=lambda s: (g["files"][s], spellings[s][0] if s in spellings else 0))
+        n_files = len({p for _, files in spellings.values() for p in files})
+        why = g["why"] or [Reason("files", f"used in {g['files'][chosen]} of {n_files} file(s)") if n_files > 1
+                           else Reason("only", "only spelling")]
+        out.append(LedgerEntry(
+            chosen, total,
+            [Spelling(s, c, files=sorted(files)) for s, (c, files) in sorted(spellings.items(), key=lambda kv: -kv[1][0])],
+            len(g["files"]) == 1 and not g["why"], "corpus", why))
+    return out

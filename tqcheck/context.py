@@ -1,0 +1,57 @@
+"""What a rule may use besides its document: the run's settings and its shared, lazily built resources.
+
+Kept apart from the engine so that rules and analyses can import it without importing the engine
+(which imports the rules).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+
+from .config import Config
+
+T = TypeVar("T")
+
+
+@dataclass
+class Context:
+    config: Config = field(default_factory=Config)
+    use_model: bool = True
+    device: str = "auto"
+    # --source-lang, which outranks the config's source-lang and what the source file reads as.
+    source_lang: str | None = None
+    # --model (or the evaluation's), which outranks the config's model.
+    model_id: str | None = None
+    # Run-level facts a user should see once, whichever file they came from (e.g. a model that is missing).
+    notices: list[str] = field(default_factory=list)
+    _resources: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _settings: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def resource(self, key: Any, factory: Callable[[], T]) -> T:
+        """Build a shared resource (a model, a lexicon) once per run, on first use."""
+        if key not in self._resources:
+            self._resources[key] = factory()
+        return self._resources[key]
+
+    def has_resource(self, key: Any) -> bool:
+        return key in self._resources
+
+    def settings(self, rule) -> Any:
+        """The rule's typed settings (its ``Settings`` dataclass), from ``[tool.tqcheck.rules.<id>]``."""
+        if rule.id not in self._settings:
+            from .settings import build_settings
+
+            self._settings[rule.id] = build_settings(rule, self.config)
+        return self._settings[rule.id]
+
+    @property
+    def model(self) -> str | None:
+        return self.model_id or self.config.model
+
+    @property
+    def preferred_source_lang(self) -> str | None:
+        return self.source_lang or self.config.source_lang
+
+    def notice(self, message: str) -> None:
+        if message not in self.notices:
+            self.notices.append(message)
