@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.report_builders import place, unigram_surprisal  # noqa: E402
+from tests.pipeline_reports import place  # noqa: E402
 from tqcheck.document import Document  # noqa: E402
 from tqcheck.context import Context  # noqa: E402
 from tqcheck.engine import Engine  # noqa: E402
@@ -72,7 +72,6 @@ def build_report(words: int, mqm: bool = True):
         result.findings.append(place(doc, Finding("mqm-" + top.replace(" ", "-"), start, end, f"MQM: {cat}",
                                                   category, _SEVERITY.get(sev.lower(), Severity.INFO))))
     result.findings.sort(key=lambda f: (f.start, f.end, f.rule))
-    result.extras["surprisal"] = unigram_surprisal(doc)
     report.meta["command"] = "benchmarks/html_report.py"
     return report, len(text.split()), rule_findings
 
@@ -97,7 +96,7 @@ def main() -> None:
         warm.append(time.perf_counter() - t0)
     raw = html.encode("utf-8")
     print(f"article: {n_words} words, {len(report.files[0].document.raw)} chars, "
-          f"{len(report.files[0].extras['surprisal'])} sentences")
+          f"{len(report.files[0].document.sentences)} sentences")
     print(f"findings: {len(report.findings)} ({rule_findings} from the rules, "
           f"{len(report.findings) - rule_findings} MQM spans)")
     print(f"page: {len(raw) / 1024:.0f} KiB ({len(gzip.compress(raw)) / 1024:.0f} KiB gzipped)")

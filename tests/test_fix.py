@@ -7,7 +7,7 @@ from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, Severity
 from tqcheck.fix import apply_suggestions, tokenize, unified_word_diff, word_diff
 
-from .report_builders import place, seed_report
+from .pipeline_reports import place, seed_report
 
 
 def _finding(doc: Document, start: int, end: int, suggestion: str | None, confidence: float = 1.0,

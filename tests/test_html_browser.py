@@ -16,7 +16,7 @@ import pytest
 from tqcheck.render import render
 from tqcheck.render.html import render_site
 
-from .report_builders import check_text, enriched_seed_report, seed_report
+from .pipeline_reports import check_text, model_seed_report, seed_report
 from .test_html_report import HOSTILE
 
 pytestmark = pytest.mark.browser
@@ -275,8 +275,11 @@ def test_rtl_and_cjk_render(lang, text, direction, open_page):
         assert first > box["x"] + box["width"] * 0.8
 
 
-def test_overlaps_points_names_and_fluency(open_page):
-    report = enriched_seed_report()
+def test_overlaps_names_and_fluency_of_the_model_run(open_page, tmp_path_factory):
+    from .lm_session import real_lm
+
+    real_lm()  # skips when the model package is not installed
+    report = model_seed_report(tmp_path_factory.mktemp("reference"))
     opened = open_page(render(report, "html"))
     p = opened.page
     multi = p.locator(".hl.multi").first
@@ -286,11 +289,9 @@ def test_overlaps_points_names_and_fluency(open_page):
     multi.click()  # a second click on the same run moves to the next finding under it
     second = p.evaluate("() => document.querySelector('li.finding.current').dataset.id")
     assert {first, second} == set(ids[:2])
-    p.locator(".hl.point").click()
-    assert p.locator("li.finding.current .msg").inner_text().startswith("A clause seems to be missing")
     assert p.locator("section.names").is_visible() and "Qing Gang" in p.locator("section.names").inner_text()
     bars = p.locator("svg.strip rect.bar")
-    assert bars.count() == len(report.files[0].extras["surprisal"])
+    assert bars.count() > 10
     p.locator("svg.strip a").nth(3).click()
     assert p.evaluate("() => location.hash") == "#s-3"
     ARTIFACTS.mkdir(exist_ok=True)

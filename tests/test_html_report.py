@@ -13,7 +13,7 @@ from tqcheck.render import render
 from tqcheck.render.html import page_filenames, segment_text, text_direction
 
 from .conftest import SEED
-from .report_builders import TYPOGRAPHY, check_text, enriched_seed_report, seed_report
+from .pipeline_reports import TYPOGRAPHY, bilingual_report, check_text, model_seed_report, seed_report
 
 HOSTILE = ('Breaking <script>window.__pwned = 1</script> news , from '
            '<img src=x onerror="window.__pwned = 2"> the "capital" .\n\n'
@@ -112,26 +112,53 @@ def test_no_sections_for_data_the_run_did_not_produce():
     assert 'class="names"' not in html and 'class="fluency"' not in html and "Reference metrics" not in html
 
 
-def test_enriched_page_shows_names_fluency_metrics_and_overlaps(seed_text):
-    report = enriched_seed_report()
+@pytest.fixture(scope="module")
+def model_seed(tmp_path_factory):
+    from .lm_session import real_lm
+
+    real_lm()  # skips when the model package is not installed
+    return model_seed_report(tmp_path_factory.mktemp("reference"))
+
+
+def test_model_seed_page_shows_names_fluency_metrics_and_overlaps(model_seed, seed_text):
+    report = model_seed
     html = render(report, "html")
     page = Page(html)
     assert page.text("article") == seed_text
-    ledger = report.files[0].extras["names"]
-    assert "Qing Gang" in html and "&times;" in html and ledger[0]["why"].replace("'", "&#39;") in html
+    # The name ledger is the one the name rules read: Qin Gang with both spellings and the reasons.
+    ledger = report.files[0].names
+    qin = next(e for e in ledger.entries() if e.chosen == "Qin Gang")
+    assert {s.text for s in qin.spellings} >= {"Qin Gang", "Qing Gang"} and not qin.consistent
+    names = html[html.index('class="names"'):]
+    assert "Qing Gang" in names and "&times;" in names
+    assert all(r.text.replace("'", "&#39;") in names for r in qin.reasons)
+    # The fluency strip is the model's reading: one bar per sentence it read.
     bars = page.find("rect", class_="bar")
-    assert len(bars) == len(report.files[0].extras["surprisal"]) > 10
+    sentences = [s for s in report.files[0].document.sentences
+                 if any(s[0] <= w.start < s[1] for para in report.files[0].reading for w in para)]
+    assert len(bars) == len(sentences) > 10
     anchors = {a["href"][1:] for t, a in page.elements if t == "a" and a.get("href", "").startswith("#s-")}
     assert anchors and all(page.find("span", id=x) for x in anchors)
+    # sacrebleu against the reference, with its signature.
     assert ">BLEU<" in html and ">chrF2<" in html and "nrefs:1|case:mixed" in html
-    # "counterpart , Qing" (fluency) overlaps " ," (typography) and "Qing Gang" (name): flat runs, several ids.
+    # "Qin assured Blinken that US-China relations" (a clause hint) holds "assured" (a calque): flat runs.
     multi = [a for a in page.find("a", class_="hl") if len(a["data-f"].split()) > 1]
     assert multi and all("multi" in a["class"] for a in multi)
-    # The omission is a zero-width point the reader can still select.
-    points = page.find("a", class_="point")
-    assert len(points) == 1 and points[0]["data-cat"] == "accuracy"
-    # Evidence: a list of numbers becomes a sparkline, a dict stays readable.
-    assert page.find("svg", class_="spark") and "desplazamiento" in html
+    # Evidence: the clause rule's per-word surprisals stay readable.
+    assert "displacement" in html and "visit" in html
+
+
+def test_bilingual_page_shows_the_source_evidence_for_a_name(tmp_path):
+    report = bilingual_report(tmp_path)
+    html = render(report, "html")
+    page = Page(html)
+    [finding] = [f for f in report.findings if f.rule == "name-variant"]
+    assert finding.text == "Wang Yanming" and finding.suggestions == ["Wang Yining"]
+    entry = next(e for e in report.files[0].names.entries() if e.chosen == "Wang Yining")
+    source_reasons = [r for r in entry.reasons if r.kind == "source"]
+    assert source_reasons and "wanghuning" in source_reasons[0].text
+    assert page.find("li", **{"data-kind": "source"})
+    assert 'lang="zh"' in html or "zh" in html
 
 
 @pytest.mark.parametrize("report_factory", [lambda: check_text(HOSTILE, path='a<b>"c".txt')])
@@ -141,7 +168,12 @@ def test_all_input_text_is_escaped(report_factory):
     f.message = "<b>bold</b> & <script>alert(1)</script>"
     f.suggestions = ["<img src=y onerror=alert(3)>"]
     f.evidence = {"<k>": "<v>", "list": ["<x>", 1], "map": {"<a>": 1}, "deep": {"<b>": ["<c>"]}}
-    report.files[0].extras["names"] = [{"chosen": "<script>n</script>", "variants": {"<i>": 2}, "why": "<u>"}]
+    from tqcheck.analysis.names import NameLedger
+    from tqcheck.names import Entity, Form, Mention, Reason
+
+    hostile = Form("<script>n</script>", [Mention(0, 4, "<i>", "PERSON")])
+    report.files[0].names = NameLedger([Entity([hostile], canonical="<script>n</script>",
+                                               evidence=[Reason("<k>", "<u>why</u>")])])
     report.meta["command"] = "tqcheck check '<script>c</script>'"
     html = render(report, "html")
     page = Page(html)
@@ -149,6 +181,7 @@ def test_all_input_text_is_escaped(report_factory):
     assert [t for t, _ in page.elements].count("script") == 1  # only the page's own
     assert not page.find("img") and not [a for _, a in page.elements if any(k.startswith("on") for k in a)]
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<u>why" not in html and "&lt;script&gt;n&lt;/script&gt;" in html
 
 
 def test_self_contained_and_locked_down(seed_page):

@@ -96,3 +96,29 @@ def test_en_de_no_flood(tmp_path):
     flagged = sum(p["name_inconsistent"] for p in r["preds"])
     assert flagged <= 10  # of 100 German documents
     assert r["recall"] >= 0.8 and r["precision"] >= 0.7
+
+
+@pytest.mark.slow
+def test_cli_with_source_gives_the_evaluations_name_findings(cli, tmp_path):
+    """The evaluation's --source and `tqcheck check --source` on the same texts agree finding for finding."""
+    from tqcheck.evaluation import load_eval, run
+
+    # The documents whose raters found a name spelled two ways, where the source has most to say.
+    lines = [line for line in shared("eval", "dev.docs.jsonl").read_text("utf-8").splitlines()
+             if json.loads(line)["name_inconsistent"]][:12]
+    path = tmp_path / "subset.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    docs = load_eval(path)
+    preds = run(str(path), RULES, use_source=True, use_model=False)
+    assert sum(len(p["spans"]) for p in preds) >= 5
+    for d, pred in zip(docs, preds):
+        target, source = tmp_path / "t.txt", tmp_path / "s.txt"
+        target.write_text(d.target.raw, "utf-8")
+        source.write_text(d.source.raw, "utf-8")
+        args = ["check", target, "--source", source, "--lang", "en", "--source-lang", "zh", "--no-model", "-f", "json"]
+        code, out, err = cli(*args, *[a for r in RULES for a in ("--rule", r)])
+        assert code in (0, 1), err
+        got = sorted((f["rule"], f["start"], f["end"]) for f in json.loads(out)["files"][0]["findings"])
+        want = sorted((s["rule"], d.seg_starts[s["seg"]] + s["start"], d.seg_starts[s["seg"]] + s["end"])
+                      for s in pred["spans"])
+        assert got == want, d.id

@@ -57,37 +57,3 @@ def test_multi_paragraph_quotation_is_balanced():
     text = "“We will work together,” Qin said. “The talks were candid.\n\n“We agreed to keep talking,” he added."
     assert not _run(text, ["unbalanced-pairs"])
     assert _run("“We will work together, Qin said.\n\nHe left.", ["unbalanced-pairs"])
-
-
-def test_an_info_hint_on_the_span_of_a_warning_is_dropped():
-    from tqcheck.engine import _drop_shadowed
-    from tqcheck.findings import Category, Finding, Severity
-
-    def f(rule, start, end, severity):
-        return Finding(rule=rule, start=start, end=end, message="m", category=Category.FLUENCY, severity=severity)
-
-    calque = f("mt-calque", 17, 29, Severity.WARNING)
-    hint = f("lm-disfluency", 17, 29, Severity.INFO)
-    elsewhere = f("lm-disfluency", 40, 45, Severity.INFO)
-    assert _drop_shadowed([calque, hint, elsewhere]) == [calque, elsewhere]
-
-
-def test_a_hint_inside_a_longer_hint_of_another_rule_is_folded_into_it():
-    # "in a state villa": the clause hint covers the word hint; one entry, which keeps the word's message.
-    from tqcheck.engine import _drop_shadowed
-    from tqcheck.findings import Category, Finding, Severity
-
-    def f(rule, start, end, severity=Severity.INFO, message="m"):
-        return Finding(rule=rule, start=start, end=end, message=message, category=Category.FLUENCY,
-                       severity=severity)
-
-    clause = f("lm-awkward-clause", 100, 116)
-    word = f("lm-disfluency", 111, 116, message="'villa' is very unlikely here")
-    heading = f("run-in-heading", 199, 220, Severity.WARNING)
-    heading_clause = f("lm-awkward-clause", 200, 220)
-    same_rule = f("lm-awkward-clause", 102, 110)  # a rule's own spans are its business
-    meaning = f("lm-disfluency", 104, 108)
-    meaning.category = Category.ACCURACY  # a possible mistranslation is another statement
-    kept = _drop_shadowed([clause, same_rule, meaning, word, heading, heading_clause])
-    assert kept == [clause, same_rule, meaning, heading]
-    assert clause.evidence["also"] == ["lm-disfluency: 'villa' is very unlikely here"]

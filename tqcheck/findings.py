@@ -67,9 +67,6 @@ class Finding:
     end_column: int = 0
     fingerprint: str = ""
 
-    def sort_key(self) -> tuple:
-        return (self.path, self.start, self.end, self.rule)
-
     def to_dict(self) -> dict:
         """The stable JSON contract (version 1)."""
         out = {

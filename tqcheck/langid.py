@@ -34,7 +34,3 @@ def detect(text: str, sample_chars: int = 4000) -> tuple[str, float]:
         return UNDETERMINED, 0.0
     best = values[0]
     return best.language.iso_code_639_1.name.lower(), float(best.value)
-
-
-def detect_code(text: str) -> str:
-    return detect(text)[0]

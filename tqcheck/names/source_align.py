@@ -59,6 +59,9 @@ def merge_by_source(ents: list[Entity], side: "SourceSide") -> list[Entity]:
         home.short.extend(e.short)
         home.given_only.extend(e.given_only)
         home.kind = home.kind or "source"
+        names = " and ".join(f"'{f.surface}'" for f in (home.spellings[0], e.spellings[0]))
+        home.notes.append(Reason("source", f"the aligned source sentences name one person, "
+                                           f"{max(persons.get(id(e), ('?',)), key=len)} in pinyin, behind {names}"))
         merged.add(id(e))
 
     for e in ents:

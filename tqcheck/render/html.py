@@ -287,7 +287,9 @@ def metrics_view(metrics: Any) -> list[dict] | None:
         if _is_number(value):
             out.append({"name": _metric_name(str(name)), "score": _num(value), "signature": ""})
         elif isinstance(value, dict) and _is_number(value.get("score")):
-            out.append({"name": _metric_name(str(value.get("name") or name)), "score": _num(value["score"]),
+            # sacrebleu's own name for the metric opens its text ("chrF2 = 71.42").
+            shown = str(value.get("text", "")).split(" = ")[0] or str(value.get("name") or name)
+            out.append({"name": _metric_name(shown), "score": _num(value["score"]),
                         "signature": str(value.get("signature", ""))})
     return out or None
 

@@ -12,7 +12,6 @@ class NameOrder(Rule):
     family = "names"
     category = Category.NAME
     severity = Severity.WARNING
-    requires = frozenset({"ner"})
     languages = frozenset({"en"})
     description = """A bare given name where the family name is meant ("Blinken talked to Gang").
 

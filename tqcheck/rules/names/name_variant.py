@@ -17,7 +17,6 @@ class NameVariant(Rule):
     family = "names"
     category = Category.NAME
     severity = Severity.WARNING
-    requires = frozenset({"ner"})
     description = """A person, place or organisation spelled two ways in one document.
 
     Mentions come from a named-entity model (English) or capitalised words (other

@@ -26,7 +26,6 @@ class NameVariantCorpus(Rule):
     category = Category.NAME
     severity = Severity.INFO
     scope = "corpus"
-    requires = frozenset({"ner"})
     description = """A file spells an entity differently from the other files of the run.
 
     All files checked together form a corpus (a content repository, a book, a site; a form

@@ -1,0 +1,100 @@
+"""The engine: suppressions (and the ones that suppress nothing), typed rule settings, folding hints."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tqcheck.config import load_config
+from tqcheck.context import Context
+from tqcheck.document import Document
+from tqcheck.engine import Engine, _drop_shadowed
+from tqcheck.errors import ConfigError
+from tqcheck.findings import Category, Finding, Severity
+
+
+def _run(text: str, rules: list[str], fmt: str = "markdown", config=None):
+    doc = Document.from_text(text, lang="en", path="story.md" if fmt == "markdown" else "story.txt")
+    ctx = Context(use_model=False) if config is None else Context(config=config, use_model=False)
+    return Engine(ctx, only=rules).run([doc]).files[0].findings
+
+
+def test_a_suppression_that_silences_something_is_not_reported():
+    text = "<!-- tqcheck-disable-next-line doubled-space -->\nA line with  two spaces.\n"
+    assert _run(text, ["doubled-space", "unused-suppression"]) == []
+
+
+def test_a_stale_suppression_is_reported_once_with_a_fix_that_removes_it():
+    text = "Intro.\n\n<!-- tqcheck-disable-next-line doubled-space -->\nA line with single spaces.\n"
+    [f] = _run(text, ["doubled-space", "unused-suppression"])
+    assert f.rule == "unused-suppression" and f.text.startswith("<!-- tqcheck-disable-next-line")
+    assert f.line == 3 and f.suggestions == [""]
+
+
+def test_a_suppression_for_a_rule_that_did_not_run_is_not_judged():
+    # doubled-space is not selected: its comment cannot be called stale.
+    text = "<!-- tqcheck-disable-next-line doubled-space -->\nA line with single spaces.\n"
+    assert _run(text, ["doubled-word", "unused-suppression"]) == []
+
+
+def test_a_suppression_naming_an_unknown_rule_is_reported():
+    text = "<!-- tqcheck-disable doubled-spaces -->\nA  line.\n<!-- tqcheck-enable doubled-spaces -->\n"
+    findings = _run(text, ["doubled-space", "unused-suppression"])
+    assert [f.rule for f in findings] == ["unused-suppression", "doubled-space"]
+    assert "unknown" in findings[0].message
+
+
+def test_a_file_wide_blanket_suppression_that_silences_nothing_is_stale():
+    text = "<!-- tqcheck-disable-file -->\nNothing wrong here.\n"
+    [f] = _run(text, ["doubled-space", "unused-suppression"])
+    assert "suppresses nothing" in f.message
+
+
+def test_rule_settings_come_from_the_rules_table(tmp_path: Path):
+    cfg = tmp_path / "tqcheck.toml"
+    cfg.write_text('[rules.lm-disfluency]\nseverity = "warning"\nmin-surprisal = 12\n', "utf-8")
+    config = load_config(cfg)
+    from tqcheck.rules import get_rule
+
+    rule = get_rule("lm-disfluency")()
+    ctx = Context(config=config, use_model=False)
+    assert ctx.settings(rule).min_surprisal == 12.0
+    assert config.severity_for("lm-disfluency", Severity.INFO) is Severity.WARNING
+
+
+@pytest.mark.parametrize("table,message", [
+    ('[rules.lm-disfluency]\nmin-surprisl = 12\n', "rules.lm-disfluency.min-surprisl: unknown setting"),
+    ('[rules.lm-disfluency]\nmin-surprisal = "high"\n', "rules.lm-disfluency.min-surprisal must be float"),
+    ('[rules.doubled-space]\nthreshold = 2\n', "rules.doubled-space.threshold: unknown setting"),
+])
+def test_a_bad_rule_setting_names_the_file_and_the_key(tmp_path: Path, table, message):
+    cfg = tmp_path / "tqcheck.toml"
+    cfg.write_text(table, "utf-8")
+    with pytest.raises(ConfigError) as err:
+        Engine(Context(config=load_config(cfg), use_model=False))
+    assert str(cfg) in str(err.value) and message in str(err.value)
+
+
+def _f(rule, start, end, severity=Severity.INFO, message="m"):
+    return Finding(rule=rule, start=start, end=end, message=message, category=Category.FLUENCY, severity=severity)
+
+
+def test_an_info_hint_on_the_span_of_a_warning_is_dropped():
+    calque = _f("mt-calque", 17, 29, Severity.WARNING)
+    hint = _f("lm-disfluency", 17, 29)
+    elsewhere = _f("lm-disfluency", 40, 45)
+    assert _drop_shadowed([calque, hint, elsewhere]) == [calque, elsewhere]
+
+
+def test_a_hint_inside_a_longer_hint_of_another_rule_is_folded_into_it():
+    # "in a state villa": the clause hint covers the word hint; one entry, which keeps the word's message.
+    clause = _f("lm-awkward-clause", 100, 116)
+    word = _f("lm-disfluency", 111, 116, message="'villa' is very unlikely here")
+    heading = _f("run-in-heading", 199, 220, Severity.WARNING)
+    heading_clause = _f("lm-awkward-clause", 200, 220)
+    same_rule = _f("lm-awkward-clause", 102, 110)  # a rule's own spans are its business
+    meaning = _f("lm-disfluency", 104, 108)
+    meaning.category = Category.ACCURACY  # a possible mistranslation is another statement
+    kept = _drop_shadowed([clause, same_rule, meaning, word, heading, heading_clause])
+    assert kept == [clause, same_rule, meaning, heading]
+    assert clause.evidence["also"] == ["lm-disfluency: 'villa' is very unlikely here"]
