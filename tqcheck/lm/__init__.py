@@ -51,7 +51,7 @@ _LOADED: dict[tuple[str, str], object] = {}
 def _load(ctx: "Context"):
     from . import store
     from .cards import get_card
-    from .model import CausalLM
+    from .load import load_model
 
     card = get_card(_model_id(ctx))
     key = (card.id, getattr(ctx, "device", "auto") or "auto")
@@ -63,14 +63,14 @@ def _load(ctx: "Context"):
         print(f"tqcheck: warning: {message}; model checks skipped", file=sys.stderr, flush=True)
         return None
     from .cache import CachedLM, ScoreCache, cache_path
-    from .model import resolve_device
+    from .load import resolve_device
 
     path = cache_path()
     if path is None:
-        _LOADED[key] = CausalLM.load(card, key[1])
+        _LOADED[key] = load_model(card, key[1])
     else:
         # Scores come from disk when the text was scored before; the weights load on the first miss.
-        _LOADED[key] = CachedLM(card, resolve_device(key[1]), ScoreCache(path), lambda: CausalLM.load(card, key[1]))
+        _LOADED[key] = CachedLM(card, resolve_device(key[1]), ScoreCache(path), lambda: load_model(card, key[1]))
     return _LOADED[key]
 
 
