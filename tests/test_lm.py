@@ -69,6 +69,28 @@ def test_unfinished_cache_is_not_ready(tmp_path, monkeypatch):
     assert not store.is_ready(card)
 
 
+def test_the_protocol_declares_every_model_method_checks_call_and_both_scorers_provide_it():
+    import inspect
+    import re
+    from pathlib import Path
+
+    import tqcheck
+    from tqcheck.lm import LanguageModel
+    from tqcheck.lm.cache import CachedLM
+    from tqcheck.lm.model import CausalLM
+
+    declared = {n for n, v in vars(LanguageModel).items() if callable(v) and not n.startswith("_")}
+    root = Path(tqcheck.__file__).parent
+    called = {m for folder in ("rules", "names", "source") for path in (root / folder).rglob("*.py")
+              for m in re.findall(r"\blm\.(\w+)\(", path.read_text("utf-8"))}
+    assert called and called <= declared
+    for cls in (CausalLM, CachedLM):
+        for name in declared:
+            want = inspect.signature(getattr(LanguageModel, name)).parameters
+            have = inspect.signature(getattr(cls, name)).parameters
+            assert [(p.name, p.default) for p in have.values()] == [(p.name, p.default) for p in want.values()], (cls, name)
+
+
 def test_scores_are_log_probabilities_that_prefer_idiomatic_text(lm):
     good, calque = lm.score(["Qin told Blinken that relations were at a low.",
                              "Qin assured Blinken that relations were at a low."], [CTX, CTX])
