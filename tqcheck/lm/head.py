@@ -14,11 +14,14 @@ from __future__ import annotations
 import hashlib
 import io
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import TqcheckError
 from ..textio import atomic_write
 from .vocab import VocabOrder
+
+if TYPE_CHECKING:  # pragma: no cover
+    from torch import Tensor
 
 # The output layer is applied to this many positions at a time, this many vocabulary entries at a
 # time: a 512 x 8192 block of logits (16 MB) stays in the CPU cache while it is normalised.
@@ -32,11 +35,11 @@ PRECISIONS = ("auto", "int8", "fp32")
 
 class Normalised(NamedTuple):
     """What ``OutputLayer.logprobs`` gives per position (tensors, one row per position)."""
-    logprobs: object  # of each target token
-    top_values: object | None  # with topk: the k largest log-probabilities
-    top_ids: object | None  # ... and their token ids
-    norm: object  # the log-sum-exp over the blocks computed
-    block_max: object | None  # with block_max: the largest logit in every block (for ``top_rows``)
+    logprobs: Tensor  # of each target token
+    top_values: Tensor | None  # with topk: the k largest log-probabilities
+    top_ids: Tensor | None  # ... and their token ids
+    norm: Tensor  # the log-sum-exp over the blocks computed
+    block_max: Tensor | None  # with block_max: the largest logit in every block (for ``top_rows``)
 
 
 class OutputLayer:

@@ -242,18 +242,18 @@ class CausalLM:
             target = torch.tensor(targets).to(self.device)
             blocks = self.output.blocks(it.ids for it in items)
             # With a selection, the top k comes from a second, block-wise look at the chosen rows only.
-            first = self.output.logprobs(h, target, blocks, 0 if select else topk, block_max=bool(topk and select))
-            flat = first.logprobs.cpu().tolist()
+            normed = self.output.logprobs(h, target, blocks, 0 if select else topk, block_max=bool(topk and select))
+            flat = normed.logprobs.cpu().tolist()
             tops: list = [((), ())] * len(flat)
             if topk and select:
                 wanted = [a + j for (a, b), sel in zip(spans, select) for j in sel(flat[a:b])]
                 if wanted:
                     w = torch.tensor(wanted).to(self.device)
-                    top_v, top_i = self.output.top_rows(h[w], first.norm[w], first.block_max[w], blocks, topk)
+                    top_v, top_i = self.output.top_rows(h[w], normed.norm[w], normed.block_max[w], blocks, topk)
                     for j, ti, tv in zip(wanted, top_i.cpu().tolist(), top_v.cpu().tolist()):
                         tops[j] = (ti, tv)
             elif topk:
-                tops = list(zip(first.top_ids.cpu().tolist(), first.top_values.cpu().tolist()))
+                tops = list(zip(normed.top_ids.cpu().tolist(), normed.top_values.cpu().tolist()))
         skip = {k: n for _, kids in (units or []) for k, n in kids}  # what a child reads from its head
         self.tokens_scored += sum(len(it.ids) - skip.get(i, 0) for i, it in enumerate(items))
         return Scored([flat[a:b] for a, b in spans],

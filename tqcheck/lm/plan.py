@@ -7,7 +7,7 @@ tensors and runs it, so everything here can be read and tested without loading a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 # Texts scored after one context (rewrites of one span) share its tokens: they are read once when at
 # least this many.  The context is most of the input of a rescoring pass (a 45-130-token context, a
@@ -19,7 +19,7 @@ MIN_SHARED_TOKENS = 8
 ROW_TOKENS = 256
 
 # Per item, a function from its tokens' log-probabilities to the token indices that need proposals.
-Selector = Callable[[list[float]], "list[int] | range"]
+Selector = Callable[[list[float]], Sequence[int]]
 
 
 @dataclass
