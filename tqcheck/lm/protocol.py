@@ -3,12 +3,11 @@
 calls any of these on whatever ``get_language_model`` returns."""
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from .request import TokenLP, TokenProposals
 
 
-@runtime_checkable
 class LanguageModel(Protocol):
     def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]:
         """Total natural-log probability of each text, given its left context."""
