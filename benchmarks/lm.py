@@ -85,7 +85,7 @@ def main() -> None:
     args = ap.parse_args()
     from tqcheck.context import Context
     from tqcheck.lm.cards import get_card
-    from tqcheck.lm.model import load_timed
+    from tqcheck.lm.load import load_timed
     from tqcheck.document import Document
 
     card = get_card(args.model)
@@ -180,7 +180,7 @@ def main() -> None:
     # The output layer only covers the scripts a text uses (tqcheck/lm/vocab.py), so the work actually
     # done per token is less than the full model's; the share of the machine's matmul rate in use:
     items = [lm._encode(p, "") for p in paras]
-    used_rows = sum(hi - lo for lo, hi in lm._blocks(it.ids for it in items))
+    used_rows = sum(hi - lo for lo, hi in lm.output.blocks(it.ids for it in items))
     hidden = lm.model.lm_head.weight.shape[1]
     done_per_tok = per_tok - 2 * (lm.vocab_size - used_rows) * hidden / 1e9
     res["output_rows_used"] = f"{used_rows} of {lm.vocab_size}"

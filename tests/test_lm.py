@@ -53,7 +53,7 @@ def test_missing_package_is_a_clear_message_and_none(tmp_path, monkeypatch, caps
     ctx = Context()
     assert get_language_model(ctx) is None
     assert "pip install ghost-model-weights" in capsys.readouterr().err
-    assert "ghost-model-weights" in ctx.options["lm_unavailable"]
+    assert any("ghost-model-weights" in n for n in ctx.notices)
     with pytest.raises(TqcheckError, match="not installed"):
         store.gguf_path(get_card("ghost"))
 
@@ -67,6 +67,29 @@ def test_unfinished_cache_is_not_ready(tmp_path, monkeypatch):
     assert not store.is_ready(card)
     (folder / store.MARKER).write_text("not json", "utf-8")
     assert not store.is_ready(card)
+
+
+def test_the_protocol_declares_every_model_method_checks_call_and_both_scorers_provide_it():
+    import inspect
+    import re
+    from pathlib import Path
+
+    import tqcheck
+    from tqcheck.lm import LanguageModel
+    from tqcheck.lm.cache import CachedLM
+    from tqcheck.lm.model import CausalLM
+
+    declared = {n for n, v in vars(LanguageModel).items() if callable(v) and not n.startswith("_")}
+    public = {n for n in dir(CausalLM) if not n.startswith("_") and callable(getattr(CausalLM, n))}
+    root = Path(tqcheck.__file__).parent
+    called = {m for folder in ("rules", "names", "source") for path in (root / folder).rglob("*.py")
+              for m in re.findall(r"\.(\w+)\(", path.read_text("utf-8")) if m in public}
+    assert "score" in called and called <= declared  # whatever the checks call their model
+    for cls in (CausalLM, CachedLM):
+        for name in declared:
+            want = inspect.signature(getattr(LanguageModel, name)).parameters
+            have = inspect.signature(getattr(cls, name)).parameters
+            assert [(p.name, p.default) for p in have.values()] == [(p.name, p.default) for p in want.values()], (cls, name)
 
 
 def test_scores_are_log_probabilities_that_prefer_idiomatic_text(lm):
@@ -209,17 +232,17 @@ def test_int8_output_layer_moves_log_probabilities_little(lm, seed_text):
 def test_int8_output_layer_is_kept_on_disk_and_rebuilt_when_damaged(lm, tmp_path):
     import torch
 
-    kept = lm._head_cache
+    kept = lm.output.cache
     assert kept is not None and kept.is_file()  # written by the session's load, beside the dense model
-    q, scale = lm._quantize_head()  # mapped from disk
+    q, scale = lm.output.quantize()  # mapped from disk
     damaged = tmp_path / "head-int8.pt"
     damaged.write_bytes(b"not a tensor file")
-    lm._head_cache = damaged
+    lm.output.cache = damaged
     try:
-        q2, scale2 = lm._quantize_head()  # quantised again, and the damaged file replaced
-        q3, _ = lm._quantize_head()
+        q2, scale2 = lm.output.quantize()  # quantised again, and the damaged file replaced
+        q3, _ = lm.output.quantize()
     finally:
-        lm._head_cache = kept
+        lm.output.cache = kept
     assert torch.equal(q, q2) and torch.equal(scale, scale2) and torch.equal(q2, q3)
     assert damaged.stat().st_size > q.numel()
 
@@ -237,9 +260,9 @@ def test_scripts_a_text_does_not_use_carry_almost_no_probability(lm):
         rows = [(r, off + p - 1) for it, (r, off) in zip(items, place) for p in range(it.first, len(it.ids))]
         h = hidden[torch.tensor([r for r, _ in rows]), torch.tensor([c for _, c in rows])]
         target = torch.tensor([it.ids[p] for it in items for p in range(it.first, len(it.ids))])
-        blocks = lm._blocks(it.ids for it in items)
+        blocks = lm.output.blocks(it.ids for it in items)
         everything = [(v, min(v + 8192, lm.vocab_size)) for v in range(0, lm.vocab_size, 8192)]
-        short, full = lm._head(h, target, blocks)[0], lm._head(h, target, everything)[0]
+        short, full = lm.output.logprobs(h, target, blocks)[0], lm.output.logprobs(h, target, everything)[0]
     assert sum(b - a for a, b in blocks) < 0.7 * lm.vocab_size  # a real saving
     assert float((short - full).max()) < 0.2 and float((short - full).mean()) < 0.01
 
@@ -260,7 +283,7 @@ def test_vocabulary_is_grouped_by_script():
 
 
 def test_packing_fills_few_balanced_rows_without_splitting_a_text():
-    from tqcheck.lm.model import _pack
+    from tqcheck.lm.plan import pack as _pack
 
     lengths = [300, 120, 250, 40, 200]
     rows, place = _pack(lengths, 512)
@@ -276,6 +299,36 @@ def test_packing_fills_few_balanced_rows_without_splitting_a_text():
     # ... and since every row is padded to it, the others are filled to its length, not to 512.
     rows, _ = _pack([900, 300, 300, 250], 512)
     assert sorted(sorted(row) for row in rows) == [[0], [1, 2, 3]]
+
+
+def test_rewrites_after_one_context_read_it_once_and_the_callers_items_stay_as_they_were():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import tqcheck
+    from tqcheck.lm.plan import Child, Item, Unit, layout, plan_pass, scored_positions
+
+    context = list(range(100, 112))  # twelve context tokens after the start token (1)
+    a = Item([1] + context + [5, 6], 13, [(0, 1), (1, 2)])
+    b = Item([1] + context + [7], 13, [(0, 1)])
+    items = [a, b]
+    plan = plan_pass(items, ["C", "C"], ["x", "y"])
+    assert items == [a, b]  # the shared beginning is the plan's own item, not added to the caller's list
+    assert plan.items[2] == Item([1] + context[:11], 12, [])  # up to the state that predicts the first word
+    assert plan.units == [Unit(2, [Child(0, 12), Child(1, 12)])]
+    lay = layout(plan.items, plan.units, pad_id=0)
+    assert lay.ids == [[1] + context[:11] + [context[11], 5, 6] + [context[11], 7]]
+    assert lay.pos == [list(range(12)) + [12, 13, 14] + [12, 13]]
+    assert lay.parent == [[-1] * 12 + [1] * 5] and lay.sees == [[0] * 12 + [12] * 5]
+    rows, cols, targets, spans = scored_positions(plan.items[:2], lay.place[:2])
+    assert [lay.ids[r][c] for r, c in zip(rows, cols)] == [context[11], 5, context[11]]  # each predicts its target
+    assert targets == [5, 6, 7] and spans == [(0, 2), (2, 3)]
+    # Planning is plain Python: it can be read and tested without torch.
+    probe = "import sys, tqcheck.lm.plan, tqcheck.lm.request; print('torch' in sys.modules)"
+    here = str(Path(tqcheck.__file__).resolve().parents[1])  # this checkout's package, not an installed one
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=here)
+    assert done.stdout.strip() == "False"
 
 
 def test_proposals_only_for_surprising_words_match_the_full_pass(lm):

@@ -39,7 +39,7 @@ def prefetch(doc, ctx) -> None:
     """Queue the paragraph pass with the model (from a rule's ``prepare``), so that other rules'
     queued rescoring is run in the same pass."""
     lm = get_language_model(ctx) if not doc.has_analysis(LMReading) else None
-    if lm is not None and hasattr(lm, "prefetch"):
+    if lm is not None:
         lm.prefetch([doc.text[s:e] for s, e in _paragraphs(doc)], k=TOP_K, min_surprisal=PROPOSALS_FROM,
                     proposals=True)
 
@@ -59,7 +59,7 @@ def read(doc, ctx) -> LMReading | None:
 
 def _read(doc, ctx) -> LMReading | None:
     lm = get_language_model(ctx)
-    if lm is None or not hasattr(lm, "alternatives"):
+    if lm is None:
         return None
     paras = _paragraphs(doc)
     per_para = lm.alternatives([doc.text[s:e] for s, e in paras], k=TOP_K, min_surprisal=PROPOSALS_FROM)

@@ -1,15 +1,17 @@
 """The language-model layer: one interface, loaded lazily, once per run.
 
-Checks call ``get_language_model(ctx)`` and get either an object with
+Checks call ``get_language_model(ctx)`` and get either a ``LanguageModel``
+(``protocol``: ``score`` for the total natural-log probability of each text
+given its left context, ``token_logprobs`` for per-token scores,
+``alternatives`` for the model's own proposals and ``prefetch`` to queue texts
+for the next pass) or ``None`` when the run has no model (``--no-model``,
+package missing); a check then falls back to its model-free evidence.
 
-    score(texts: list[str], contexts: list[str] | None = None) -> list[float]
-        total natural-log probability of each text, given its left context
-
-(plus ``token_logprobs`` for per-token scores, ``alternatives`` for the
-model's own proposals and ``prefetch`` to queue texts for the next pass; see
-``tqcheck.lm.model.CausalLM``) or ``None`` when the
-run has no model (``--no-model``, package missing); a check then falls back to
-its model-free evidence.
+The layer, by job: ``load`` (weights into a ``model.CausalLM``), ``model``
+(the queue and the forward pass), ``plan`` (grouping, batching and packing a
+pass, no torch), ``head`` (the output layer, fp32 or int8, and its disk copy),
+``request`` (what is asked), ``cache`` (scores kept on disk), ``store`` and
+``cards`` (finding and converting the packaged weights).
 
 The model is chosen by ``ctx.model`` (a run's override, else the config's
 ``model``), else the default card in ``models/``.
@@ -17,16 +19,15 @@ The model is chosen by ``ctx.model`` (a run's override, else the config's
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from ..errors import TqcheckError
+from .protocol import LanguageModel
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
 
 
-class LanguageModel(Protocol):
-    def score(self, texts: list[str], contexts: list[str] | None = None) -> list[float]: ...
 
 
 def get_language_model(ctx: "Context") -> LanguageModel | None:
@@ -47,7 +48,7 @@ _LOADED: dict[tuple[str, str], object] = {}
 def _load(ctx: "Context"):
     from . import store
     from .cards import get_card
-    from .model import CausalLM
+    from .load import load_model
 
     card = get_card(ctx.model)
     key = (card.id, getattr(ctx, "device", "auto") or "auto")
@@ -59,14 +60,14 @@ def _load(ctx: "Context"):
         print(f"tqcheck: warning: {message}; model checks skipped", file=sys.stderr, flush=True)
         return None
     from .cache import CachedLM, ScoreCache, cache_path
-    from .model import resolve_device
+    from .load import resolve_device
 
     path = cache_path()
     if path is None:
-        _LOADED[key] = CausalLM.load(card, key[1])
+        _LOADED[key] = load_model(card, key[1])
     else:
         # Scores come from disk when the text was scored before; the weights load on the first miss.
-        _LOADED[key] = CachedLM(card, resolve_device(key[1]), ScoreCache(path), lambda: CausalLM.load(card, key[1]))
+        _LOADED[key] = CachedLM(card, resolve_device(key[1]), ScoreCache(path), lambda: load_model(card, key[1]))
     return _LOADED[key]
 
 

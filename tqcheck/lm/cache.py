@@ -58,7 +58,7 @@ class ScoreCache:
 
 
 class CachedLM:
-    """The scoring interface of ``CausalLM`` over a ScoreCache; the model loads on the first miss."""
+    """A ``LanguageModel`` over a ScoreCache: ``CausalLM``'s scores, the model loaded on the first miss."""
 
     def __init__(self, card, device: str, cache: ScoreCache, loader: Callable[[], Any]):
         self.card = card

@@ -32,10 +32,6 @@ class ModelCard:
     default: bool = False
     path: str = ""
 
-    @property
-    def english_only(self) -> bool:
-        return self.languages.strip() == "en"
-
 
 def models_dir() -> Path:
     """``$TQCHECK_MODELS_DIR``, else ``models/`` beside the package (source checkout)."""

@@ -69,7 +69,7 @@ def prefetch(lm, doc: Document, spans: list[tuple[int, int, list[str]]], max_con
              rest_words: int | None = REST_WORDS) -> None:
     """Queue what ``rescore`` with the same arguments will score, for the model's next pass."""
     texts, contexts, _ = _requests(doc, spans, max_context, rest_words)
-    if texts and hasattr(lm, "prefetch"):
+    if texts:
         lm.prefetch(texts, contexts)
 
 
