@@ -210,7 +210,7 @@ def test_a_garbled_transliteration_is_an_unlikely_name(lm):
 
 def test_clauses_end_at_sentences_and_clause_punctuation_not_inside_abbreviations_or_numbers():
     from tqcheck.rules.phrasing.clause import clauses
-    from tqcheck.rules.phrasing.reading import Word
+    from tqcheck.analysis.reading import Word
 
     doc = Document.from_text("U.S. officials said 3.5 million people, or 600,000 households, were affected. "
                              "Qin (the minister) disagreed.", lang="en")
