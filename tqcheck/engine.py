@@ -39,6 +39,8 @@ class Engine:
         self.rules = select_rules(ctx.config, only)
         for rule in self.rules:
             ctx.settings(rule)  # a bad [tool.tqcheck.rules.<id>] table fails before any file is read
+        # spaCy runs only the components the selected rules read.
+        ctx.parse_annotations = frozenset().union(*(r.reads for r in self.rules))
 
     def _runnable(self, rule: Rule, doc: Document, result: FileResult) -> bool:
         if not rule.supports(doc.lang):

@@ -25,6 +25,7 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     languages: ClassVar[frozenset[str] | None] = None  # None: any language
     requires: ClassVar[frozenset[str]] = frozenset()  # "model", "source", "reference"
+    reads: ClassVar[frozenset[str]] = frozenset()  # annotations of the spaCy parse it reads: "entities", "tags"
     # "document"; "corpus": sees every document of the run at once; "suppressions": reviews, per document,
     # the suppression comments that silenced nothing (``check_suppressions``)
     scope: ClassVar[str] = "document"

@@ -24,6 +24,7 @@ class NameVariantCorpus(Rule):
     id = "name-variant-corpus"
     family = "names"
     category = Category.NAME
+    reads = frozenset({"entities"})
     severity = Severity.INFO
     scope = "corpus"
     description = """A file spells an entity differently from the other files of the run.

@@ -1,0 +1,67 @@
+"""What checking one document yields before the corpus step: a plain, serialisable record.
+
+Workers (``--jobs``, Ray) send it back to the parent, and the incremental cache stores it, so the
+corpus rules (which need every file's name mentions) and the engine's last step (suppressions,
+positions, folding hints) run the same way whether a document was checked here, elsewhere or
+taken from the cache.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .analysis.names import LedgerEntry, Spelling
+from .findings import Category, Finding, Severity
+from .names.cluster import Reason
+from .names.mentions import Mention
+
+VERSION = 1
+
+
+@dataclass
+class DocumentOutcome:
+    path: str
+    language: str
+    findings: list[Finding] = field(default_factory=list)  # as the rules returned them (not yet placed)
+    ran: list[str] = field(default_factory=list)  # the document-scope rules that ran on it
+    notices: list[str] = field(default_factory=list)
+    names: list[LedgerEntry] | None = None
+    fluency: list[dict[str, Any]] | None = None  # per sentence: start, end, score (nats per word), tokens
+    mentions: list[Mention] | None = None  # for the corpus rules
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": VERSION, "path": self.path, "language": self.language, "ran": list(self.ran),
+            "notices": list(self.notices),
+            "findings": [{"rule": f.rule, "start": f.start, "end": f.end, "message": f.message,
+                          "category": f.category.value, "severity": f.severity.value,
+                          "suggestions": list(f.suggestions), "confidence": f.confidence, "evidence": f.evidence}
+                         for f in self.findings],
+            "names": None if self.names is None else [e.to_dict() for e in self.names],
+            "fluency": self.fluency,
+            "mentions": None if self.mentions is None else [[m.start, m.end, m.text, m.label] for m in self.mentions],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "DocumentOutcome":
+        """Raises KeyError, TypeError or ValueError on a record of another shape (a damaged cache entry)."""
+        if data.get("version") != VERSION:
+            raise ValueError(f"outcome version {data.get('version')!r}")
+        findings = [Finding(rule=f["rule"], start=int(f["start"]), end=int(f["end"]), message=f["message"],
+                            category=Category(f["category"]), severity=Severity(f["severity"]),
+                            suggestions=list(f["suggestions"]), confidence=float(f["confidence"]),
+                            evidence=dict(f["evidence"])) for f in data["findings"]]
+        names = None if data["names"] is None else [_entry(e) for e in data["names"]]
+        mentions = None if data["mentions"] is None else [Mention(int(s), int(e), t, lab)
+                                                           for s, e, t, lab in data["mentions"]]
+        return cls(data["path"], data["language"], findings, list(data["ran"]), list(data["notices"]), names,
+                   data["fluency"], mentions)
+
+
+def _entry(d: dict[str, Any]) -> LedgerEntry:
+    roles = ("short_form", "misspelt_short_form", "given_name_alone")
+    spellings = [Spelling(s["spelling"], int(s["count"]), next((r for r in roles if s.get(r)), "full"),
+                          [tuple(o) for o in s.get("offsets", [])], list(s.get("files", [])))
+                 for s in d["spellings"]]
+    return LedgerEntry(d["entity"], int(d["mentions"]), spellings, bool(d["consistent"]), d["decided_by"],
+                       [Reason(r["kind"], r["text"]) for r in d["reasons"]])
