@@ -15,19 +15,21 @@ from typing import List, Optional
 import typer
 
 from . import __version__
+from .boundary import GuardedGroup, exit_for_failed_files as _exit_for_failed_files, set_debug
 from .config import Config, load_config
 from .document import Document
 from .engine import Context, Engine
 from .errors import TqcheckError
+from .options import check_language, check_rules
+from .outputs import Protected, check_writable, inputs_of, write
 from .findings import Severity
 from .readers import collect_paths, iter_sources
 from .render import render
 from .report import Report
 from .rules import all_rules, get_rule
 from .suppress import Baseline
-from .textio import atomic_write
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=GuardedGroup,
                   help="tqcheck: find and fix the marks of machine translation in text.")
 
 
@@ -95,14 +97,18 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def write_html_site(result: Report, folder: Path) -> None:
+def write_html_site(result: Report, folder: Path, protected: Protected | None = None) -> None:
     """One review page per file and an index.html linking them."""
     from .render.html import render_site
 
     if folder.exists() and not folder.is_dir():
         raise TqcheckError(f"{folder}: not a directory")
-    for name, page in render_site(result).items():
-        atomic_write(folder / name, page)
+    pages = render_site(result)
+    for name in pages:  # every page is checked before the first is written
+        if protected is not None:
+            protected.refuse(folder / name, "--output")
+    for name, page in pages.items():
+        write(folder / name, page, option="--output")
 
 
 @app.command()
@@ -138,6 +144,13 @@ def check(
     try:
         config = load_config(config_path)
         threshold = fail_on.value if fail_on else config.fail_on.value
+        check_language(lang, "--lang")
+        check_language(source_lang, "--source-lang")
+        check_rules(select)
+        for path in report:
+            if path.suffix.lower() not in REPORT_SUFFIXES:
+                raise TqcheckError(f"{path}: unknown report type (use {', '.join(REPORT_SUFFIXES)})")
+        site = format is Format.html and output is not None and (output.is_dir() or not output.suffix)
         docs = load_documents(paths, config, lang, encoding, include, exclude)
         if source or reference:
             from .source.inputs import attach
@@ -146,6 +159,13 @@ def check(
                 if companion:
                     for w in attach(docs, paths, companion, key, clang, encoding):
                         _warn(w)
+        # Every output is checked against every file read before the (long) check starts.
+        protected = Protected(inputs_of(docs, config))
+        for option, target in [("--output", output), ("--write-baseline", write_baseline),
+                               *(("--report", r) for r in report)]:
+            if target is not None:
+                protected.refuse(target, option)
+                check_writable(target, option, directory_ok=site and option == "--output")
         ctx = Context(config=config, use_model=not no_model, device=device)
         if source_lang:
             ctx.options["source_lang"] = source_lang
@@ -161,27 +181,25 @@ def check(
 
             add_reference_metrics(result, docs)
         if write_baseline:
-            Baseline.from_findings(result.findings).save(write_baseline)
+            write(write_baseline, Baseline.from_findings(result.findings).dumps(), protected, "--write-baseline")
         if baseline:
             known = Baseline.load(baseline)
             for r in result.files:
                 r.findings = known.filter_new(r.findings)
         for path in report:
-            fmt = REPORT_SUFFIXES.get(path.suffix.lower())
-            if fmt is None:
-                raise TqcheckError(f"{path}: unknown report type (use {', '.join(REPORT_SUFFIXES)})")
-            atomic_write(path, render(result, fmt, color=False))
-        if format is Format.html and output is not None and (output.is_dir() or not output.suffix):
-            write_html_site(result, output)
+            write(path, render(result, REPORT_SUFFIXES[path.suffix.lower()], color=False), protected, "--report")
+        if site:
+            write_html_site(result, output, protected)
         else:
             use_color = color if color is not None else (output is None and sys.stdout.isatty())
             out = render(result, format.value, color=use_color)
             if output:
-                atomic_write(output, out)
+                write(output, out, protected, "--output")
             else:
                 sys.stdout.write(out)
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
+    _exit_for_failed_files(result)
     if threshold != "never" and result.fails(Severity.parse(threshold)):
         raise typer.Exit(1)
 
@@ -191,8 +209,9 @@ def fix(
     path: Path = typer.Argument(..., help="The file to correct."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the corrected copy here."),
     in_place: bool = typer.Option(False, "--in-place", help="Correct the file itself, keeping FILE.bak."),
-    min_confidence: float = typer.Option(0.7, "--min-confidence", help="Apply only suggestions at least this "
-                                         "confident (0-1)."),
+    force: bool = typer.Option(False, "--force", help="With --in-place, also correct a read-only file."),
+    min_confidence: float = typer.Option(0.7, "--min-confidence", min=0.0, max=1.0,
+                                         help="Apply only suggestions at least this confident (0-1)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Target language (ISO 639-1); default: detected."),
     source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Language the text was translated from."),
@@ -207,20 +226,25 @@ def fix(
     if (output is None) == (not in_place):
         raise _fail("give either -o OUT or --in-place")
     try:
+        from .fixfile import check_fix_paths, write_fixed
+
         config = load_config(config_path)
+        check_language(lang, "--lang")
+        check_language(source_lang, "--source-lang")
+        check_rules(select)
+        check_fix_paths(path, output, in_place, force, config)
         docs = load_documents([str(path)], config, lang, encoding, [], [])
         ctx = Context(config=config, use_model=not no_model, device=device)
         if source_lang:
             ctx.options["source_lang"] = source_lang
         result = run_check(docs, ctx, select)
+        _exit_for_failed_files(result)
         doc, findings = docs[0], result.files[0].findings
         fixed, applied = apply_suggestions(doc.raw, findings, min_confidence)
         target = output if output else path
-        if in_place:
-            backup = _free_backup(path)
-            atomic_write(backup, path.read_bytes())
+        backup = write_fixed(path, target, doc.raw, fixed, in_place)
+        if backup:
             _warn(f"kept the original as {backup}")
-        atomic_write(target, fixed)
         sys.stdout.write(unified_diff(doc.raw, fixed, str(path), str(target)))
         typer.echo(f"{len(applied)} of {len(findings)} findings applied (confidence >= {min_confidence}); "
                    f"wrote {target}", err=True)
@@ -251,15 +275,6 @@ def score_cmd(
         typer.echo(score_files(hyp, ref, format.value, lang, tokenize, worst, encoding))
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
-
-
-def _free_backup(path: Path) -> Path:
-    candidate = path.with_name(path.name + ".bak")
-    n = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.bak.{n}")
-        n += 1
-    return candidate
 
 
 @app.command("rules")
@@ -380,8 +395,10 @@ def version_callback(value: bool):
 
 @app.callback()
 def root(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
-                                      help="Print the version and exit.")):
+                                      help="Print the version and exit."),
+         debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error.")):
     """tqcheck: find and fix the marks of machine translation in text."""
+    set_debug(debug)
 
 
 def main() -> None:

@@ -18,6 +18,8 @@ class FileResult:
     # Per-file figures other steps add (e.g. "metrics" against a reference, "ledger" of names).
     extras: dict[str, Any] = field(default_factory=dict)
     document: Any = None  # the Document, for renderers that show the text (not serialised)
+    # Rules that crashed on this file ("tool-error: ..."): the file is only partly checked.
+    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -56,6 +58,8 @@ class Report:
                                      "findings": [f.to_dict() for f in r.findings]}
             if r.notices:
                 entry["notices"] = list(r.notices)
+            if r.errors:
+                entry["errors"] = list(r.errors)
             for key, value in r.extras.items():
                 entry[key] = value
             files.append(entry)
