@@ -19,7 +19,7 @@ from .boundary import GuardedGroup, exit_for_failed_files as _exit_for_failed_fi
 from .config import Config, load_config
 from .document import Document
 from .engine import Context, Engine
-from .errors import TqcheckError
+from .errors import InputError, TqcheckError
 from .options import check_language, check_rules
 from .outputs import Protected, check_writable, inputs_of, write
 from .findings import Severity
@@ -65,18 +65,30 @@ def _show_progress() -> bool:
 
 
 def load_documents(paths: list[str], config: Config, lang: str | None, encoding: str | None,
-                   include: list[str], exclude: list[str]) -> list[Document]:
+                   include: list[str], exclude: list[str], unreadable: list[str] | None = None) -> list[Document]:
+    """The documents to check.  With ``unreadable`` given and several files, a file that cannot be
+    read is reported on stderr and listed there instead of stopping the run."""
     files, skipped = collect_paths(paths, include or config.include or None, list(exclude) + config.exclude)
     for s in skipped:
         _warn(f"{s.path}: skipped ({s.reason})")
     if not files:
         raise TqcheckError("no input files found (check the paths and --include/--exclude globs)")
     docs = []
-    for src in iter_sources(files, encoding):
-        doc = Document.from_source(src, lang=lang or config.lang or getattr(src, "target_lang", None))
-        if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
-            src.attach(doc)
+    for path in files:
+        try:
+            (src,) = iter_sources([path], encoding)
+            doc = Document.from_source(src, lang=lang or config.lang or getattr(src, "target_lang", None))
+            if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
+                src.attach(doc)
+        except InputError as exc:
+            if unreadable is None or len(files) == 1:
+                raise
+            typer.echo(f"tqcheck: error: {exc} (not checked)", err=True)
+            unreadable.append(str(exc))
+            continue
         docs.append(doc)
+    if not docs:
+        raise TqcheckError("none of the input files could be read")
     return docs
 
 
@@ -151,7 +163,8 @@ def check(
             if path.suffix.lower() not in REPORT_SUFFIXES:
                 raise TqcheckError(f"{path}: unknown report type (use {', '.join(REPORT_SUFFIXES)})")
         site = format is Format.html and output is not None and (output.is_dir() or not output.suffix)
-        docs = load_documents(paths, config, lang, encoding, include, exclude)
+        unreadable: list[str] = []
+        docs = load_documents(paths, config, lang, encoding, include, exclude, unreadable)
         if source or reference:
             from .source.inputs import attach
 
@@ -200,6 +213,8 @@ def check(
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
     _exit_for_failed_files(result)
+    if unreadable:  # named on stderr as they were met; the others were checked and written
+        raise typer.Exit(2)
     if threshold != "never" and result.fails(Severity.parse(threshold)):
         raise typer.Exit(1)
 

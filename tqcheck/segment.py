@@ -14,7 +14,10 @@ import sentencex
 
 Span = tuple[int, int]
 
-_PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# A blank line between two line breaks, each CR, CRLF or LF.
+# (A CRLF is one break: "\r(?!\n)" keeps its CR from counting as a break of its own.)
+_PARA_BREAK = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t\f\v]*(?:\r\n|\r(?!\n)|\n)\s*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Words: letters/digits joined by inner hyphens or apostrophes; CJK ideographs one per token.
 _TOKEN = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]"
@@ -50,20 +53,24 @@ def paragraphs(text: str) -> list[Span]:
 
 
 def _block(text: str, start: int, end: int) -> list[Span]:
-    lines = text[start:end].split("\n")
-    if len(lines) < 2 or max(len(line.strip()) for line in lines) <= WRAPPED_LINE_CHARS:
+    # (line start, line end) pairs; a line break may be CR, CRLF or LF.
+    lines, pos = [], start
+    for m in _LINE_BREAK.finditer(text, start, end):
+        lines.append((pos, m.start()))
+        pos = m.end()
+    lines.append((pos, end))
+    if len(lines) < 2 or max(len(text[s:e].strip()) for s, e in lines) <= WRAPPED_LINE_CHARS:
         span = _trim(text, start, end)
         return [span] if span else []
     out = []
     cut = start
-    for line, following in zip(lines, lines[1:] + [""]):
-        start += len(line) + 1
-        if following.strip()[:1].islower():
+    for (s, e), following in zip(lines, lines[1:] + [(end, end)]):
+        if text[following[0]:following[1]].strip()[:1].islower():
             continue
-        span = _trim(text, cut, min(start - 1, end))
+        span = _trim(text, cut, e)
         if span:
             out.append(span)
-        cut = start
+        cut = following[0]
     return out
 
 
