@@ -45,7 +45,12 @@ class Document:
 
     @cached_property
     def paragraphs(self) -> list[Span]:
-        return segment.paragraphs(self.text)
+        spans, cut = segment.bounded(self.text, segment.paragraphs(self.text))
+        for start, end in cut:  # the engine shows these notices with the file's findings
+            self.extras.setdefault("notices", []).append(
+                f"the paragraph at line {self.line_col(start)[0]} is {end - start:,} characters long: checked in "
+                f"pieces of at most {segment.MAX_PARAGRAPH_CHARS:,} characters")
+        return spans
 
     @cached_property
     def sentences(self) -> list[Span]:

@@ -90,3 +90,41 @@ def sentences(text: str, paras: list[Span], lang: str) -> list[Span]:
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     end = len(text) if end is None else end
     return [m.span() for m in _TOKEN.finditer(text, start, end)]
+
+
+# spaCy refuses a text over 1,000,000 characters ([E088]) and its memory, like the model's context,
+# grows with what it holds at once; no real paragraph comes near this, a file without blank lines can.
+MAX_PARAGRAPH_CHARS = 20_000
+_CUT_AT = (re.compile(r"\r\n|\r|\n"), re.compile(r"[.!?。！？][\"'”’)]*\s"), re.compile(r"\s"))
+
+
+def bounded(text: str, paras: list[Span], limit: int = MAX_PARAGRAPH_CHARS) -> tuple[list[Span], list[Span]]:
+    """``paras`` with every paragraph longer than ``limit`` cut into pieces of at most ``limit``:
+    at the last line break before the limit, else the last sentence end, else the last space, else
+    anywhere.  Returns the pieces and the paragraphs that were cut."""
+    out: list[Span] = []
+    cut: list[Span] = []
+    for start, end in paras:
+        if end - start <= limit:
+            out.append((start, end))
+            continue
+        cut.append((start, end))
+        pos = start
+        while end - pos > limit:
+            stop = pos + limit
+            at = stop
+            for pattern in _CUT_AT:
+                last = None
+                for last in pattern.finditer(text, pos + limit // 2, stop):
+                    pass
+                if last is not None:
+                    at = last.end()
+                    break
+            span = _trim(text, pos, at)
+            if span:
+                out.append(span)
+            pos = at
+        span = _trim(text, pos, end)
+        if span:
+            out.append(span)
+    return out, cut

@@ -38,7 +38,7 @@ def tokens(name: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def zipf(word: str, lang: str = "en") -> float:
     try:
-        from wordfreq import zipf_frequency
+        from ..wordlists import zipf_frequency
     except ImportError:  # pragma: no cover
         return 0.0
     return zipf_frequency(word, lang)

@@ -175,7 +175,7 @@ def _untagged_words(doc: "Document", tagged: list[Mention]) -> list[Mention]:
 
 def _is_rare(word: str, lang: str, threshold: float) -> bool:
     try:
-        from wordfreq import zipf_frequency
+        from ..wordlists import zipf_frequency
     except ImportError:  # pragma: no cover
         return True
     return zipf_frequency(word, lang) < threshold

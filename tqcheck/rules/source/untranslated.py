@@ -37,7 +37,7 @@ def _source_share(text: str, src_lang: str, tgt_lang: str) -> float:
     words = [w.lower() for w in _WORDS.findall(text)]
     if len(words) < 6:
         try:
-            from wordfreq import zipf_frequency
+            from ...wordlists import zipf_frequency
         except ImportError:  # pragma: no cover
             return 0.0
         votes = [zipf_frequency(w, src_lang) - zipf_frequency(w, tgt_lang) for w in words]
