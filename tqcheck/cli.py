@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -15,17 +16,19 @@ from typing import List, Optional
 import typer
 
 from . import __version__
+from .boundary import GuardedGroup, exit_for_failed_files as _exit_for_failed_files, set_debug
 from .config import load_config
 from .errors import TqcheckError
+from .options import check_language, check_rules
+from .outputs import Protected, check_writable, inputs_of, write
 from .findings import Severity
-from .pipeline import CheckRequest, run_check
+from .pipeline import CheckRequest, load_documents, run_check
 from .render import FORMATS, format_for_path, render, report_suffixes
 from .report import Report
 from .rules import all_rules, get_rule
 from .suppress import Baseline
-from .textio import atomic_write
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=GuardedGroup,
                   help="tqcheck: find and fix the marks of machine translation in text.")
 
 
@@ -55,12 +58,12 @@ def _show_progress() -> bool:
 
 def _checked(request: CheckRequest) -> Report:
     """run_check, with a progress bar on a terminal when there are several files."""
-    if _show_progress() and (request.documents is None and (len(request.paths) > 1 or any(
-            Path(p).is_dir() for p in request.paths))):
+    docs = request.documents
+    if _show_progress() and docs is not None and len(docs) > 1:
         from rich.progress import Progress
 
         with Progress(transient=True, console=_stderr_console()) as bar:
-            task = bar.add_task("checking", total=None)
+            task = bar.add_task("checking", total=len(docs))
             return run_check(request, warn=_warn, progress=lambda _doc: bar.advance(task))
     return run_check(request, warn=_warn)
 
@@ -71,14 +74,18 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def write_html_site(result: Report, folder: Path) -> None:
+def write_html_site(result: Report, folder: Path, protected: Protected | None = None) -> None:
     """One review page per file and an index.html linking them."""
     from .render.html import render_site
 
     if folder.exists() and not folder.is_dir():
         raise TqcheckError(f"{folder}: not a directory")
-    for name, page in render_site(result).items():
-        atomic_write(folder / name, page)
+    pages = render_site(result)
+    for name in pages:  # every page is checked before the first is written
+        if protected is not None:
+            protected.refuse(folder / name, "--output")
+    for name, page in pages.items():
+        write(folder / name, page, option="--output")
 
 
 @app.command()
@@ -114,33 +121,52 @@ def check(
     try:
         config = load_config(config_path)
         threshold = fail_on.value if fail_on else config.fail_on.value
+        check_language(lang, "--lang")
+        check_language(source_lang, "--source-lang")
+        check_rules(select)
         for path in report:
             if format_for_path(path) is None:
                 raise TqcheckError(f"{path}: unknown report type (use {', '.join(report_suffixes())})")
-        result = _checked(CheckRequest(
+        site = format.value == "html" and output is not None and (output.is_dir() or not output.suffix)
+        request = CheckRequest(
             paths=list(paths), config=config, lang=lang, encoding=encoding, include=list(include),
             exclude=list(exclude), rules=list(select), use_model=not no_model, device=device, source=source,
-            source_lang=source_lang, reference=reference))
+            source_lang=source_lang, reference=reference)
+        unreadable: list[str] = []
+        docs = load_documents(request, warn=_warn, unreadable=unreadable)
+        for problem in unreadable:
+            typer.echo(f"tqcheck: error: {problem} (not checked)", err=True)
+        # Every output is checked against every file read before the (long) check starts.
+        protected = Protected(inputs_of(docs, config))
+        for option, target in [("--output", output), ("--write-baseline", write_baseline),
+                               *(("--report", r) for r in report)]:
+            if target is not None:
+                protected.refuse(target, option)
+                check_writable(target, option, directory_ok=site and option == "--output")
+        result = _checked(replace(request, documents=docs))
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         if write_baseline:
-            Baseline.from_findings(result.findings).save(write_baseline)
+            write(write_baseline, Baseline.from_findings(result.findings).dumps(), protected, "--write-baseline")
         if baseline:
             known = Baseline.load(baseline)
             for r in result.files:
                 r.findings = known.filter_new(r.findings)
         for path in report:
-            atomic_write(path, render(result, format_for_path(path).name, color=False))
-        if format.value == "html" and output is not None and (output.is_dir() or not output.suffix):
-            write_html_site(result, output)
+            write(path, render(result, format_for_path(path).name, color=False), protected, "--report")
+        if site:
+            write_html_site(result, output, protected)
         else:
             use_color = color if color is not None else (output is None and sys.stdout.isatty())
             out = render(result, format.value, color=use_color)
             if output:
-                atomic_write(output, out)
+                write(output, out, protected, "--output")
             else:
                 sys.stdout.write(out)
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
+    _exit_for_failed_files(result)
+    if unreadable:  # named on stderr as they were met; the others were checked and written
+        raise typer.Exit(2)
     if threshold != "never" and result.fails(Severity.parse(threshold)):
         raise typer.Exit(1)
 
@@ -150,8 +176,9 @@ def fix(
     path: Path = typer.Argument(..., help="The file to correct."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the corrected copy here."),
     in_place: bool = typer.Option(False, "--in-place", help="Correct the file itself, keeping FILE.bak."),
-    min_confidence: float = typer.Option(0.7, "--min-confidence", help="Apply only suggestions at least this "
-                                         "confident (0-1)."),
+    force: bool = typer.Option(False, "--force", help="With --in-place, also correct a read-only file."),
+    min_confidence: float = typer.Option(0.7, "--min-confidence", min=0.0, max=1.0,
+                                         help="Apply only suggestions at least this confident (0-1)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Target language (ISO 639-1); default: detected."),
     source: Optional[str] = typer.Option(None, "--source", help="Source text the file translates (enables the "
@@ -168,18 +195,23 @@ def fix(
     if (output is None) == (not in_place):
         raise _fail("give either -o OUT or --in-place")
     try:
+        from .fixfile import check_fix_paths, write_fixed
+
         config = load_config(config_path)
+        check_language(lang, "--lang")
+        check_language(source_lang, "--source-lang")
+        check_rules(select)
+        check_fix_paths(path, output, in_place, force, config)
         result = run_check(CheckRequest(paths=[str(path)], config=config, lang=lang, encoding=encoding,
                                         rules=list(select), use_model=not no_model, device=device, source=source,
                                         source_lang=source_lang), warn=_warn)
+        _exit_for_failed_files(result)
         doc, findings = result.files[0].document, result.files[0].findings
         fixed, applied = apply_suggestions(doc.raw, findings, min_confidence)
         target = output if output else path
-        if in_place:
-            backup = _free_backup(path)
-            atomic_write(backup, path.read_bytes())
+        backup = write_fixed(path, target, doc.raw, fixed, in_place)
+        if backup:
             _warn(f"kept the original as {backup}")
-        atomic_write(target, fixed)
         sys.stdout.write(unified_diff(doc.raw, fixed, str(path), str(target)))
         typer.echo(f"{len(applied)} of {len(findings)} findings applied (confidence >= {min_confidence}); "
                    f"wrote {target}", err=True)
@@ -210,15 +242,6 @@ def score_cmd(
         typer.echo(score_files(hyp, ref, format.value, lang, tokenize, worst, encoding))
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
-
-
-def _free_backup(path: Path) -> Path:
-    candidate = path.with_name(path.name + ".bak")
-    n = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.bak.{n}")
-        n += 1
-    return candidate
 
 
 @app.command("rules")
@@ -348,8 +371,10 @@ def version_callback(value: bool):
 
 @app.callback()
 def root(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
-                                      help="Print the version and exit.")):
+                                      help="Print the version and exit."),
+         debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error.")):
     """tqcheck: find and fix the marks of machine translation in text."""
+    set_debug(debug)
 
 
 def main() -> None:

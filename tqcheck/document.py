@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, TypeVar
 
-from . import langid, segment
+from . import langid, segment, textio
 from .readers.base import SourceFile, Span
 
 T = TypeVar("T")
@@ -32,6 +32,8 @@ class Document:
     reference: "Document | None" = None
     # (target span, source span) of each unit a bilingual file pairs (or the evaluation's gold segments).
     units: list[tuple[Span, Span]] | None = None
+    # What a reader of the report should know about how the file was read (e.g. a paragraph cut in pieces).
+    notices: list[str] = field(default_factory=list)
     # Shared analyses (tqcheck.analysis), computed once, keyed by their type.
     _analyses: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -57,7 +59,12 @@ class Document:
 
     @cached_property
     def paragraphs(self) -> list[Span]:
-        return segment.paragraphs(self.text)
+        spans, cut = segment.bounded(self.text, segment.paragraphs(self.text))
+        for start, end in cut:  # the engine shows these notices with the file's findings
+            self.notices.append(
+                f"the paragraph at line {self.line_col(start)[0]} is {end - start:,} characters long: checked in "
+                f"pieces of at most {segment.MAX_PARAGRAPH_CHARS:,} characters")
+        return spans
 
     @cached_property
     def sentences(self) -> list[Span]:
@@ -69,13 +76,7 @@ class Document:
 
     @cached_property
     def _line_starts(self) -> list[int]:
-        starts = [0]
-        find = self.raw.find
-        i = find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        return starts
+        return textio.line_starts(self.raw)  # CR, CRLF and LF alike
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of a character offset."""

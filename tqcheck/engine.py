@@ -14,7 +14,7 @@ from .analysis.reading import LMReading
 from .config import Config
 from .context import Context
 from .document import Document
-from .errors import ConfigError, TqcheckError
+from .errors import ConfigError, RuleSkipped, TqcheckError
 from .findings import Finding, Severity, fingerprint
 from .report import FileResult, Report
 from .rules import Rule, all_rules
@@ -64,9 +64,10 @@ class Engine:
             runnable = [r for r in self.rules if r.scope == "document" and self._runnable(r, doc, result)]
             ran[doc.path].update(r.id for r in runnable)
             for rule in runnable:
-                self._guarded(rule, doc.path, lambda: rule.prepare(doc, self.ctx) or ())
+                self._guarded(rule, [result], lambda: rule.prepare(doc, self.ctx) or ())
             for rule in runnable:
-                raw[doc.path].extend(self._guarded(rule, doc.path, lambda: rule.check(doc, self.ctx)))
+                if not _stopped(rule, result):
+                    raw[doc.path].extend(self._guarded(rule, [result], lambda: rule.check(doc, self.ctx)))
             if progress:
                 progress(doc)
         for rule in self.rules:
@@ -77,13 +78,15 @@ class Engine:
                 continue
             for d in eligible:
                 ran[d.path].add(rule.id)
-            for f in self._guarded(rule, "corpus", lambda: rule.check_corpus(eligible, self.ctx)):
+            affected = [results[d.path] for d in eligible]
+            for f in self._guarded(rule, affected, lambda: rule.check_corpus(eligible, self.ctx)):
                 if f.path in raw:
                     raw[f.path].append(f)
         by_path = {doc.path: doc for doc in docs}
         for path, findings in raw.items():
             doc, result = by_path[path], results[path]
             result.findings = self._finish(doc, findings, ran[path])
+            result.notices.extend(doc.notices)  # e.g. a paragraph checked in pieces
             # Analyses the rules made that a report shows (the name ledger, the model's reading).
             if doc.has_analysis(NameLedger):
                 result.names = doc.analysis(NameLedger, lambda: None)
@@ -94,15 +97,28 @@ class Engine:
                 result.notices.append(notice)
         return Report(files=[results[d.path] for d in docs])
 
-    def _guarded(self, rule: Rule, where: str, call: Callable[[], Iterable[Finding]]) -> list[Finding]:
-        """A crashing rule is a runtime error naming the rule and file, not a bare traceback."""
+    def _guarded(self, rule: Rule, affected: list[FileResult],
+                 call: Callable[[], Iterable[Finding]]) -> list[Finding]:
+        """A rule that crashes on a file is a ``tool-error`` on that file, and the run goes on.
+
+        A rule that raises RuleSkipped (a word list or component missing for this language) leaves
+        a notice.  Other TqcheckErrors (a model that cannot load) concern the whole run: they stop it.
+        """
         try:
             return list(call())
+        except RuleSkipped as exc:
+            for r in affected:
+                r.notices.append(f"{rule.id}: not run: {exc}")
+            return []
         except TqcheckError:
             raise
         except Exception as exc:
-            log.debug("rule %s failed on %s", rule.id, where, exc_info=True)
-            raise TqcheckError(f"{where}: rule {rule.id} failed: {type(exc).__name__}: {exc}") from exc
+            log.debug("rule %s failed on %s", rule.id, ", ".join(r.path for r in affected), exc_info=True)
+            message = f"tool-error: rule {rule.id} failed: {type(exc).__name__}: {exc}"
+            for r in affected:
+                r.errors.append(message)
+                r.notices.append(message)
+            return []
 
     def _finish(self, doc: Document, findings: list[Finding], ran: set[str]) -> list[Finding]:
         sup = parse_inline(doc.raw)
@@ -136,6 +152,11 @@ class Engine:
         f.fingerprint = fingerprint(f.rule, doc.raw, f.start, f.end)
         f.severity = self.ctx.config.severity_for(f.rule, f.severity)
         return f
+
+
+def _stopped(rule: Rule, result: FileResult) -> bool:
+    """Whether ``rule``'s prepare step already failed or was skipped on this file."""
+    return any(n.startswith((f"tool-error: rule {rule.id} ", f"{rule.id}: not run: ")) for n in result.notices)
 
 
 def _drop_shadowed(findings: list[Finding]) -> list[Finding]:

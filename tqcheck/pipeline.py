@@ -14,7 +14,7 @@ from .config import Config
 from .context import Context
 from .document import Document
 from .engine import Engine
-from .errors import TqcheckError
+from .errors import InputError, TqcheckError
 from .readers import collect_paths, iter_sources
 from .report import Report
 
@@ -45,8 +45,13 @@ class CheckRequest:
                        source_lang=self.source_lang, model_id=self.model)
 
 
-def load_documents(request: CheckRequest, warn: Callable[[str], None] = log.warning) -> list[Document]:
-    """The request's documents, each with its source and reference when given."""
+def load_documents(request: CheckRequest, warn: Callable[[str], None] = log.warning,
+                   unreadable: list[str] | None = None) -> list[Document]:
+    """The request's documents, each with its source and reference when given.
+
+    With ``unreadable`` given and several files, a file that cannot be read is listed there (its error
+    message) instead of stopping the run: one bad file never hides the others' findings.
+    """
     if request.documents is not None:
         return request.documents
     config = request.config
@@ -57,11 +62,20 @@ def load_documents(request: CheckRequest, warn: Callable[[str], None] = log.warn
     if not files:
         raise TqcheckError("no input files found (check the paths and --include/--exclude globs)")
     docs = []
-    for src in iter_sources(files, request.encoding):
-        doc = Document.from_source(src, lang=request.lang or config.lang or getattr(src, "target_lang", None))
-        if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
-            src.attach(doc)
+    for path in files:
+        try:
+            (src,) = iter_sources([path], request.encoding)
+            doc = Document.from_source(src, lang=request.lang or config.lang or getattr(src, "target_lang", None))
+            if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
+                src.attach(doc)
+        except InputError as exc:
+            if unreadable is None or len(files) == 1:
+                raise
+            unreadable.append(str(exc))
+            continue
         docs.append(doc)
+    if not docs:
+        raise TqcheckError("none of the input files could be read")
     if request.source or request.reference:
         from .source.inputs import read_companions
 

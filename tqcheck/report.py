@@ -24,6 +24,8 @@ class FileResult:
     metrics: dict[str, Any] | None = None  # sacrebleu scores against a reference
     reading: "LMReading | None" = None  # the model's reading, for the report's fluency strip (not serialised)
     document: "Document | None" = None  # for renderers that show the text (not serialised)
+    # Rules that crashed on this file ("tool-error: ..."): the file is only partly checked.
+    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -58,6 +60,8 @@ class Report:
                                      "findings": [f.to_dict() for f in r.findings]}
             if r.notices:
                 entry["notices"] = list(r.notices)
+            if r.errors:
+                entry["errors"] = list(r.errors)
             if r.names is not None:
                 entry["names"] = r.names.to_list()
             if r.metrics is not None:
