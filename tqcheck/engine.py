@@ -10,12 +10,14 @@ import logging
 from typing import Callable, Iterable
 
 from .analysis.names import NameLedger
-from .analysis.reading import LMReading
+from .analysis.reading import LMReading, sentence_scores
 from .config import Config
 from .context import Context
 from .document import Document
 from .errors import ConfigError, RuleSkipped, TqcheckError
 from .findings import Finding, Severity, fingerprint
+from .names.mentions import Mention
+from .outcome import DocumentOutcome
 from .report import FileResult, Report
 from .rules import Rule, all_rules
 from .suppress import parse_inline
@@ -42,7 +44,7 @@ class Engine:
         # spaCy runs only the components the selected rules read.
         ctx.parse_annotations = frozenset().union(*(r.reads for r in self.rules))
 
-    def _runnable(self, rule: Rule, doc: Document, result: FileResult) -> bool:
+    def _runnable(self, rule: Rule, doc: Document, result: "FileResult | DocumentOutcome") -> bool:
         if not rule.supports(doc.lang):
             langs = ", ".join(sorted(rule.languages or ()))
             result.notices.append(f"{rule.id}: not run on language '{doc.lang}' (supports {langs})")
@@ -56,20 +58,47 @@ class Engine:
         return True
 
     def run(self, docs: list[Document], progress: Callable[[Document], None] | None = None) -> Report:
-        results = {doc.path: FileResult(path=doc.path, language=doc.lang, document=doc) for doc in docs}
-        raw: dict[str, list[Finding]] = {doc.path: [] for doc in docs}
-        ran: dict[str, set[str]] = {doc.path: set() for doc in docs}
+        outcomes = []
         for doc in docs:
-            result = results[doc.path]
-            runnable = [r for r in self.rules if r.scope == "document" and self._runnable(r, doc, result)]
-            ran[doc.path].update(r.id for r in runnable)
-            for rule in runnable:
-                self._guarded(rule, [result], lambda: rule.prepare(doc, self.ctx) or ())
-            for rule in runnable:
-                if not _stopped(rule, result):
-                    raw[doc.path].extend(self._guarded(rule, [result], lambda: rule.check(doc, self.ctx)))
+            outcomes.append(self.check_document(doc))
             if progress:
                 progress(doc)
+        return self.finish(docs, outcomes)
+
+    def check_document(self, doc: Document) -> DocumentOutcome:
+        """The document-scope rules on one document: what they found (not yet placed) and what the report
+        shows of the analyses they made.  Runs anywhere (a worker, another machine); ``finish`` completes it."""
+        out = DocumentOutcome(doc.path, doc.lang)
+        runnable = [r for r in self.rules if r.scope == "document" and self._runnable(r, doc, out)]
+        out.ran = [r.id for r in runnable]
+        for rule in runnable:
+            self._guarded(rule, [out], lambda: rule.prepare(doc, self.ctx) or ())
+        for rule in runnable:
+            if not _stopped(rule, out):
+                out.findings.extend(self._guarded(rule, [out], lambda: rule.check(doc, self.ctx)))
+        out.notices.extend(doc.notices)  # e.g. a paragraph checked in pieces
+        out.notices.extend(n for n in self.ctx.notices if n not in out.notices)  # e.g. the model is missing
+        # Analyses the rules made that a report shows (the name ledger, the model's reading), and the
+        # mentions the corpus rules read.
+        if doc.has_analysis(NameLedger):
+            out.names = doc.analysis(NameLedger, lambda: None).entries()
+        if doc.has_analysis(LMReading):
+            out.fluency = sentence_scores(doc.analysis(LMReading, lambda: None), doc)
+        if doc.has_analysis(Mention):
+            out.mentions = doc.analysis(Mention, lambda: [])
+        return out
+
+    def finish(self, docs: list[Document], outcomes: list[DocumentOutcome]) -> Report:
+        """The corpus rules over every document, then each file's findings placed, suppressed and folded."""
+        results = {}
+        for doc, out in zip(docs, outcomes):
+            results[doc.path] = FileResult(path=doc.path, language=doc.lang, notices=list(out.notices),
+                                           errors=list(out.errors), names=out.names, fluency=out.fluency,
+                                           document=doc)
+            if out.mentions is not None:
+                doc.analysis(Mention, lambda: out.mentions)  # from a worker or the cache: not found again
+        raw = {out.path: list(out.findings) for out in outcomes}
+        ran = {out.path: set(out.ran) for out in outcomes}
         for rule in self.rules:
             if rule.scope != "corpus":
                 continue
@@ -82,22 +111,11 @@ class Engine:
             for f in self._guarded(rule, affected, lambda: rule.check_corpus(eligible, self.ctx)):
                 if f.path in raw:
                     raw[f.path].append(f)
-        by_path = {doc.path: doc for doc in docs}
-        for path, findings in raw.items():
-            doc, result = by_path[path], results[path]
-            result.findings = self._finish(doc, findings, ran[path])
-            result.notices.extend(doc.notices)  # e.g. a paragraph checked in pieces
-            # Analyses the rules made that a report shows (the name ledger, the model's reading).
-            if doc.has_analysis(NameLedger):
-                result.names = doc.analysis(NameLedger, lambda: None)
-            if doc.has_analysis(LMReading):
-                result.reading = doc.analysis(LMReading, lambda: None)
-        for notice in self.ctx.notices:
-            for result in results.values():
-                result.notices.append(notice)
+        for doc in docs:
+            results[doc.path].findings = self._finish(doc, raw[doc.path], ran[doc.path])
         return Report(files=[results[d.path] for d in docs])
 
-    def _guarded(self, rule: Rule, affected: list[FileResult],
+    def _guarded(self, rule: Rule, affected: "list[FileResult] | list[DocumentOutcome]",
                  call: Callable[[], Iterable[Finding]]) -> list[Finding]:
         """A rule that crashes on a file is a ``tool-error`` on that file, and the run goes on.
 
@@ -154,7 +172,7 @@ class Engine:
         return f
 
 
-def _stopped(rule: Rule, result: FileResult) -> bool:
+def _stopped(rule: Rule, result: DocumentOutcome) -> bool:
     """Whether ``rule``'s prepare step already failed or was skipped on this file."""
     return any(n.startswith((f"tool-error: rule {rule.id} ", f"{rule.id}: not run: ")) for n in result.notices)
 

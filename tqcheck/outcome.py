@@ -25,6 +25,7 @@ class DocumentOutcome:
     findings: list[Finding] = field(default_factory=list)  # as the rules returned them (not yet placed)
     ran: list[str] = field(default_factory=list)  # the document-scope rules that ran on it
     notices: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # tool-errors: rules that crashed on this file
     names: list[LedgerEntry] | None = None
     fluency: list[dict[str, Any]] | None = None  # per sentence: start, end, score (nats per word), tokens
     mentions: list[Mention] | None = None  # for the corpus rules
@@ -32,7 +33,7 @@ class DocumentOutcome:
     def to_json(self) -> dict[str, Any]:
         return {
             "version": VERSION, "path": self.path, "language": self.language, "ran": list(self.ran),
-            "notices": list(self.notices),
+            "notices": list(self.notices), "errors": list(self.errors),
             "findings": [{"rule": f.rule, "start": f.start, "end": f.end, "message": f.message,
                           "category": f.category.value, "severity": f.severity.value,
                           "suggestions": list(f.suggestions), "confidence": f.confidence, "evidence": f.evidence}
@@ -54,8 +55,8 @@ class DocumentOutcome:
         names = None if data["names"] is None else [_entry(e) for e in data["names"]]
         mentions = None if data["mentions"] is None else [Mention(int(s), int(e), t, lab)
                                                            for s, e, t, lab in data["mentions"]]
-        return cls(data["path"], data["language"], findings, list(data["ran"]), list(data["notices"]), names,
-                   data["fluency"], mentions)
+        return cls(data["path"], data["language"], findings, list(data["ran"]), list(data["notices"]),
+                   list(data["errors"]), names, data["fluency"], mentions)
 
 
 def _entry(d: dict[str, Any]) -> LedgerEntry:
