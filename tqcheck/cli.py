@@ -68,6 +68,15 @@ def _checked(request: CheckRequest) -> Report:
     return run_check(request, warn=_warn)
 
 
+def _cache_folder(enabled: bool, folder: Path | None, config) -> str | None:
+    """Where the incremental cache lives; None when it is off (--no-cache, or TQCHECK_CACHE=off)."""
+    if not enabled or os.environ.get("TQCHECK_CACHE", "on").lower() in ("off", "0", "no"):
+        return None
+    from .results_cache import default_cache_dir
+
+    return str(folder or default_cache_dir(config.path))
+
+
 def _stderr_console():
     from rich.console import Console
 
@@ -110,6 +119,15 @@ def check(
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
     no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (default 0: one per core, from 8 "
+                             "files to check; 1: all in this process)."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse each unchanged file's results from the "
+                               "incremental cache (default: on)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="The cache's folder (default: "
+                                             "TQCHECK_CACHE_DIR, else .tqcheck_cache/ beside the config file, "
+                                             "else the user cache directory)."),
+    diff: Optional[str] = typer.Option(None, "--diff", help="Report only findings on lines changed since this git "
+                                       "ref (every check still reads whole files)."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour text output (default: on a TTY)."),
     source: Optional[str] = typer.Option(None, "--source", help="Source text: a file for one target, or a directory "
                                          "mirroring the target tree. Enables the source checks."),
@@ -131,9 +149,14 @@ def check(
         request = CheckRequest(
             paths=list(paths), config=config, lang=lang, encoding=encoding, include=list(include),
             exclude=list(exclude), rules=list(select), use_model=not no_model, device=device, source=source,
-            source_lang=source_lang, reference=reference)
+            source_lang=source_lang, reference=reference, jobs=jobs,
+            cache_dir=_cache_folder(cache, cache_dir, config))
         unreadable: list[str] = []
         docs = load_documents(request, warn=_warn, unreadable=unreadable)
+        if diff is not None:
+            from .gitdiff import changed_lines
+
+            changed = changed_lines([d.path for d in docs], diff)  # a bad ref fails before the check
         for problem in unreadable:
             typer.echo(f"tqcheck: error: {problem} (not checked)", err=True)
         # Every output is checked against every file read before the (long) check starts.
@@ -145,6 +168,10 @@ def check(
                 check_writable(target, option, directory_ok=site and option == "--output")
         result = _checked(replace(request, documents=docs))
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        if diff is not None:
+            from .gitdiff import keep_changed
+
+            keep_changed(result, changed)
         if write_baseline:
             write(write_baseline, Baseline.from_findings(result.findings).dumps(), protected, "--write-baseline")
         if baseline:

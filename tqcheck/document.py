@@ -24,7 +24,9 @@ class Document:
     path: str
     raw: str
     text: str
-    lang: str
+    # The language the user, the config or the file declared; None: detected from the text on first use
+    # (``lang``), so a run that takes the file's results from its cache never pays for detection.
+    declared_lang: str | None = None
     format: str = "text"
     ignored: list[Span] = field(default_factory=list)
     # The text this one translates (--source, or a bilingual file's source side) and a human reference.
@@ -39,14 +41,17 @@ class Document:
 
     @classmethod
     def from_source(cls, src: SourceFile, lang: str | None = None) -> "Document":
-        masked = src.masked_text()
-        code = lang or langid.detect(masked)[0]
-        return cls(path=src.path, raw=src.text, text=masked, lang=code, format=src.format,
-                   ignored=list(src.ignored))
+        return cls(path=src.path, raw=src.text, text=src.masked_text(), declared_lang=lang or None,
+                   format=src.format, ignored=list(src.ignored))
 
     @classmethod
     def from_text(cls, text: str, lang: str | None = None, path: str = "<text>") -> "Document":
         return cls.from_source(SourceFile(path=path, text=text), lang=lang)
+
+    @cached_property
+    def lang(self) -> str:
+        """ISO 639-1 code of the text's language ("und" when undetermined)."""
+        return self.declared_lang or langid.detect(self.text)[0]
 
     def analysis(self, key: Any, build: Callable[[], T]) -> T:
         """The document's analysis ``key`` (a type from tqcheck.analysis), built on first use and kept."""

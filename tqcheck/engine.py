@@ -16,7 +16,7 @@ from .context import Context
 from .document import Document
 from .errors import ConfigError, RuleSkipped, TqcheckError
 from .findings import Finding, Severity, fingerprint
-from .names.mentions import Mention
+from .lm import describe_model
 from .outcome import DocumentOutcome
 from .report import FileResult, Report
 from .rules import Rule, all_rules
@@ -69,13 +69,19 @@ class Engine:
         """The document-scope rules on one document: what they found (not yet placed) and what the report
         shows of the analyses they made.  Runs anywhere (a worker, another machine); ``finish`` completes it."""
         out = DocumentOutcome(doc.path, doc.lang)
-        runnable = [r for r in self.rules if r.scope == "document" and self._runnable(r, doc, out)]
+        runnable = [r for r in self.rules if r.scope in ("document", "corpus") and self._runnable(r, doc, out)]
         out.ran = [r.id for r in runnable]
         for rule in runnable:
             self._guarded(rule, [out], lambda: rule.prepare(doc, self.ctx) or ())
         for rule in runnable:
-            if not _stopped(rule, out):
+            if _stopped(rule, out):
+                continue
+            if rule.scope == "document":
                 out.findings.extend(self._guarded(rule, [out], lambda: rule.check(doc, self.ctx)))
+            else:  # a corpus rule's map step: what it needs of this document, for its reduce in ``finish``
+                summary = self._guarded(rule, [out], lambda: [rule.map_document(doc, self.ctx)])
+                if summary:
+                    out.corpus[rule.id] = summary[0]
         out.notices.extend(doc.notices)  # e.g. a paragraph checked in pieces
         out.notices.extend(n for n in self.ctx.notices if n not in out.notices)  # e.g. the model is missing
         # Analyses the rules made that a report shows (the name ledger, the model's reading), and the
@@ -84,35 +90,28 @@ class Engine:
             out.names = doc.analysis(NameLedger, lambda: None).entries()
         if doc.has_analysis(LMReading):
             out.fluency = sentence_scores(doc.analysis(LMReading, lambda: None), doc)
-        if doc.has_analysis(Mention):
-            out.mentions = doc.analysis(Mention, lambda: [])
+        out.model = describe_model(self.ctx)
         return out
 
     def finish(self, docs: list[Document], outcomes: list[DocumentOutcome]) -> Report:
-        """The corpus rules over every document, then each file's findings placed, suppressed and folded."""
-        results = {}
-        for doc, out in zip(docs, outcomes):
-            results[doc.path] = FileResult(path=doc.path, language=doc.lang, notices=list(out.notices),
-                                           errors=list(out.errors), names=out.names, fluency=out.fluency,
-                                           document=doc)
-            if out.mentions is not None:
-                doc.analysis(Mention, lambda: out.mentions)  # from a worker or the cache: not found again
+        """The corpus rules' reduce over every document's summary, then each file's findings placed,
+        suppressed and folded."""
+        results = {doc.path: FileResult(path=doc.path, language=doc.lang, notices=list(out.notices),
+                                        errors=list(out.errors), names=out.names, fluency=out.fluency, document=doc)
+                   for doc, out in zip(docs, outcomes)}
         raw = {out.path: list(out.findings) for out in outcomes}
-        ran = {out.path: set(out.ran) for out in outcomes}
         for rule in self.rules:
             if rule.scope != "corpus":
                 continue
-            eligible = [d for d in docs if self._runnable(rule, d, results[d.path])]
-            if not eligible:
+            summaries = [(out.path, out.corpus[rule.id]) for out in outcomes if rule.id in out.corpus]
+            if not summaries:
                 continue
-            for d in eligible:
-                ran[d.path].add(rule.id)
-            affected = [results[d.path] for d in eligible]
-            for f in self._guarded(rule, affected, lambda: rule.check_corpus(eligible, self.ctx)):
+            affected = [results[path] for path, _ in summaries]
+            for f in self._guarded(rule, affected, lambda: rule.reduce(summaries, self.ctx)):
                 if f.path in raw:
                     raw[f.path].append(f)
-        for doc in docs:
-            results[doc.path].findings = self._finish(doc, raw[doc.path], ran[doc.path])
+        for doc, out in zip(docs, outcomes):
+            results[doc.path].findings = self._finish(doc, raw[doc.path], set(out.ran))
         return Report(files=[results[d.path] for d in docs])
 
     def _guarded(self, rule: Rule, affected: "list[FileResult] | list[DocumentOutcome]",

@@ -1,7 +1,7 @@
 """What checking one document yields before the corpus step: a plain, serialisable record.
 
 Workers (``--jobs``, Ray) send it back to the parent, and the incremental cache stores it, so the
-corpus rules (which need every file's name mentions) and the engine's last step (suppressions,
+corpus rules (their reduce over every file's summary) and the engine's last step (suppressions,
 positions, folding hints) run the same way whether a document was checked here, elsewhere or
 taken from the cache.
 """
@@ -13,7 +13,6 @@ from typing import Any
 from .analysis.names import LedgerEntry, Spelling
 from .findings import Category, Finding, Severity
 from .names.cluster import Reason
-from .names.mentions import Mention
 
 VERSION = 1
 
@@ -28,7 +27,8 @@ class DocumentOutcome:
     errors: list[str] = field(default_factory=list)  # tool-errors: rules that crashed on this file
     names: list[LedgerEntry] | None = None
     fluency: list[dict[str, Any]] | None = None  # per sentence: start, end, score (nats per word), tokens
-    mentions: list[Mention] | None = None  # for the corpus rules
+    corpus: dict[str, Any] = field(default_factory=dict)  # each corpus rule's summary of it (map_document)
+    model: dict[str, str] | None = None  # the language model that read it (name, id, device), if any
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,7 +40,8 @@ class DocumentOutcome:
                          for f in self.findings],
             "names": None if self.names is None else [e.to_dict() for e in self.names],
             "fluency": self.fluency,
-            "mentions": None if self.mentions is None else [[m.start, m.end, m.text, m.label] for m in self.mentions],
+            "corpus": self.corpus,
+            "model": self.model,
         }
 
     @classmethod
@@ -53,10 +54,8 @@ class DocumentOutcome:
                             suggestions=list(f["suggestions"]), confidence=float(f["confidence"]),
                             evidence=dict(f["evidence"])) for f in data["findings"]]
         names = None if data["names"] is None else [_entry(e) for e in data["names"]]
-        mentions = None if data["mentions"] is None else [Mention(int(s), int(e), t, lab)
-                                                           for s, e, t, lab in data["mentions"]]
         return cls(data["path"], data["language"], findings, list(data["ran"]), list(data["notices"]),
-                   list(data["errors"]), names, data["fluency"], mentions)
+                   list(data["errors"]), names, data["fluency"], dict(data["corpus"]), data["model"])
 
 
 def _entry(d: dict[str, Any]) -> LedgerEntry:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -40,10 +41,22 @@ def run_signature(request, rules: list[str], model_id: str | None) -> str:
     """Everything about the run, besides the file, that can change its findings."""
     config = asdict(request.config)
     config.pop("path", None)  # where the settings were read from does not matter, what they say does
-    parts = {"tqcheck": __version__, "format": FORMAT, "config": config, "rules": sorted(rules),
+    parts = {"tqcheck": __version__, "code": _code_fingerprint(), "format": FORMAT, "config": config, "rules": sorted(rules),
              "model": model_id if request.use_model else None, "lang": request.lang, "encoding": request.encoding,
              "source_lang": request.source_lang}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """The package's own files: a development checkout changes its rules without changing its version."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".json", ".txt", ".toml",
+                                                                                   ".tsv", ".csv", ".yaml")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def file_key(signature: str, path: str, data: bytes, companions: list[bytes | None]) -> str:
