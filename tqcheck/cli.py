@@ -69,12 +69,17 @@ def _checked(request: CheckRequest) -> Report:
 
 
 def _cache_folder(enabled: bool, folder: Path | None, config) -> str | None:
-    """Where the incremental cache lives; None when it is off (--no-cache, or TQCHECK_CACHE=off)."""
-    if not enabled or os.environ.get("TQCHECK_CACHE", "on").lower() in ("off", "0", "no"):
+    """Where the incremental cache lives; None when it is off (--no-cache; TQCHECK_CACHE=off turns off the
+    default folder, an explicit --cache-dir still asks for one)."""
+    if not enabled:
+        return None
+    if folder is not None:
+        return str(folder)
+    if os.environ.get("TQCHECK_CACHE", "on").lower() in ("off", "0", "no"):
         return None
     from .results_cache import default_cache_dir
 
-    return str(folder or default_cache_dir(config.path))
+    return str(default_cache_dir(config.path))
 
 
 def _stderr_console():
