@@ -89,7 +89,7 @@ def name_ledger(doc: "Document", ctx: "Context | None" = None) -> NameLedger:
 
     def build() -> NameLedger:
         side = source_side(doc, ctx)
-        ents = cluster(extract_mentions(doc, ctx), doc.lang)
+        ents = cluster(extract_mentions(doc, ctx), doc.lang, doc)
         if side is not None:
             ents = merge_transliterations(merge_by_source(ents, side), side)
         for e in ents:
