@@ -55,8 +55,9 @@ class Form:
 
     @property
     def is_tagged(self) -> bool:
-        """Found by the NER model (not only by the capitalised-word fallback)."""
-        return any(m.label != "CAP" for m in self.mentions) or not self.mentions
+        """Found by the NER model as a name (not only by the capitalised-word fallback, nor as a
+        nationality word: a rare one may join an entity, never found one)."""
+        return any(m.label not in ("CAP", *SKIP_LABELS) for m in self.mentions) or not self.mentions
 
     @property
     def is_person(self) -> bool:
@@ -213,6 +214,8 @@ def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = 
         kinds.discard(None)
         e.kind = "formatting" if kinds == {"formatting"} else ("romanisation" if "romanisation" in kinds
                                                                else ("spelling" if kinds else ""))
+        if ev is not None and e.kind == "spelling" and not e.notes:
+            _note_evidence(e, ev)
     return sorted(entities, key=lambda e: min(m.start for m in e.mentions))
 
 
@@ -239,6 +242,16 @@ def _join_given_name_variants(entities: list[Entity], ev: Evidence, lang: str) -
             home.notes.append(Reason("evidence", why))
             merged.add(id(other))
     return [e for e in entities if id(e) not in merged]
+
+
+def _note_evidence(e: Entity, ev: Evidence) -> None:
+    """Say what the text adds to a join the letters made: the spellings never meet, and a shared role."""
+    full = [f for f in e.spellings if len(f.tokens) > 1]
+    if len(full) < 2:
+        return
+    roles = set.intersection(*(ev.role([f]) for f in full))
+    e.notes.append(Reason("evidence", "never named in one sentence" +
+                          (f"; each is '{' '.join(sorted(roles))}'" if roles else "")))
 
 
 def _weight(e: Entity) -> tuple[int, int]:

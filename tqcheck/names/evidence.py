@@ -106,11 +106,11 @@ def given_name_closeness(a: str, b: str, lang: str = "en") -> str | None:
     if min(len(ka), len(kb)) < 3:
         return None
     both_common = common(a, lang) and common(b, lang)
-    if skeleton(a) == skeleton(b) and len(skeleton(a)) >= 2 and ka[0] == kb[0]:
-        return "sound" if both_common else "transliteration"
     d = Levenshtein.distance(ka, kb)
     if ka[0] == kb[0] and (d == 1 or d == 2 and min(len(ka), len(kb)) >= 4):
         return "sound" if both_common else "letters"
+    if skeleton(a) == skeleton(b) and len(skeleton(a)) >= 2 and ka[0] == kb[0]:
+        return "sound" if both_common else "transliteration"
     sa, sb = sound_key(a), sound_key(b)
     if sa == sb and len(sa) >= 2:
         return "sound"
