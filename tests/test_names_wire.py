@@ -172,3 +172,15 @@ def test_ascii_house_style_setting(ctx):
     found = check(ctx, text=text, config=Config(diacritics="ascii"))
     assert [(f.text, f.suggestions[0]) for f in found] == [("José Mujica", "Jose Mujica")] * 2
     assert "house style" in found[0].message
+
+
+# --- places ------------------------------------------------------------------------------------
+
+def test_two_real_provinces_a_letter_apart_stay_apart_without_a_source(ctx):
+    # Hunan / Henan, Hubei / Hebei: one place written for another only the source can show
+    # (test_cli_source: test_check_with_a_chinese_source_catches_one_province_written_for_another).
+    assert check(ctx, "two-provinces") == []
+
+
+def test_a_misspelt_city_is_still_a_variant(ctx):
+    assert fixes(check(ctx, "shenzhen-port")) == [("name-variant", "Shenzen", "Shenzhen")]

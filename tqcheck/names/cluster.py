@@ -16,6 +16,7 @@ from .compare import (
     same_family,
     tokens,
 )
+from ..analysis.lexical import zipf
 from .data import chinese_surnames, fold, korean_surnames
 from .evidence import Evidence, common, garbled, given_name_closeness
 from .mentions import Mention
@@ -139,13 +140,18 @@ def _name_token(t: str) -> bool:
     return t[:1].isupper() or t in CONNECTORS or bool(_PARTICLE.match(t))
 
 
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
 def collect_forms(mentions: list[Mention], lang: str = "en") -> list[Form]:
     forms: dict[str, Form] = {}
     for m in mentions:
         if m.label in SKIP_LABELS and (len(m.tokens) > 1 or common(m.text, lang)):
             continue  # "Turkish", "Chinese"; a rare word the model calls NORP ("Erdoan") may be a name
-        if not any(c.isalpha() for c in m.text) or is_acronym(m.text):
-            continue
+        if not any(c.isalpha() for c in m.text) or is_acronym(m.text) or _in_capitals(m.text):
+            continue  # (a dateline or headline in capitals, "SHENZHEN": its case says nothing of a spelling)
         if not all(_name_token(t) for t in m.tokens):
             continue  # "Iranian revolution": a capitalisation question, not a name spelling
         text = " ".join(m.text.split())
@@ -204,8 +210,11 @@ def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = 
                 continue
         loose.append(s)
     has_ner = any(m.label != "CAP" for m in mentions)
-    for g in _agglomerate([f for f in loose if f.is_tagged or not has_ner], lang, ev):
-        entities.append(Entity(spellings=g))
+    # Rare words the model called nationalities ("Shenzen") may join a tagged spelling, never found an entity.
+    joinable = [f for f in loose if f.is_tagged or not has_ner or any(m.label in SKIP_LABELS for m in f.mentions)]
+    for g in _agglomerate(joinable, lang, ev):
+        if any(f.is_tagged for f in g) or not has_ner:
+            entities.append(Entity(spellings=g))
     for e in entities:
         if e.kind:
             continue  # set by the evidence that joined it
@@ -361,7 +370,8 @@ def _agglomerate(forms: list[Form], lang: str, ev: Evidence | None = None) -> li
     for i, a in enumerate(forms):
         for b in forms[i + 1:]:
             same = same_entity(a.surface, b.surface, lang)
-            if same not in (None, "formatting", "identical") and ev is not None and ev.together([a], [b]):
+            if same not in (None, "formatting", "identical") and (
+                    (ev is not None and ev.together([a], [b])) or two_places(a, b, lang)):
                 same = None
             sim[(a.surface, b.surface)] = sim[(b.surface, a.surface)] = same
     changed = True
@@ -376,6 +386,28 @@ def _agglomerate(forms: list[Form], lang: str, ev: Evidence | None = None) -> li
             if changed:
                 break
     return groups
+
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+# A spelling this frequent in published text (wordfreq Zipf) is an established name, not a misspelling.
+ESTABLISHED_ZIPF = 2.0
+
+
+def is_place(f: Form) -> bool:
+    return bool(f.mentions) and all(m.label in PLACE_LABELS for m in f.mentions)
+
+
+def two_places(a: Form, b: Form, lang: str) -> bool:
+    """Two established place names a letter apart (Shanxi / Shaanxi, Hunan / Henan, Hubei / Hebei) are
+    two places unless the source says otherwise (source_align.merge_places_by_source); a spelling
+    no text uses (Shenzen) is a misspelling of the other."""
+    if not (is_place(a) and is_place(b)):
+        return False
+    diff = [(x, y) for x, y in zip(a.tokens, b.tokens) if key(x) != key(y)]
+    if len(a.tokens) != len(b.tokens) or len(diff) != 1:
+        return False
+    x, y = diff[0]
+    return zipf(fold(x), lang) >= ESTABLISHED_ZIPF and zipf(fold(y), lang) >= ESTABLISHED_ZIPF
 
 
 def is_family_name(word: str) -> bool:
