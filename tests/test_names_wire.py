@@ -184,3 +184,9 @@ def test_two_real_provinces_a_letter_apart_stay_apart_without_a_source(ctx):
 
 def test_a_misspelt_city_is_still_a_variant(ctx):
     assert fixes(check(ctx, "shenzhen-port")) == [("name-variant", "Shenzen", "Shenzhen")]
+
+
+def test_a_surname_after_an_abbreviated_title_or_in_a_hyphenated_name_is_not_a_bare_given_name(ctx):
+    text = ("Beijing party chief Yin Li met the visitors. Mr. Li-Yen Hsia thanked him. Li later left. "
+            "The talks went on in Beijing. Li said they were useful.")
+    assert [f for f in check(ctx, text=text) if f.rule == "name-order"] == []

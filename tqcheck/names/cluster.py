@@ -305,13 +305,17 @@ def _is_fused(s: Form, e: Entity) -> bool:
                                for f in e.spellings)
 
 
-# Titles before a bare name: "President Xi", "Premier Li": the word is a family name in use.
 def _after_title(s: Form, ev: Evidence) -> bool:
+    """The text uses the word as a family name: after a title ("President Xi", "Mr. Li"), or it is a
+    piece of a hyphenated name."""
     text = ev.doc.text
     for m in s.mentions:
-        before = re.search(r"([A-Z][a-z]+)[ \u00a0]+$", text[max(0, m.start - 30):m.start])
-        if before and common(before.group(1)):
+        # "President Xi", "Mr. Li" (a dot only after an abbreviated title, not a sentence's end)
+        before = re.search(r"([A-Z][a-z]+|[A-Z][a-z]{0,3}\.)[ \u00a0]+$", text[max(0, m.start - 30):m.start])
+        if before and common(before.group(1).rstrip(".")):
             return True
+        if text[m.end:m.end + 1] and text[m.end:m.end + 1] in "-‐‑":
+            return True  # part of a hyphenated name ("Mr. Li-Yen Hsia"), not a name of its own
     return False
 
 
