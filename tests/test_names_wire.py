@@ -190,3 +190,12 @@ def test_a_surname_after_an_abbreviated_title_or_in_a_hyphenated_name_is_not_a_b
     text = ("Beijing party chief Yin Li met the visitors. Mr. Li-Yen Hsia thanked him. Li later left. "
             "The talks went on in Beijing. Li said they were useful.")
     assert [f for f in check(ctx, text=text) if f.rule == "name-order"] == []
+
+
+def test_diacritics_setting_is_read_from_the_config_file(tmp_path):
+    from tqcheck.config import parse_config
+    from tqcheck.errors import ConfigError
+
+    assert parse_config({"diacritics": "ascii"}, tmp_path / "tqcheck.toml").diacritics == "ascii"
+    with pytest.raises(ConfigError):
+        parse_config({"diacritics": "strip"}, tmp_path / "tqcheck.toml")

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..analysis.lexical import zipf
 from .compare import (
     ARTICLE,
     article_key,
@@ -16,7 +17,6 @@ from .compare import (
     same_family,
     tokens,
 )
-from ..analysis.lexical import zipf
 from .data import chinese_surnames, fold, korean_surnames
 from .evidence import Evidence, common, garbled, given_name_closeness
 from .mentions import Mention
@@ -339,15 +339,15 @@ def _garbled_home(s: Form, entities: list[Entity], ev: Evidence, lang: str) -> t
     stand in a sentence with it, and (when only the sound joins them) share its role."""
     if s.count > 2 or common(s.surface) or is_family_name(s.surface) or not s.surface[:1].isupper():
         return None
-    if s.mentions and all(m.label in ("GPE", "LOC", "FAC") for m in s.mentions):
+    if is_place(s):
         return None
     found = []
     for e in entities:
         if not any(f.is_person for f in e.spellings):
             continue
         full = [f for f in e.spellings if len(f.tokens) > 1]
-        if not full or sum(f.count for f in e.spellings + e.short) < 1:
-            continue
+        if not full:
+            continue  # an established name: introduced in full
         family = e.family_word(max(full, key=lambda f: f.count).surface)
         if not family or name_style(full[0].tokens) in ("zh", "ko"):
             continue
