@@ -194,14 +194,13 @@ def _accent_choice(entity: Entity, doc: "Document", house: str) -> tuple[str, Re
         return None
     marked = [f for f in entity.spellings if strip_marks(f.surface) != f.surface]
     plain = [f for f in entity.spellings if strip_marks(f.surface) == f.surface]
-    if not marked:
-        return None
+    if not marked or not plain:
+        return None  # (two accented spellings: the other evidence decides)
     best_marked = max(marked, key=lambda f: (f.count, -f.first)).surface
-    if house == "ascii" and plain:
+    if house == "ascii":
         return plain[0].surface, Reason("house-style", "house style writes names without diacritics")
-    if house == "keep" or not plain:
-        return best_marked, Reason("house-style" if house else "diacritics",
-                                   "house style keeps diacritics" if house else "the accented spelling")
+    if house == "keep":
+        return best_marked, Reason("house-style", "house style keeps diacritics")
     # The words that differ, counted wherever the text writes them.
     words = {(w, strip_marks(w)) for w in re.findall(r"\w+", best_marked) if strip_marks(w) != w}
     n_marked = sum(len(re.findall(rf"(?<!\w){re.escape(w)}(?!\w)", doc.text)) for w, _ in words)

@@ -235,7 +235,7 @@ def merge_transliterations(ents: list[Entity], side: "SourceSide") -> list[Entit
 
 
 # -- places confused by a translation ----------------------------------------------------------------
-# MT writes one place for a similar one ("Henan" for 河南's neighbour 湖南, "Shanxi" for 陕西).  Both are
+# MT writes one place for a similar one ("Henan", 河南, for its neighbour 湖南, Hunan; "Shanxi" for 陕西).  Both are
 # real places, so the letters never join them (cluster.two_places); the source can: the aligned source
 # sentences behind both spellings write one place, whose pinyin is one of the two spellings, and never
 # the other's.
