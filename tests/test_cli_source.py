@@ -71,3 +71,22 @@ def test_fix_takes_the_source(cli, pair, tmp_path):
     assert "Raisi's hardline government" in out_file.read_text("utf-8")
     assert "-As Iran marks" in diff or "Lacey" in diff
     assert target.read_text("utf-8") == RAISI_TARGET  # the input is untouched
+
+
+FLOOD_TARGET = ("Floods hit central Hunan province on Monday, killing 12 people. Rescue teams from across Henan "
+                "were sent to the worst-hit towns on Tuesday. The provincial government said schools would reopen "
+                "next week.\n")
+FLOOD_SOURCE = ("周一，洪水袭击湖南省中部，造成12人死亡。周二，来自湖南各地的救援队被派往受灾最严重的城镇。"
+                "省政府表示，学校将于下周复课。\n")
+
+
+def test_check_with_a_chinese_source_catches_one_province_written_for_another(cli, pair):
+    # Hunan and Henan are both real provinces: only the source says both spellings stand for 湖南.
+    target, source = pair(FLOOD_TARGET, FLOOD_SOURCE)
+    code, out, err = cli("check", target, "--source", source, "--lang", "en", "--no-model", "--rule", "name-variant",
+                         "-f", "json")
+    assert code == 0, err
+    assert _findings(out) == [("name-variant", "Henan", ["Hunan"])]
+    assert "source" in json.loads(out)["files"][0]["findings"][0]["message"]
+    code, out, _ = cli("check", target, "--lang", "en", "--no-model", "--rule", "name-variant", "-f", "json")
+    assert _findings(out) == []

@@ -7,6 +7,7 @@ Example::
     lang = "en"                 # force the target language
     source-lang = "zh"
     entity-style = "strict"     # "US forces" after "the United States" counts as a mix (default "noun": AP)
+    diacritics = "keep"         # names keep their accents (José); "ascii": house style writes Jose
     include = ["*.md", "*.txt"]
     exclude = ["drafts/*"]
 
@@ -49,6 +50,7 @@ class Config:
     glossary: dict[str, list[str]] = field(default_factory=dict)
     model: str | None = None  # model card id for the language model
     entity_style: str = "noun"  # "noun": only noun uses of US/United States must agree; "strict": all uses
+    diacritics: str = ""        # "keep" (José), "ascii" (Jose); unset: what the text uses most
 
     def rule_enabled(self, rule_id: str) -> bool:
         return self.rules.get(rule_id, "on") != "off"
@@ -122,7 +124,8 @@ def _str_or_none(data: dict, key: str, path: Path) -> str | None:
 
 
 def parse_config(data: dict, path: Path) -> Config:
-    known = {"fail-on", "lang", "source-lang", "include", "exclude", "rules", "glossary", "model", "entity-style"}
+    known = {"fail-on", "lang", "source-lang", "include", "exclude", "rules", "glossary", "model", "entity-style",
+             "diacritics"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
@@ -159,6 +162,9 @@ def parse_config(data: dict, path: Path) -> Config:
     cfg.entity_style = _str_or_none(data, "entity-style", path) or "noun"
     if cfg.entity_style not in ("noun", "strict"):
         raise ConfigError(f"{path}: entity-style must be \"noun\" or \"strict\", not {cfg.entity_style!r}")
+    cfg.diacritics = data.get("diacritics", "")
+    if cfg.diacritics not in ("", "keep", "ascii"):
+        raise ConfigError(f"{path}: diacritics must be \"keep\" or \"ascii\", not {cfg.diacritics!r}")
     cfg.include = _str_list(data.get("include", []), "include", path)
     cfg.exclude = _str_list(data.get("exclude", []), "exclude", path)
     glossary = data.get("glossary", {})

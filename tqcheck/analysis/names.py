@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..names.canonical import choose
 from ..names.cluster import Entity, Reason, cluster
 from ..names.mentions import extract_mentions
-from ..names.source_align import merge_by_source, merge_transliterations
+from ..names.source_align import merge_by_source, merge_places_by_source, merge_transliterations
 from .source import source_side
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,9 +87,9 @@ def name_ledger(doc: "Document", ctx: "Context | None" = None) -> NameLedger:
 
     def build() -> NameLedger:
         side = source_side(doc, ctx)
-        ents = cluster(extract_mentions(doc, ctx), doc.lang)
+        ents = cluster(extract_mentions(doc, ctx), doc.lang, doc)
         if side is not None:
-            ents = merge_transliterations(merge_by_source(ents, side), side)
+            ents = merge_places_by_source(merge_transliterations(merge_by_source(ents, side), side), side)
         for e in ents:
             choose(e, doc, ctx)
         return NameLedger(ents)

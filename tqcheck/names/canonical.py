@@ -176,6 +176,42 @@ def _more_common(spellings: list[str]) -> str | None:
     return None
 
 
+def strip_marks(text: str) -> str:
+    """The text without diacritics, case and letters kept: 'José' -> 'Jose', 'Đặng' -> 'Dang'."""
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _accent_choice(entity: Entity, doc: "Document", house: str) -> tuple[str, Reason] | None:
+    """Between spellings that differ only in diacritics (José / Jose), the house setting decides:
+    "keep" the accents or write "ascii"; without one, what the text writes most often, counting
+    every occurrence of the words concerned (short forms too); a tie keeps the accents, which
+    an ASCII rendering lost (no model or word-frequency preference strips them)."""
+    spellings = [f.surface for f in entity.spellings]
+    if len(spellings) < 2 or len({strip_marks(s) for s in spellings}) != 1:
+        return None
+    marked = [f for f in entity.spellings if strip_marks(f.surface) != f.surface]
+    plain = [f for f in entity.spellings if strip_marks(f.surface) == f.surface]
+    if not marked or not plain:
+        return None  # (two accented spellings: the other evidence decides)
+    best_marked = max(marked, key=lambda f: (f.count, -f.first)).surface
+    if house == "ascii":
+        return plain[0].surface, Reason("house-style", "house style writes names without diacritics")
+    if house == "keep":
+        return best_marked, Reason("house-style", "house style keeps diacritics")
+    # The words that differ, counted wherever the text writes them.
+    words = {(w, strip_marks(w)) for w in re.findall(r"\w+", best_marked) if strip_marks(w) != w}
+    n_marked = sum(len(re.findall(rf"(?<!\w){re.escape(w)}(?!\w)", doc.text)) for w, _ in words)
+    n_plain = sum(len(re.findall(rf"(?<!\w){re.escape(p)}(?!\w)", doc.text)) for _, p in words)
+    if n_plain > n_marked:
+        return plain[0].surface, Reason("diacritics", f"the text writes these words without accents "
+                                                      f"{n_plain} times, with them {n_marked}")
+    return best_marked, Reason("diacritics", f"the text writes the accents ({n_marked} of {n_marked + n_plain} "
+                                             "times); an ASCII spelling drops them")
+
+
 def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
     """Fill in entity.canonical, .decided_by and .evidence."""
     forms = entity.spellings
@@ -201,6 +237,12 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
             entity.canonical, entity.decided_by = choice, "source"
             entity.evidence.append(Reason("source", "source text"))
             return
+    accents = _accent_choice(entity, doc, ctx.config.diacritics if ctx is not None else "")
+    if accents is not None:
+        entity.canonical, why = accents
+        entity.decided_by = "house style" if why.kind == "house-style" else "diacritics"
+        entity.evidence.append(why)
+        return
     best = max(support.values())
     leaders = [s for s in spellings if support[s] == best]
     lm_pref = None

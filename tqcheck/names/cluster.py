@@ -1,9 +1,14 @@
 """Group a document's name mentions into entities: spellings, short forms, variants."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from ..analysis.lexical import zipf
 from .compare import (
+    ARTICLE,
+    article_key,
     close_word,
     family_given,
     key,
@@ -13,7 +18,11 @@ from .compare import (
     tokens,
 )
 from .data import chinese_surnames, fold, korean_surnames
+from .evidence import Evidence, common, garbled, given_name_closeness
 from .mentions import Mention
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..document import Document
 
 # Nationality adjectives and the like are not names whose spelling drifts.
 SKIP_LABELS = {"NORP"}
@@ -47,8 +56,9 @@ class Form:
 
     @property
     def is_tagged(self) -> bool:
-        """Found by the NER model (not only by the capitalised-word fallback)."""
-        return any(m.label != "CAP" for m in self.mentions) or not self.mentions
+        """Found by the NER model as a name (not only by the capitalised-word fallback, nor as a
+        nationality word: a rare one may join an entity, never found one)."""
+        return any(m.label not in ("CAP", *SKIP_LABELS) for m in self.mentions) or not self.mentions
 
     @property
     def is_person(self) -> bool:
@@ -122,29 +132,52 @@ def is_acronym(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
 
 
-def collect_forms(mentions: list[Mention]) -> list[Form]:
+# A lower-case particle joined to a capitalised name: el-Sisi, al-Assad, d'Estaing, van-Dijk.
+_PARTICLE = re.compile(r"^(?:[a-z]{1,3}[-‐‑'’]|(?:ash|esh|bin|ibn|van|von|de|di|da|du|le|la)[-‐‑])[A-ZÀ-Þ]")
+
+
+def _name_token(t: str) -> bool:
+    return t[:1].isupper() or t in CONNECTORS or bool(_PARTICLE.match(t))
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+def collect_forms(mentions: list[Mention], lang: str = "en") -> list[Form]:
     forms: dict[str, Form] = {}
     for m in mentions:
-        if m.label in SKIP_LABELS or not any(c.isalpha() for c in m.text) or is_acronym(m.text):
-            continue
-        if not all(t[:1].isupper() or t in CONNECTORS for t in m.tokens):
+        if m.label in SKIP_LABELS and (len(m.tokens) > 1 or common(m.text, lang)):
+            continue  # "Turkish", "Chinese"; a rare word the model calls NORP ("Erdoan") may be a name
+        if not any(c.isalpha() for c in m.text) or is_acronym(m.text) or _in_capitals(m.text):
+            continue  # (a dateline or headline in capitals, "SHENZHEN": its case says nothing of a spelling)
+        if not all(_name_token(t) for t in m.tokens):
             continue  # "Iranian revolution": a capitalisation question, not a name spelling
         text = " ".join(m.text.split())
         forms.setdefault(text, Form(text)).mentions.append(m)
     return sorted(forms.values(), key=lambda f: f.first)
 
 
-def cluster(mentions: list[Mention], lang: str = "en") -> list[Entity]:
-    """Entities of one document, in order of first mention."""
-    forms = collect_forms(mentions)
+def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = None) -> list[Entity]:
+    """Entities of one document, in order of first mention.
+
+    With the document, its own evidence joins spellings the letters leave open (see evidence.py):
+    given names a letter or two apart, a family name garbled once.  Spellings named in one
+    sentence are never joined by that evidence, nor by a spelling difference.
+    """
+    ev = Evidence(doc) if doc is not None else None
+    forms = collect_forms(mentions, lang)
     full = [f for f in forms if len(f.tokens) > 1]
     single = [f for f in forms if len(f.tokens) == 1]
-    groups = _agglomerate(full, lang)
+    groups = _agglomerate(full, lang, ev)
 
     # Single words: a family name (Western: last word) of exactly one entity is its short form;
     # a close misspelling of one is a misspelt short form; the given name of an East Asian
     # name alone is a name-order error.  Anything else clusters among the single words.
     entities = [Entity(spellings=g) for g in groups]
+    if ev is not None:
+        entities = _join_given_name_variants(entities, ev, lang)
     loose: list[Form] = []
     for s in single:
         homes = [e for e in entities if _is_short_form(s, e)]
@@ -153,10 +186,14 @@ def cluster(mentions: list[Mention], lang: str = "en") -> list[Entity]:
             continue
         if homes:
             continue  # "Kim" with two Kims in the text: a fine short form, owner unknown
+        fused = [e for e in entities if _is_fused(s, e)]
+        if len(fused) == 1:
+            fused[0].spellings.append(s)  # "Qingang" for "Qin Gang": the same letters run together
+            continue
         given_homes = [e for e in entities if _is_bare_given(s, e)]
         family_elsewhere = any(_is_short_form(s, e) for e in entities) or any(
             fold(f.tokens[0]) == fold(s.surface) for f in full)
-        if len(given_homes) == 1 and not family_elsewhere and not is_family_name(s.surface):
+        if len(given_homes) == 1 and not family_elsewhere and _given_not_family(s, given_homes[0], ev):
             fam = given_homes[0].family_word(given_homes[0].spellings[0].surface)
             given_homes[0].given_only.append((s, fam or ""))
             continue
@@ -164,27 +201,183 @@ def cluster(mentions: list[Mention], lang: str = "en") -> list[Entity]:
         if len(misspelt) == 1:
             misspelt[0].short_variants.append((s, ""))
             continue
+        if ev is not None:
+            found = _garbled_home(s, entities, ev, lang)
+            if found is not None:
+                home, family, why = found
+                home.short_variants.append((s, family))
+                home.notes.append(Reason("evidence", why))
+                continue
         loose.append(s)
     has_ner = any(m.label != "CAP" for m in mentions)
-    for g in _agglomerate([f for f in loose if f.is_tagged or not has_ner], lang):
-        entities.append(Entity(spellings=g))
+    # Rare words the model called nationalities ("Shenzen") may join a tagged spelling, never found an entity.
+    joinable = [f for f in loose if f.is_tagged or not has_ner or any(m.label in SKIP_LABELS for m in f.mentions)]
+    for g in _agglomerate(joinable, lang, ev):
+        if any(f.is_tagged for f in g) or not has_ner:
+            entities.append(Entity(spellings=g))
     for e in entities:
+        if e.kind:
+            continue  # set by the evidence that joined it
         surfaces = [f.surface for f in e.spellings]
         kinds = {same_entity(a, b, lang) for i, a in enumerate(surfaces) for b in surfaces[i + 1:]}
         kinds.discard(None)
         e.kind = "formatting" if kinds == {"formatting"} else ("romanisation" if "romanisation" in kinds
                                                                else ("spelling" if kinds else ""))
+        if ev is not None and e.kind == "spelling" and not e.notes:
+            _note_evidence(e, ev)
     return sorted(entities, key=lambda e: min(m.start for m in e.mentions))
 
 
-def _agglomerate(forms: list[Form], lang: str) -> list[list[Form]]:
+def _join_given_name_variants(entities: list[Entity], ev: Evidence, lang: str) -> list[Entity]:
+    """One person whose given name (or, once, family name) is written two ways: 'Nguyen Van Thanh' /
+    'Nguyen Van Thinh', 'Mohammed' / 'Muhammad', 'Hans Modrow' / 'Hans Modelo'.
+
+    The rest of the name must be the same, the two must never be named in one sentence, and the
+    document must back the join: the same role around both ('the Vietnamese ambassador'), or,
+    for a difference of a letter or two or of transliteration, one spelling written only once.
+    Chinese and Korean names are left to their syllables (Kim Jong-un is not Kim Jong-il).
+    """
+    merged: set[int] = set()
+    for i, a in enumerate(entities):
+        for b in entities[i + 1:]:
+            if id(a) in merged or id(b) in merged:
+                continue
+            why = _given_variant_evidence(a, b, ev, lang)
+            if why is None:
+                continue
+            home, other = (a, b) if _weight(a) >= _weight(b) else (b, a)
+            home.spellings.extend(other.spellings)
+            home.kind = "spelling"
+            home.notes.append(Reason("evidence", why))
+            merged.add(id(other))
+    return [e for e in entities if id(e) not in merged]
+
+
+def _note_evidence(e: Entity, ev: Evidence) -> None:
+    """Say what the text adds to a join the letters made: the spellings never meet, and a shared role."""
+    full = [f for f in e.spellings if len(f.tokens) > 1]
+    if len(full) < 2:
+        return
+    roles = set.intersection(*(ev.role([f]) for f in full))
+    e.notes.append(Reason("evidence", "never named in one sentence" +
+                          (f"; each is '{' '.join(sorted(roles))}'" if roles else "")))
+
+
+def _weight(e: Entity) -> tuple[int, int]:
+    return sum(f.count for f in e.spellings), -min(f.first for f in e.spellings)
+
+
+def _given_variant_evidence(a: Entity, b: Entity, ev: Evidence, lang: str) -> str | None:
+    if len(a.spellings) != 1 or len(b.spellings) != 1:
+        return None
+    fa, fb = a.spellings[0], b.spellings[0]
+    ta, tb = fa.tokens, fb.tokens
+    if len(ta) != len(tb) or len(ta) < 2 or not (fa.is_person or fb.is_person):
+        return None
+    if name_style(ta) in ("zh", "ko") or name_style(tb) in ("zh", "ko"):
+        return None
+    diffs = [(x, y) for x, y in zip(ta, tb) if key(x) != key(y)]
+    if len(diffs) != 1:
+        return None
+    x, y = diffs[0]
+    fam_a, _ = family_given(ta)
+    family_differs = key(x) == key(fam_a)
+    how = ("sounds like" if garbled(x, y, lang) or garbled(y, x, lang) else None) if family_differs \
+        else given_name_closeness(x, y, lang)
+    if how is None or ev.together([fa], [fb]):
+        return None
+    roles = ev.role([fa]) & ev.role([fb])
+    once = min(fa.count, fb.count) == 1
+    if not roles and not (once and how in ("letters", "transliteration")):
+        return None
+    what = "family" if family_differs else "given"
+    why = (f"'{fa.surface}' and '{fb.surface}' differ only in the {what} name ({x} / {y}) and are never "
+           f"named in one sentence")
+    if roles:
+        why += f"; both are '{' '.join(sorted(roles))}'"
+    return why
+
+
+def _is_fused(s: Form, e: Entity) -> bool:
+    """A Chinese or Korean name written as one word: 'Qingang' for 'Qin Gang'."""
+    w = key(s.surface)
+    return len(w) >= 4 and any(len(f.tokens) == 2 and name_style(f.tokens) in ("zh", "ko") and f.key == w
+                               for f in e.spellings)
+
+
+def _after_title(s: Form, ev: Evidence) -> bool:
+    """The text uses the word as a family name: after a title ("President Xi", "Mr. Li"), or it is a
+    piece of a hyphenated name."""
+    text = ev.doc.text
+    for m in s.mentions:
+        # "President Xi", "Mr. Li" (a dot only after an abbreviated title, not a sentence's end)
+        before = re.search(r"([A-Z][a-z]+|[A-Z][a-z]{0,3}\.)[ \u00a0]+$", text[max(0, m.start - 30):m.start])
+        if before and common(before.group(1).rstrip(".")):
+            return True
+        if text[m.end:m.end + 1] and text[m.end:m.end + 1] in "-‐‑":
+            return True  # part of a hyphenated name ("Mr. Li-Yen Hsia"), not a name of its own
+    return False
+
+
+def _given_not_family(s: Form, home: Entity, ev: Evidence | None) -> bool:
+    """Whether a bare word that is the given name of ``home`` stands for that given name.
+
+    A word that is also a common family name ("Qi" of Cai Qi, "Xi" of Li Xi) is read through
+    the full mention's order, unless the text uses it as a family name elsewhere ("President Xi").
+    Without the document's evidence, a family name alone more likely names another person.
+    """
+    if not is_family_name(s.surface):
+        return True
+    if ev is None:
+        return False
+    return not _after_title(s, ev)
+
+
+def _garbled_home(s: Form, entities: list[Entity], ev: Evidence, lang: str) -> tuple[Entity, str, str] | None:
+    """The person whose established family name a word written once or twice garbles: 'Modelo' for
+    Modrow, 'Erdoan' for Erdogan.  It must sound like that name or share a long part of it, never
+    stand in a sentence with it, and (when only the sound joins them) share its role."""
+    if s.count > 2 or common(s.surface) or is_family_name(s.surface) or not s.surface[:1].isupper():
+        return None
+    if is_place(s):
+        return None
+    found = []
+    for e in entities:
+        if not any(f.is_person for f in e.spellings):
+            continue
+        full = [f for f in e.spellings if len(f.tokens) > 1]
+        if not full:
+            continue  # an established name: introduced in full
+        family = e.family_word(max(full, key=lambda f: f.count).surface)
+        if not family or name_style(full[0].tokens) in ("zh", "ko"):
+            continue
+        how = garbled(s.surface, family, lang)
+        if how is None or ev.together([s], e.spellings + e.short):
+            continue
+        roles = ev.role([s]) & ev.role(e.spellings + e.short)
+        strong = how == "shares a long part with" or key(s.surface)[:3] == key(family)[:3]
+        if not roles and not strong:
+            continue
+        why = f"'{s.surface}' {how} '{family}' and never stands in a sentence with it"
+        if roles:
+            why += f"; both are '{' '.join(sorted(roles))}'"
+        found.append((e, family, why))
+    return found[0] if len(found) == 1 else None
+
+
+def _agglomerate(forms: list[Form], lang: str, ev: Evidence | None = None) -> list[list[Form]]:
     """Complete-linkage grouping: two groups join only if every pair across them is one entity,
-    so a chain (Kim Jong-un ~ Kim Jong Un ~ ...) cannot pull in a relative."""
+    so a chain (Kim Jong-un ~ Kim Jong Un ~ ...) cannot pull in a relative.  Two spellings that
+    differ by more than formatting and are named in one sentence are two people."""
     groups = [[f] for f in forms]
     sim = {}
     for i, a in enumerate(forms):
         for b in forms[i + 1:]:
-            sim[(a.surface, b.surface)] = sim[(b.surface, a.surface)] = same_entity(a.surface, b.surface, lang)
+            same = same_entity(a.surface, b.surface, lang)
+            if same not in (None, "formatting", "identical") and (
+                    (ev is not None and ev.together([a], [b])) or two_places(a, b, lang)):
+                same = None
+            sim[(a.surface, b.surface)] = sim[(b.surface, a.surface)] = same
     changed = True
     while changed:
         changed = False
@@ -197,6 +390,28 @@ def _agglomerate(forms: list[Form], lang: str) -> list[list[Form]]:
             if changed:
                 break
     return groups
+
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+# A spelling this frequent in published text (wordfreq Zipf) is an established name, not a misspelling.
+ESTABLISHED_ZIPF = 2.0
+
+
+def is_place(f: Form) -> bool:
+    return bool(f.mentions) and all(m.label in PLACE_LABELS for m in f.mentions)
+
+
+def two_places(a: Form, b: Form, lang: str) -> bool:
+    """Two established place names a letter apart (Shanxi / Shaanxi, Hunan / Henan, Hubei / Hebei) are
+    two places unless the source says otherwise (source_align.merge_places_by_source); a spelling
+    no text uses (Shenzen) is a misspelling of the other."""
+    if not (is_place(a) and is_place(b)):
+        return False
+    diff = [(x, y) for x, y in zip(a.tokens, b.tokens) if key(x) != key(y)]
+    if len(a.tokens) != len(b.tokens) or len(diff) != 1:
+        return False
+    x, y = diff[0]
+    return zipf(fold(x), lang) >= ESTABLISHED_ZIPF and zipf(fold(y), lang) >= ESTABLISHED_ZIPF
 
 
 def is_family_name(word: str) -> bool:
@@ -213,8 +428,8 @@ def _is_short_form(s: Form, e: Entity) -> bool:
         if len(toks) < 2:
             continue
         fam, given = family_given(toks)
-        if fold(fam) == w:
-            return True
+        if fold(fam) == w or (ARTICLE.search(fam) and article_key(fam) == article_key(s.surface)):
+            return True  # Blinken; Sisi for el-Sisi
         # Organisations and places: a leading word as a short form ("Postal" is not, "Harvard" is).
         if not f.is_person and name_style(toks) == "west" and fold(toks[0]) == w and len(w) > 3 \
                 and s.surface[:1].isupper() and all(t[:1].isupper() for t in toks):

@@ -1,7 +1,8 @@
 """Whether two written names can be one entity: spelling variants versus different people.
 
 Rules of thumb encoded here, in the order tried:
-- the same letters written differently (hyphen, space, case, diacritics, dots) are one name;
+- the same letters written differently (hyphen, space, case, diacritics, dots, an Arabic article:
+  Al-Sisi / el-Sisi) are one name;
 - Chinese/Korean names are compared syllable by syllable: the family names must be the
   same (or romanisations of the same name: Hsia/Xia, Lee/Li) and at most one syllable of
   the given name may differ, and only by a letter or two (Qing/Qin, Jong/Jung).  A different
@@ -37,6 +38,15 @@ GERMAN_ENDINGS = ("s", "es", "n", "en", "e", "er", "ern", "ns", "ens")
 def key(name: str) -> str:
     """Letters only, folded: 'Kim Jong-un' and 'Kim Jong Un' share 'kimjongun'."""
     return _SEP.sub("", fold(name))
+
+
+# An Arabic article joined to a name: Al-Sisi, el-Sisi, as-Sadr, ash-Sharaa (one name, written with or without it).
+ARTICLE = re.compile(r"(?i)(?<![\w-])(?:a[lndrstz]|e[lndrstz]|ash|esh|ul)[-‐‑](?=\w)")
+
+
+def article_key(name: str) -> str:
+    """``key`` without Arabic articles: 'Al-Sisi', 'el-Sisi' and 'Sisi' share 'sisi'."""
+    return key(ARTICLE.sub("", name))
 
 
 def tokens(name: str) -> list[str]:
@@ -168,6 +178,8 @@ def same_entity(a: str, b: str, lang: str = "en") -> str | None:
     if ka == kb:
         return "formatting"
     ta, tb = tokens(a), tokens(b)
+    if len(ta) == len(tb) and (ARTICLE.search(a) or ARTICLE.search(b)) and article_key(a) == article_key(b):
+        return "formatting"  # Al-Sisi / el-Sisi: the article written differently
     if len(ta) == 1 and len(tb) == 1:
         return "spelling" if close_word(a, b, lang) else None
     if len(ta) == 1 or len(tb) == 1:

@@ -109,12 +109,14 @@ def _untagged_words(doc: "Document", tagged: list[Mention]) -> list[Mention]:
 
     cov_starts = [s for s, _ in covered]
     tagged_texts = {m.text for m in tagged if " " in m.text}
+    person_words = {t for m in tagged if m.label == "PERSON" and len(m.tokens) > 1 for t in m.tokens}
     for m in _WORD.finditer(doc.text):
         i = bisect.bisect_right(cov_starts, m.start()) - 1
         if i >= 0 and covered[i][1] > m.start():
             continue
-        if at_sentence_start(doc, m.start()) and not _is_rare(m.group(0), "en", 3.0):
-            continue
+        if at_sentence_start(doc, m.start()) and not _is_rare(m.group(0), "en", 3.0) \
+                and m.group(0) not in person_words:
+            continue  # (a word of a person's full name stays: "Cai Qi ... Qi told the meeting")
         if _NEXT_CAP.match(doc.text, m.end()):
             continue  # part of a longer capitalised name the model missed: not a bare word
         prev = _PREV_CAP.search(doc.text, max(0, m.start() - 40), m.start())

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .canonical import _HAN, han_names
+from .canonical import _HAN, han_names, register_source_hook
 from .cluster import Entity, Reason
-from .compare import family_given, key, name_style
+from .compare import family_given, key, name_style, same_entity
 from .data import chinese_surnames, fold
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -232,3 +232,86 @@ def merge_transliterations(ents: list[Entity], side: "SourceSide") -> list[Entit
             a.notes.append(Reason("source", f"the source writes {chars} behind both '{wa}' and '{wb}'"))
             merged.add(id(b))
     return [e for e in ents if id(e) not in merged]
+
+
+# -- places confused by a translation ----------------------------------------------------------------
+# MT writes one place for a similar one ("Henan", 河南, for its neighbour 湖南, Hunan; "Shanxi" for 陕西).  Both are
+# real places, so the letters never join them (cluster.two_places); the source can: the aligned source
+# sentences behind both spellings write one place, whose pinyin is one of the two spellings, and never
+# the other's.
+
+# Official spellings that are not plain toneless pinyin.
+_PLACE_PINYIN = {"陕西": "shaanxi"}
+
+
+def _place_keys(text: str) -> set[str]:
+    """Pinyin keys of every run of 2-4 Han characters of a source sentence."""
+    from pypinyin import lazy_pinyin
+
+    out = set()
+    for run in _han_runs(text, 2, 4):
+        out.add(_PLACE_PINYIN.get(run) or "".join(lazy_pinyin(run)).replace("ü", "v"))
+        if run[-1] in "省市县区州" and len(run) > 2:  # 湖南省 -> hunan (the spelling drops "province")
+            out.add("".join(lazy_pinyin(run[:-1])).replace("ü", "v"))
+    return out
+
+
+def merge_places_by_source(ents: list[Entity], side: "SourceSide") -> list[Entity]:
+    if not side.segments or not _HAN.search(side.text):
+        return ents
+    keys_at: dict[int, set[str]] = {}
+
+    def keys_behind(e: Entity) -> list[set[str]] | None:
+        out = []
+        for m in e.mentions:
+            i = side.segment_at(m.start)
+            if i is None:
+                return None
+            if i not in keys_at:
+                keys_at[i] = _place_keys(side.source_text_of(i))
+            out.append(keys_at[i])
+        return out
+
+    places = [e for e in ents if _is_place(e) and len(e.spellings) == 1]
+    merged: set[int] = set()
+    for a in places:
+        for b in places:
+            if a is b or id(a) in merged or id(b) in merged:
+                continue
+            sa, sb = a.spellings[0].surface, b.spellings[0].surface
+            ka, kb = key(sa), key(sb)
+            if ka == kb or len(sa.split()) != len(sb.split()):
+                continue
+            if same_entity(sa, sb) is None and not _sounds_alike(sound_key(sa), sound_key(sb)):
+                continue  # only similar names are confused: Hunan / Henan, not Beijing / Shanghai
+            if {side.segment_at(m.start) for m in a.mentions} & {side.segment_at(m.start) for m in b.mentions}:
+                continue  # named in one aligned sentence: the translation keeps them apart
+            behind_a, behind_b = keys_behind(a), keys_behind(b)
+            if not behind_a or not behind_b:
+                continue
+            # a's spelling is the source's place behind every mention of both; b's is never there.
+            if all(ka in k for k in behind_a + behind_b) and not any(kb in k for k in behind_b):
+                a.spellings.extend(b.spellings)
+                a.short.extend(b.short)
+                a.kind = "source"
+                a.notes.append(Reason("source", f"the aligned source sentences name one place, "
+                                                f"'{a.spellings[0].surface}' in pinyin, behind "
+                                                f"'{a.spellings[0].surface}' and '{b.spellings[0].surface}'"))
+                merged.add(id(b))
+    return [e for e in ents if id(e) not in merged]
+
+
+def _source_place_keys(source) -> set[str]:
+    return source.analysis(_source_place_keys, lambda: _place_keys(source.text))
+
+
+def chinese_place_hook(source, spellings: list[str]) -> str | None:
+    """The one spelling whose pinyin a Chinese source writes (a place: 湖南 -> 'Hunan', not 'Henan')."""
+    if not _HAN.search(source.text):
+        return None
+    keys = _source_place_keys(source)
+    hits = [s for s in spellings if key(s) in keys]
+    return hits[0] if len(hits) == 1 else None
+
+
+register_source_hook(chinese_place_hook)

@@ -23,13 +23,20 @@ class NameVariant(Rule):
     Mentions come from a named-entity model (English) or capitalised words (other
     languages; in German only rare words or words anchored in the source).  Spellings that
     differ by hyphens, spaces, case, diacritics, romanisation (Qing/Qin, Jong-un/Jong Un)
-    or a letter are one entity; different people who share a family name are kept apart.
+    or a letter are one entity; different people who share a family name are kept apart, and
+    two spellings named in one sentence are two people.  The text's evidence (the same role
+    around both, a spelling written once, a rare word that sounds like an established family
+    name) joins given names or family names the letters leave open; the message names it.
     The suggestion is the spelling chosen by the glossary, the source text, frequency and
     the first full mention, and the language model, in that order."""
     bad = ("Blinken met his Chinese counterpart, Qing Gang, in Beijing. Qin Gang said the talks were "
-           "candid. Qin also warned about Taiwan.",)
+           "candid. Qin also warned about Taiwan.",
+           "The Vietnamese ambassador Nguyen Van Thanh met officials in Manila. The talks covered fishing. "
+           "Later, the Vietnamese ambassador Nguyen Van Thinh said they would meet again.")
     good = ("Premier Li Qiang met former premier Li Keqiang's family. Li Qiang spoke first.",
-            "Antony Blinken met Qin Gang. Blinken said Qin was candid.")
+            "Antony Blinken met Qin Gang. Blinken said Qin was candid.",
+            "Deputy minister Nguyen Van Thanh and his colleague Nguyen Van Thinh signed the deal. "
+            "Nguyen Van Thanh said it would help farmers.")
 
     def check(self, doc, ctx):
         for e in name_ledger(doc, ctx).entities:
