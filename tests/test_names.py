@@ -220,7 +220,7 @@ def test_macau_macao(names_ctx):
 def test_dotted_and_plain_abbreviation(names_ctx):
     findings, _ = run("U.S. officials met in Geneva. The U.S. delegation and US diplomats left on Friday.",
                       names_ctx, rules=["abbreviation-style"])
-    assert [(f.text, f.suggestions[0], f.category.value) for f in findings] == [("US", "U.S.", "name")]
+    assert [(f.text, f.suggestions[0], f.category.value) for f in findings] == [("US", "U.S.", "typography")]
 
 
 # --- German: capitalised nouns are not names -----------------------------------------------

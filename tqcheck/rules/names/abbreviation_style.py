@@ -13,15 +13,14 @@ from ..registry import Rule, register
 class AbbreviationStyle(Rule):
     id = "abbreviation-style"
     family = "names"
-    category = Category.NAME
+    category = Category.TYPOGRAPHY
     severity = Severity.INFO
     languages = frozenset({"en"})
     description = """'US' and 'U.S.' (or 'UK' and 'U.K.', 'UN' and 'U.N.') in one document.
 
     House styles pick one (AP: U.S.; most British and many Asian outlets: US).  The less
-    frequent style is flagged, with the document's majority style as the suggestion.  One
-    entity written two ways is an entity-consistency problem, so its findings are in the
-    name category (the name ledger and the name filters include them)."""
+    frequent style is flagged, with the document's majority style as the suggestion.  This
+    is punctuation style, so its findings are typography, not name errors."""
     bad = ("The U.S. and China agreed. US officials said the talks went well.",)
     good = ("The U.S. and China agreed. U.S. officials said the talks went well.",
             "The United States and China agreed. US officials said the talks went well.")
