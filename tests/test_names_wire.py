@@ -148,10 +148,12 @@ def test_a_titled_surname_is_not_a_bare_given_name(ctx):
 
 # --- US / U.S. --------------------------------------------------------------------------------
 
-def test_us_and_dotted_us_are_a_name_finding(ctx):
+def test_us_and_dotted_us_mix_is_a_house_style_finding(ctx):
+    # Kept as typography: the dev raters never mark US / U.S. mixes, so counting them as name
+    # inconsistencies costs document precision (0.917 -> 0.605 on dev; see the closing note).
     found = check(ctx, "us-mix")
     assert fixes(found) == [("abbreviation-style", "U.S.", "US")]
-    assert found[0].category.value == "name"
+    assert found[0].category.value == "typography"
 
 
 # --- accents -----------------------------------------------------------------------------------
