@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from ..analysis.lexical import zipf
 from .compare import key
 from .data import fold
+from .sounds import sound_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
@@ -98,7 +99,6 @@ def given_name_closeness(a: str, b: str, lang: str = "en") -> str | None:
     the same first letter: Thanh / Thinh, Olaf / Olav), 'transliteration' (the same consonants:
     Mohammed / Muhammad), 'sound' (the same consonant sounds only); None when they are simply
     different names.  Two names common in their own right (John / Jane) are 'sound' at most."""
-    from .source_align import sound_key
 
     ka, kb = key(a), key(b)
     if ka == kb:
@@ -121,7 +121,6 @@ def garbled(word: str, family: str, lang: str = "en") -> str | None:
     """Whether a word written once is a garbled rendering of an established family name: it sounds
     like it (Modelo / Modrow, Erdoan / Erdogan) or shares a long part with it.  Returns what joins
     them ('sounds like', 'shares a long part with'), or None."""
-    from .source_align import sound_key
 
     kw, kf = key(word), key(family)
     if kw == kf or min(len(kw), len(kf)) < 4 or common(word, lang):

@@ -14,6 +14,7 @@ from .canonical import _HAN, han_names, register_source_hook
 from .cluster import Entity, Reason
 from .compare import family_given, key, name_style, same_entity
 from .data import chinese_surnames, fold
+from .sounds import sounds_alike, pinyin_sound_key, sound_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.source import SourceSide
@@ -87,66 +88,6 @@ def merge_by_source(ents: list[Entity], side: "SourceSide") -> list[Entity]:
 # consonant skeletons (vowels, h, w and y dropped; l/r, s/sh/x/q/j/z/c, b/p, d/t, g/k each one class),
 # which is how transliteration into Chinese and back tends to keep a name recognisable.
 
-_EN_SOUNDS = [("sch", "S"), ("tch", "S"), ("sh", "S"), ("ch", "S"), ("zh", "S"), ("th", "S"), ("ts", "S"),
-              ("tz", "S"), ("ph", "F"), ("kh", ""), ("gh", ""), ("ck", "G"), ("ng", "N"), ("x", "GS"),
-              ("q", "G"), ("j", "S"), ("z", "S"), ("s", "S"), ("r", "L"), ("l", "L"), ("b", "B"), ("p", "B"),
-              ("d", "D"), ("t", "D"), ("g", "G"), ("k", "G"), ("f", "F"), ("v", "F"), ("m", "M"), ("n", "N")]
-_PY_INITIALS = [("zh", "S"), ("ch", "S"), ("sh", "S"), ("j", "S"), ("q", "S"), ("x", "S"), ("z", "S"),
-                ("c", "S"), ("s", "S"), ("r", "L"), ("l", "L"), ("b", "B"), ("p", "B"), ("d", "D"), ("t", "D"),
-                ("g", "G"), ("k", "G"), ("f", "F"), ("m", "M"), ("n", "N")]
-
-
-def _collapse(s: str) -> str:
-    return "".join(c for i, c in enumerate(s) if i == 0 or c != s[i - 1])
-
-
-def sound_key(word: str) -> str:
-    """Consonant skeleton of a Latin-script name: 'Raisi' -> 'LS', 'Lacey' -> 'LS', 'Blinken' -> 'BLNGN'."""
-    w = "".join(c for c in fold(word) if "a" <= c <= "z")
-    out, i = [], 0
-    while i < len(w):
-        if w[i] == "c":  # soft before e, i, y
-            out.append("S" if w[i + 1:i + 2] in ("e", "i", "y") else "G")
-            i += 1
-            continue
-        for letters, sound in _EN_SOUNDS:
-            if w.startswith(letters, i):
-                out.append(sound)
-                i += len(letters)
-                break
-        else:
-            i += 1  # vowels, h, w, y
-    return _collapse("".join(out))
-
-
-def pinyin_sound_key(syllables: list[str]) -> str:
-    """The same skeleton for Chinese syllables: ['lai', 'xi'] -> 'LS', ['bu', 'lin', 'ken'] -> 'BLNGN'."""
-    out = []
-    for syl in syllables:
-        for letters, sound in _PY_INITIALS:
-            if syl.startswith(letters):
-                out.append(sound)
-                syl = syl[len(letters):]
-                break
-        if syl in ("er",):
-            out.append("L")  # 尔 writes an r or l
-        elif syl.endswith("ng"):
-            out.append("N")
-        elif syl.endswith("n"):
-            out.append("N")
-    return _collapse("".join(out))
-
-
-def _sounds_alike(a: str, b: str) -> bool:
-    if len(a) < 2 or len(b) < 2:
-        return False
-    if a == b:
-        return True
-    from rapidfuzz.distance import Levenshtein
-
-    return min(len(a), len(b)) >= 3 and Levenshtein.distance(a, b) <= 1
-
-
 def _han_runs(text: str, lo: int = 2, hi: int = 4) -> set[str]:
     """Every run of lo..hi Han characters in the text (candidate transliterations)."""
     out = set()
@@ -206,7 +147,7 @@ def merge_transliterations(ents: list[Entity], side: "SourceSide") -> list[Entit
         for x in common - sounds.keys():
             sounds[x] = pinyin_sound_key(lazy_pinyin(x))
         key_ = sound_key(word)
-        heard = {x for x in common if _sounds_alike(key_, sounds[x])}
+        heard = {x for x in common if sounds_alike(key_, sounds[x])}
         if heard:
             info[id(e)] = (word, segs, heard)
     merged: set[int] = set()
@@ -282,7 +223,7 @@ def merge_places_by_source(ents: list[Entity], side: "SourceSide") -> list[Entit
             ka, kb = key(sa), key(sb)
             if ka == kb or len(sa.split()) != len(sb.split()):
                 continue
-            if same_entity(sa, sb) is None and not _sounds_alike(sound_key(sa), sound_key(sb)):
+            if same_entity(sa, sb) is None and not sounds_alike(sound_key(sa), sound_key(sb)):
                 continue  # only similar names are confused: Hunan / Henan, not Beijing / Shanghai
             if {side.segment_at(m.start) for m in a.mentions} & {side.segment_at(m.start) for m in b.mentions}:
                 continue  # named in one aligned sentence: the translation keeps them apart
