@@ -66,8 +66,10 @@ def zh_strict(tmp_path_factory):
 
 @pytest.mark.slow
 def test_zh_en_measured_level(zh_strict):
-    # Regression guard at the level measured when this was written (R 0.824, P 0.737, loc 1.000).
-    assert zh_strict["recall"] >= 0.82 and zh_strict["precision"] >= 0.73
+    # Regression guard (measured R 0.824, P 0.800, loc 1.000).  P was 0.737 when the name merges read
+    # each gold segment whole; they now read the typed source side, whose sentences are aligned inside
+    # each segment as a bilingual file's units are.
+    assert zh_strict["recall"] >= 0.82 and zh_strict["precision"] >= 0.78
     assert zh_strict["localisation"] >= 0.95
 
 
