@@ -42,7 +42,7 @@ def get_language_model(ctx: "Context") -> LanguageModel | None:
 
 
 # One copy per process: several runs (or a test session) share the loaded weights.
-_LOADED: dict[tuple[str, str], object] = {}
+_LOADED: dict[tuple[str, str], LanguageModel] = {}
 
 
 def _load(ctx: "Context"):
