@@ -75,11 +75,11 @@ class Engine:
         for doc in docs:
             result = results[doc.path]
             runnable = [r for r in self.rules if r.scope == "document" and self._runnable(r, doc, result)]
-            for rule in runnable:
-                self._guarded(rule, [result], lambda: rule.prepare(doc, self.ctx) or ())
-            for rule in runnable:
-                if not _stopped(rule, result):
-                    raw[doc.path].extend(self._guarded(rule, [result], lambda: rule.check(doc, self.ctx)))
+            # A rule whose prepare step failed or was skipped on this file is not asked to check it.
+            prepared = [rule for rule in runnable
+                        if self._guarded(rule, [result], lambda: rule.prepare(doc, self.ctx) or ()) is not None]
+            for rule in prepared:
+                raw[doc.path].extend(self._guarded(rule, [result], lambda: rule.check(doc, self.ctx)) or ())
             if progress:
                 progress(doc)
         for rule in self.rules:
@@ -89,7 +89,7 @@ class Engine:
             if not eligible:
                 continue
             affected = [results[d.path] for d in eligible]
-            for f in self._guarded(rule, affected, lambda: rule.check_corpus(eligible, self.ctx)):
+            for f in self._guarded(rule, affected, lambda: rule.check_corpus(eligible, self.ctx)) or ():
                 if f.path in raw:
                     raw[f.path].append(f)
         by_path = {doc.path: doc for doc in docs}
@@ -101,18 +101,19 @@ class Engine:
         return Report(files=[results[d.path] for d in docs])
 
     def _guarded(self, rule: Rule, affected: list[FileResult],
-                 call: Callable[[], Iterable[Finding]]) -> list[Finding]:
+                 call: Callable[[], Iterable[Finding]]) -> list[Finding] | None:
         """A rule that crashes on a file is a ``tool-error`` on that file, and the run goes on.
 
         A rule that raises RuleSkipped (a word list or component missing for this language) leaves
         a notice.  Other TqcheckErrors (a model that cannot load) concern the whole run: they stop it.
+        Returns None when the rule failed or was skipped.
         """
         try:
             return list(call())
         except RuleSkipped as exc:
             for r in affected:
                 r.notices.append(f"{rule.id}: not run: {exc}")
-            return []
+            return None
         except TqcheckError:
             raise
         except Exception as exc:
@@ -121,7 +122,7 @@ class Engine:
             for r in affected:
                 r.errors.append(message)
                 r.notices.append(message)
-            return []
+            return None
 
     def _finish(self, doc: Document, findings: list[Finding]) -> list[Finding]:
         sup = parse_inline(doc.raw)
@@ -145,11 +146,6 @@ class Engine:
                 continue
             out.append(f)
         return _drop_shadowed(out)
-
-
-def _stopped(rule: Rule, result: FileResult) -> bool:
-    """Whether ``rule``'s prepare step already failed or was skipped on this file."""
-    return any(n.startswith((f"tool-error: rule {rule.id} ", f"{rule.id}: not run: ")) for n in result.notices)
 
 
 def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
