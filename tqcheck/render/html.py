@@ -192,7 +192,8 @@ def _owners(op, applied: list[tuple[int, Finding]], ends: list[int]) -> list[int
     """The applied findings an op touches; ``applied`` is in text order and never overlaps, so its
     ends rise too and a bisect finds the first one."""
     out = []
-    for fid, f in applied[bisect.bisect_left(ends, op.a_start):]:
+    for i in range(bisect.bisect_left(ends, op.a_start), len(applied)):  # (a slice would copy the tail)
+        fid, f = applied[i]
         if f.start > op.a_end:
             break
         out.append(fid)
