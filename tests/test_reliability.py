@@ -246,6 +246,10 @@ def test_unreadable_file_in_a_directory_does_not_stop_the_run(tmp_path, cli):
     assert code == 2
     assert [os.path.basename(f["path"]) for f in json.loads(out)["files"]] == ["good.txt"]
     assert "latin1.txt: not valid UTF-8" in err and "Traceback" not in err
+    # Unread, it is still an input: no output may replace it.
+    code, _, err = cli("check", *TYPO, "-o", tmp_path / "latin1.txt", tmp_path)
+    assert code == 2 and "would overwrite the input file" in err
+    assert (tmp_path / "latin1.txt").read_bytes() == "café , crème".encode("latin-1")
 
 
 # --- 4. the JSONL reader read the wrong field -----------------------------------------------

@@ -67,7 +67,7 @@ def _show_progress() -> bool:
 def load_documents(paths: list[str], config: Config, lang: str | None, encoding: str | None,
                    include: list[str], exclude: list[str], unreadable: list[str] | None = None) -> list[Document]:
     """The documents to check.  With ``unreadable`` given and several files, a file that cannot be
-    read is reported on stderr and listed there instead of stopping the run."""
+    read is reported on stderr and its path listed there instead of stopping the run."""
     files, skipped = collect_paths(paths, include or config.include or None, list(exclude) + config.exclude)
     for s in skipped:
         _warn(f"{s.path}: skipped ({s.reason})")
@@ -84,7 +84,7 @@ def load_documents(paths: list[str], config: Config, lang: str | None, encoding:
             if unreadable is None or len(files) == 1:
                 raise
             typer.echo(f"tqcheck: error: {exc} (not checked)", err=True)
-            unreadable.append(str(exc))
+            unreadable.append(path)
             continue
         docs.append(doc)
     if not docs:
@@ -173,7 +173,7 @@ def check(
                     for w in attach(docs, paths, companion, key, clang, encoding):
                         _warn(w)
         # Every output is checked against every file read before the (long) check starts.
-        protected = Protected(inputs_of(docs, config))
+        protected = Protected(inputs_of(docs, config) + unreadable)
         for option, target in [("--output", output), ("--write-baseline", write_baseline),
                                *(("--report", r) for r in report)]:
             if target is not None:
