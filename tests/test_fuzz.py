@@ -103,6 +103,9 @@ def reference_line_col(text: str, offset: int) -> tuple[int, int]:
 
 def _read(text: str, encoding: tuple[str, bytes], suffix: str):
     name, bom = encoding
+    if name == "utf-16-le" and text.startswith("\x00"):
+        # FF FE 00 00 is the UTF-32-LE BOM: those bytes are ambiguous by definition, and read as UTF-32.
+        text = " " + text
     data = bom + text.encode(name)
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "input" + suffix)
@@ -134,7 +137,8 @@ def test_fuzz_readers_and_document(profile):
         src = _read(text, encoding, suffix)
         if src is None:
             return
-        assert src.text == text.removeprefix("\ufeff") or src.text == text
+        # (A leading U+FEFF in UTF-8 without a BOM is, in bytes, a BOM.)
+        assert src.text in (text, " " + text, text.removeprefix("\ufeff"))
         doc = Document.from_source(src, lang=None if len(text) % 2 else "en")
         _check_document(doc)
         for offset in {0, len(doc.raw) // 2, len(doc.raw)}:
