@@ -8,6 +8,11 @@ edit per finding.  The check runs once, model-free, with that one rule; each for
 rendered and timed (a format still running after ``--timeout`` seconds is reported as such).
 Also prints the seconds per 10,000 findings, which stays flat when a renderer is linear: run
 with --lines 20000 and --lines 200000 to compare.
+
+Measured on 200,000 lines / 200,000 findings (2 CPU cores shared with other jobs, so +-30 %):
+text 1.0 s, json 14.2 s, sarif 34.0 s, github 0.9 s, html 119.1 s (286 MB page).  Before
+issue #17 the HTML report did not finish 5,000 lines in 240 s (the fix diff matched the whole
+text with difflib, and choosing fixes compared every pair of findings); json 16.3 s, sarif 80.1 s.
 """
 from __future__ import annotations
 

@@ -37,8 +37,8 @@ from tqcheck.readers import read_source  # noqa: E402
 from tqcheck.render import RENDERERS, render  # noqa: E402
 
 PROFILES = {
-    "bounded": int(os.environ.get("TQCHECK_FUZZ_EXAMPLES", "12")),
-    "long": int(os.environ.get("TQCHECK_FUZZ_LONG_EXAMPLES", "400")),
+    "bounded": int(os.environ.get("TQCHECK_FUZZ_EXAMPLES", "30")),
+    "long": int(os.environ.get("TQCHECK_FUZZ_LONG_EXAMPLES", "2000")),
 }
 PROFILE_PARAMS = [pytest.param("bounded"), pytest.param("long", marks=pytest.mark.fuzz)]
 
