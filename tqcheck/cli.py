@@ -18,7 +18,7 @@ import typer
 from . import __version__
 from .boundary import GuardedGroup, exit_for_failed_files as _exit_for_failed_files, set_debug
 from .config import load_config
-from .errors import TqcheckError
+from .errors import InputError, TqcheckError
 from .options import check_language, check_rules
 from .outputs import Protected, check_writable, inputs_of, write
 from .findings import Severity
@@ -156,7 +156,7 @@ def check(
             exclude=list(exclude), rules=list(select), use_model=not no_model, device=device, source=source,
             source_lang=source_lang, reference=reference, jobs=jobs,
             cache_dir=_cache_folder(cache, cache_dir, config))
-        unreadable: list[str] = []
+        unreadable: list[InputError] = []
         docs = load_documents(request, warn=_warn, unreadable=unreadable)
         if diff is not None:
             from .gitdiff import changed_lines
@@ -165,7 +165,7 @@ def check(
         for problem in unreadable:
             typer.echo(f"tqcheck: error: {problem} (not checked)", err=True)
         # Every output is checked against every file read before the (long) check starts.
-        protected = Protected(inputs_of(docs, config))
+        protected = Protected(inputs_of(docs, config) + [problem.path for problem in unreadable])
         for option, target in [("--output", output), ("--write-baseline", write_baseline),
                                *(("--report", r) for r in report)]:
             if target is not None:

@@ -71,13 +71,12 @@ class Engine:
         out = DocumentOutcome(doc.path, doc.lang)
         runnable = [r for r in self.rules if r.scope in ("document", "corpus") and self._runnable(r, doc, out)]
         out.ran = [r.id for r in runnable]
-        for rule in runnable:
-            self._guarded(rule, [out], lambda: rule.prepare(doc, self.ctx) or ())
-        for rule in runnable:
-            if _stopped(rule, out):
-                continue
+        # A rule whose prepare step failed or was skipped on this file is not asked to check it.
+        prepared = [rule for rule in runnable
+                    if self._guarded(rule, [out], lambda: rule.prepare(doc, self.ctx) or ()) is not None]
+        for rule in prepared:
             if rule.scope == "document":
-                out.findings.extend(self._guarded(rule, [out], lambda: rule.check(doc, self.ctx)))
+                out.findings.extend(self._guarded(rule, [out], lambda: rule.check(doc, self.ctx)) or ())
             else:  # a corpus rule's map step: what it needs of this document, for its reduce in ``finish``
                 summary = self._guarded(rule, [out], lambda: [rule.map_document(doc, self.ctx)])
                 if summary:
@@ -107,7 +106,7 @@ class Engine:
             if not summaries:
                 continue
             affected = [results[path] for path, _ in summaries]
-            for f in self._guarded(rule, affected, lambda: rule.reduce(summaries, self.ctx)):
+            for f in self._guarded(rule, affected, lambda: rule.reduce(summaries, self.ctx)) or ():
                 if f.path in raw:
                     raw[f.path].append(f)
         for doc, out in zip(docs, outcomes):
@@ -115,18 +114,19 @@ class Engine:
         return Report(files=[results[d.path] for d in docs])
 
     def _guarded(self, rule: Rule, affected: "list[FileResult] | list[DocumentOutcome]",
-                 call: Callable[[], Iterable[Finding]]) -> list[Finding]:
+                 call: Callable[[], Iterable[Finding]]) -> list[Finding] | None:
         """A rule that crashes on a file is a ``tool-error`` on that file, and the run goes on.
 
         A rule that raises RuleSkipped (a word list or component missing for this language) leaves
         a notice.  Other TqcheckErrors (a model that cannot load) concern the whole run: they stop it.
+        Returns None when the rule failed or was skipped.
         """
         try:
             return list(call())
         except RuleSkipped as exc:
             for r in affected:
                 r.notices.append(f"{rule.id}: not run: {exc}")
-            return []
+            return None
         except TqcheckError:
             raise
         except Exception as exc:
@@ -135,7 +135,7 @@ class Engine:
             for r in affected:
                 r.errors.append(message)
                 r.notices.append(message)
-            return []
+            return None
 
     def _finish(self, doc: Document, findings: list[Finding], ran: set[str]) -> list[Finding]:
         sup = parse_inline(doc.raw)
@@ -169,11 +169,6 @@ class Engine:
         f.fingerprint = fingerprint(f.rule, doc.raw, f.start, f.end)
         f.severity = self.ctx.config.severity_for(f.rule, f.severity)
         return f
-
-
-def _stopped(rule: Rule, result: DocumentOutcome) -> bool:
-    """Whether ``rule``'s prepare step already failed or was skipped on this file."""
-    return any(n.startswith((f"tool-error: rule {rule.id} ", f"{rule.id}: not run: ")) for n in result.notices)
 
 
 def _drop_shadowed(findings: list[Finding]) -> list[Finding]:

@@ -7,6 +7,7 @@ reader sees "displacement" -> "visit", not two whole paragraphs.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import re
@@ -17,6 +18,8 @@ from typing import Iterable
 from .findings import Finding
 
 DEFAULT_MIN_CONFIDENCE = 0.7
+# Above this product of changed tokens on each side, a changed stretch is one replacement (see _word_ops).
+MAX_MATCHED_TOKENS = 250_000
 
 
 def _conflicts(a: Finding, b: Finding) -> bool:
@@ -48,11 +51,9 @@ def apply_suggestions(text: str, findings: Iterable[Finding],
         if f.suggestions[0] == text[f.start:f.end]:
             continue
         candidates.append(f)
-    candidates.sort(key=lambda f: (-f.confidence, -f.severity.rank, f.start, f.end, f.rule))
     chosen: list[Finding] = []
-    for f in candidates:
-        if not any(_conflicts(f, g) for g in chosen):
-            chosen.append(f)
+    for group in _conflict_groups(candidates):
+        chosen.extend(_choose(group))
     chosen.sort(key=lambda f: (f.start, f.end))
     parts: list[str] = []
     pos = 0
@@ -62,6 +63,45 @@ def apply_suggestions(text: str, findings: Iterable[Finding],
         pos = f.end
     parts.append(text[pos:])
     return "".join(parts), chosen
+
+
+def _priority(f: Finding) -> tuple:
+    return (-f.confidence, -f.severity.rank, f.start, f.end, f.rule)
+
+
+def _conflict_groups(findings: list[Finding]) -> list[list[Finding]]:
+    """Findings in runs that conflict only among themselves (a sweep in text order).
+
+    Which of two conflicting findings wins depends only on the findings it conflicts with, so
+    choosing within each run gives what choosing over all of them would, without comparing every
+    pair of a long file's findings.
+    """
+    groups: list[list[Finding]] = []
+    reach = -1
+    for f in sorted(findings, key=lambda f: (f.start, f.end)):
+        if groups and (f.start < reach or f.start == groups[-1][-1].start):
+            groups[-1].append(f)
+            reach = max(reach, f.end)
+        else:
+            groups.append([f])
+            reach = f.end
+    return groups
+
+
+def _choose(group: list[Finding]) -> list[Finding]:
+    """The most confident (then most severe, then earliest) findings of ``group`` that do not conflict.
+
+    The chosen stay sorted and never overlap, so only the two around a candidate can conflict with it.
+    """
+    chosen: list[Finding] = []
+    starts: list[int] = []
+    for f in sorted(group, key=_priority):
+        i = bisect.bisect_left(starts, f.start)
+        if any(_conflicts(f, chosen[j]) for j in (i - 1, i) if 0 <= j < len(chosen)):
+            continue
+        chosen.insert(i, f)
+        starts.insert(i, f.start)
+    return chosen
 
 
 def unified_diff(old: str, new: str, path: str, new_path: str | None = None) -> str:
@@ -128,9 +168,16 @@ def _word_ops(a: str, b: str, offset: int) -> list[DiffOp]:
     tail = 0
     while tail < min(len(ta), len(tb)) - head and ta[-1 - tail] == tb[-1 - tail]:
         tail += 1
-    # autojunk would treat common tokens (spaces, "the") as junk on long paragraphs.
-    matcher = difflib.SequenceMatcher(None, ta[head:len(ta) - tail], tb[head:len(tb) - tail], autojunk=False)
-    opcodes = [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+    mid_a, mid_b = ta[head:len(ta) - tail], tb[head:len(tb) - tail]
+    if len(mid_a) * len(mid_b) > MAX_MATCHED_TOKENS:
+        # The matcher is quadratic: past this size (a rewrite of a whole paragraph) the middle is
+        # shown as one replacement, which is what a reader makes of it anyway.
+        middle = [("replace", 0, len(mid_a), 0, len(mid_b))] if mid_a or mid_b else []
+    else:
+        # autojunk would treat common tokens (spaces, "the") as junk on long paragraphs.
+        middle = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False).get_opcodes()
+    opcodes = [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle
+               if i1 < i2 or j1 < j2]
     if head:
         opcodes.insert(0, ("equal", 0, head, 0, head))
     if tail:
@@ -172,21 +219,60 @@ def word_diff(a: str, b: str) -> list[DiffOp]:
 
 
 def _merge(ops: list[DiffOp]) -> list[DiffOp]:
-    """Join neighbouring ops of the same kind, and a delete next to an insert into a replace."""
+    """Join neighbouring ops of the same kind, and a delete next to an insert into a replace.
+
+    Runs are collected and joined once, so a long run of merges stays linear.
+    """
     out: list[DiffOp] = []
+    run: list[DiffOp] = []
+
+    def flush():
+        if run:
+            tags = {op.tag for op in run}
+            tag = run[0].tag if len(tags) == 1 else "replace"
+            out.append(DiffOp(tag, "".join(op.old for op in run), "".join(op.new for op in run),
+                              run[0].a_start, run[-1].a_end))
+            run.clear()
+
     for op in ops:
         if not op.old and not op.new:
             continue
-        if out:
-            prev = out[-1]
-            same = prev.tag == op.tag
-            pair = {prev.tag, op.tag} <= {"delete", "insert", "replace"}
-            if same or (pair and prev.tag != "equal" and op.tag != "equal"):
-                tag = prev.tag if same else "replace"
-                out[-1] = DiffOp(tag, prev.old + op.old, prev.new + op.new, prev.a_start, op.a_end)
-                continue
-        out.append(op)
+        if run and not (run[-1].tag == op.tag or (run[-1].tag != "equal" and op.tag != "equal")):
+            flush()
+        run.append(op)
+    flush()
     return out
+
+
+def _in_word(ch: str) -> bool:
+    return (ch.isalnum() or _is_mark(ch)) and not _UNSPACED_RE.match(ch)
+
+
+def edit_diff(text: str, edits: Iterable[tuple[int, int, str]]) -> list[DiffOp]:
+    """The word diff of applying ``edits`` ((start, end, replacement), in order, not overlapping) to ``text``.
+
+    Built from the edits themselves, not by matching the two texts: each edit is widened to the
+    whole words it touches ("colour" -> "color" reads as a word) and compared word by word within
+    that window only, so the cost is linear in the text and the edits.  Joining ``old`` of all ops
+    gives ``text``; joining ``new`` gives the edited text.
+    """
+    edits = list(edits)
+    ops: list[DiffOp] = []
+    pos = 0
+    for i, (start, end, new) in enumerate(edits):
+        limit = edits[i + 1][0] if i + 1 < len(edits) else len(text)
+        lo, hi = start, end
+        while lo > pos and _in_word(text[lo - 1]):
+            lo -= 1
+        while hi < limit and _in_word(text[hi]):
+            hi += 1
+        if pos < lo:
+            ops.append(DiffOp("equal", text[pos:lo], text[pos:lo], pos, lo))
+        ops.extend(_word_ops(text[lo:hi], text[lo:start] + new + text[end:hi], lo))
+        pos = hi
+    if pos < len(text):
+        ops.append(DiffOp("equal", text[pos:], text[pos:], pos, len(text)))
+    return _merge(ops)
 
 
 def unified_word_diff(a: str, b: str) -> str:

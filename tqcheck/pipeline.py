@@ -51,11 +51,11 @@ class CheckRequest:
 
 
 def load_documents(request: CheckRequest, warn: Callable[[str], None] = log.warning,
-                   unreadable: list[str] | None = None) -> list[Document]:
+                   unreadable: list[InputError] | None = None) -> list[Document]:
     """The request's documents, each with its source and reference when given.
 
-    With ``unreadable`` given and several files, a file that cannot be read is listed there (its error
-    message) instead of stopping the run: one bad file never hides the others' findings.
+    With ``unreadable`` given and several files, a file that cannot be read is listed there (its error,
+    which names it) instead of stopping the run: one bad file never hides the others' findings.
     """
     if request.documents is not None:
         return request.documents
@@ -76,7 +76,7 @@ def load_documents(request: CheckRequest, warn: Callable[[str], None] = log.warn
         except InputError as exc:
             if unreadable is None or len(files) == 1:
                 raise
-            unreadable.append(str(exc))
+            unreadable.append(exc)
             continue
         docs.append(doc)
     if not docs:

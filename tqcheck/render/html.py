@@ -10,6 +10,7 @@ could not run a script.
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import json
 import math
@@ -26,7 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..findings import Category, Finding, Severity
-from ..fix import DEFAULT_MIN_CONFIDENCE, apply_suggestions, word_diff
+from ..fix import DEFAULT_MIN_CONFIDENCE, apply_suggestions, edit_diff
 from ..report import FileResult, Report
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -177,7 +178,7 @@ def visible_edges(s: str) -> str:
 
 def _suggestion_view(original: str, suggestion: str) -> dict:
     pieces = []
-    for op in word_diff(original, suggestion):
+    for op in edit_diff(original, [(0, len(original), suggestion)]):
         if op.tag == "equal":
             pieces.append(("eq", op.old))
             continue
@@ -190,8 +191,16 @@ def _suggestion_view(original: str, suggestion: str) -> dict:
 
 # --- the fix as a diff -------------------------------------------------------
 
-def _owners(op, applied: list[tuple[int, Finding]]) -> list[int]:
-    return [fid for fid, f in applied if f.start <= op.a_end and f.end >= op.a_start]
+def _owners(op, applied: list[tuple[int, Finding]], ends: list[int]) -> list[int]:
+    """The applied findings an op touches; ``applied`` is in text order and never overlaps, so its
+    ends rise too and a bisect finds the first one."""
+    out = []
+    for i in range(bisect.bisect_left(ends, op.a_start), len(applied)):  # (a slice would copy the tail)
+        fid, f = applied[i]
+        if f.start > op.a_end:
+            break
+        out.append(fid)
+    return out
 
 
 def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence: float) -> dict:
@@ -202,8 +211,9 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence
     what "changed paragraphs only" keeps.
     """
     ids = {id(f): fid for fid, f in findings}
-    fixed, applied = apply_suggestions(original, [f for _, f in findings], min_confidence=min_confidence)
+    _, applied = apply_suggestions(original, [f for _, f in findings], min_confidence=min_confidence)
     applied_ids = [(ids[id(f)], f) for f in applied]
+    ends = [f.end for f in applied]
     rows: list[dict] = []
     row: dict = {"inline": [], "left": [], "right": [], "changed": False}
 
@@ -213,7 +223,8 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence
             rows.append(row)
         row = {"inline": [], "left": [], "right": [], "changed": False}
 
-    for op in word_diff(original, fixed) if applied else []:
+    # Built from the applied edits themselves: linear, where matching the two texts was quadratic.
+    for op in edit_diff(original, [(f.start, f.end, f.suggestions[0]) for f in applied]) if applied else []:
         if op.tag == "equal":
             # A row ends at each line break of unchanged text.
             for part in re.split(r"(?<=\n)", op.old):
@@ -226,7 +237,7 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence
                 if part.endswith("\n"):
                     close_row()
             continue
-        owners = _owners(op, applied_ids)
+        owners = _owners(op, applied_ids, ends)
         if op.old:
             piece = {"kind": "del", "text": visible_ws(op.old), "ids": owners}
             row["inline"].append(piece)
