@@ -96,3 +96,13 @@ def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
         except FileNotFoundError:
             pass
         raise
+
+
+def free_backup(path: Path) -> Path:
+    """FILE.bak, or FILE.bak.1, .2, ... when taken: a backup never replaces a file already there."""
+    candidate = path.with_name(path.name + ".bak")
+    n = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.bak.{n}")
+        n += 1
+    return candidate
