@@ -81,7 +81,8 @@ class Desk:
             doc.source = Document.from_source(source_from_text(req.name, req.source),
                                               lang=req.source_lang or self.config.source_lang)
         if req.reference is not None and req.reference.strip():
-            doc.reference = Document.from_source(source_from_text(req.name, req.reference))
+            # A reference is in the target language: its words are tokenised as the target's are.
+            doc.reference = Document.from_source(source_from_text(req.name, req.reference), lang=doc.lang)
         return [doc]
 
     def check_now(self, req: CheckInput) -> Report:
@@ -92,9 +93,10 @@ class Desk:
                                model=self.model_id, source_lang=req.source_lang)
         return run_check(request, ctx=self.context(req.source_lang, req.use_model))
 
-    def start_now(self, say: Callable[[str], None] = lambda _m: None) -> None:
-        """Load the model (and everything a check uses) before the first request."""
+    def start_now(self, say: Callable[[str], None] = lambda _m: None) -> dict[str, float]:
+        """Load the model (and everything a check uses) before the first request; the seconds each took."""
         t = time.perf_counter()
+        model_seconds = 0.0
         if self.use_model:
             from ..lm import get_language_model
             from ..lm.cards import get_card
@@ -104,10 +106,13 @@ class Desk:
             if lm is not None:
                 lm = self._resources["language-model"] = _incremental(lm)
                 lm.load()
-                say(f"model ready on {lm.device} in {time.perf_counter() - t:.1f} s")
+                model_seconds = time.perf_counter() - t
+                say(f"model ready on {lm.device} in {model_seconds:.1f} s")
         t2 = time.perf_counter()
         self.check_now(CheckInput(_WARM_TARGET, source=_WARM_SOURCE, lang="en", source_lang="zh"))
-        say(f"checks ready in {time.perf_counter() - t2:.1f} s")
+        warm_seconds = time.perf_counter() - t2
+        say(f"checks ready in {warm_seconds:.1f} s")
+        return {"model": model_seconds, "warm": warm_seconds}
 
     def model_calls(self) -> tuple[int, int]:
         """(texts answered from the score cache, texts scored by the model) since the desk started."""

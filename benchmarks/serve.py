@@ -1,0 +1,115 @@
+"""The review desk's speed with the model loaded: the first check of a new article, and the re-check
+after a one-word edit, against `tqcheck check` on the same article.
+
+    python benchmarks/serve.py [--words 700] [--edits 3]
+
+Goals (issue #16):
+- after a one-word edit to a 700-word article, the re-check returns in <= 1 s with the model loaded;
+- the first check of a new article takes no longer than `tqcheck check` minus the model's load time.
+
+The article is the seed followed by real MT output (a ../shared/eval dev document's targets, or the
+Spanish test article when the eval data is absent) up to --words words.  Both the command and the
+desk start from an empty score cache (each its own temporary file), so neither reads scores the
+other made; the edits then change one word in a different paragraph each time.  Everything goes
+through the HTTP API (Starlette's test client), as the page calls it.
+
+Measured on the 2-core development machine (CPU, Gemma 3 270M), 702 words: see the README's
+`tqcheck serve` section for the figures and the date.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = ROOT / "seeds" / "blinken-beijing.en.txt"
+EVAL = next((p for p in (ROOT.parent / "shared" / "eval" / "dev.docs.jsonl",
+                         ROOT.parent.parent / "shared" / "eval" / "dev.docs.jsonl") if p.exists()), None)
+# One word in a different paragraph each time (seed paragraphs), and what replaces it.
+EDITS = [("abruptly", "suddenly"), ("cordial", "friendly"), ("especially", "particularly"), ("further", "more")]
+
+
+def article(words: int) -> str:
+    text = SEED.read_text("utf-8").rstrip("\n")
+    extra: list[str] = []
+    if EVAL is not None:
+        doc = json.loads(EVAL.open(encoding="utf-8").readline())
+        para: list[str] = []
+        for seg in doc["segments"]:
+            if seg.get("starts_paragraph") and para:
+                extra.append(" ".join(para))
+                para = []
+            para.append(seg["target"])
+        extra.append(" ".join(para))
+    else:
+        extra = (ROOT / "tests" / "data" / "es_news.en.txt").read_text("utf-8").split("\n\n")
+    for p in extra:
+        if len(text.split()) >= words:
+            break
+        text += "\n\n" + p.strip()
+    return text + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--words", type=int, default=700)
+    ap.add_argument("--edits", type=int, default=3)
+    args = ap.parse_args()
+    text = article(args.words)
+    tmp = Path(tempfile.mkdtemp(prefix="tqcheck-serve-bench-"))
+    path = tmp / "article.txt"
+    path.write_text(text, "utf-8")
+    print(f"article: {len(text.split())} words, {len([p for p in text.split(chr(10) * 2) if p.strip()])} paragraphs")
+
+    env = {**os.environ, "TQCHECK_SCORE_CACHE": str(tmp / "cli-scores.sqlite3"), "PYTHONPATH": str(ROOT)}
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "tqcheck", "check", str(path), "-f", "json"], env=env,
+                          capture_output=True, text=True)
+    cli = time.perf_counter() - t
+    cli_findings = len(json.loads(proc.stdout)["files"][0]["findings"])
+    print(f"tqcheck check (new process, empty score cache): {cli:.1f} s, {cli_findings} findings")
+
+    os.environ["TQCHECK_SCORE_CACHE"] = str(tmp / "desk-scores.sqlite3")
+    from starlette.testclient import TestClient
+
+    from tqcheck.serve.app import create_app
+    from tqcheck.serve.desk import Desk
+
+    desk = Desk()
+    timings = desk.run_sync(desk.start_now, lambda m: print("  desk:", m))
+    client = TestClient(create_app(desk), base_url="http://127.0.0.1")
+    print(f"desk start: model load {timings['model']:.1f} s, warm-up check {timings['warm']:.1f} s")
+
+    def review(body: str) -> tuple[float, dict]:
+        t = time.perf_counter()
+        r = client.post("/api/review", json={"text": body, "name": "article.txt"})
+        r.raise_for_status()
+        return time.perf_counter() - t, r.json()
+
+    first, res = review(text)
+    desk_findings = len(res["report"]["files"][0]["findings"])
+    print(f"first check of the article: {first:.2f} s ({res['model_calls']['scored']} texts scored), "
+          f"{desk_findings} findings; goal <= {cli - timings['model']:.1f} s (the command minus the model load)")
+    times = []
+    for old, new in EDITS[:args.edits]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+        took, res = review(text)
+        times.append(took)
+        print(f"re-check after '{old}' -> '{new}': {took:.2f} s ({res['model_calls']['scored']} texts scored, "
+              f"{res['model_calls']['cached']} from the cache)")
+    print(f"one-word edit re-check: median {statistics.median(times):.2f} s, max {max(times):.2f} s (goal <= 1 s)")
+    desk.close()
+
+
+if __name__ == "__main__":
+    main()
