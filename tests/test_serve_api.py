@@ -123,6 +123,14 @@ def test_review_gives_the_report_and_the_file_view_with_its_controls(big_client)
     assert 'data-act="spell" data-entity=' in html and 'data-spelling="Qin Gang"' in html
 
 
+def test_a_quick_review_without_the_model_is_the_full_check(big_client):
+    body = {"text": SEED.read_text("utf-8"), "use_model": False}
+    full = big_client.post("/api/review", json=body).json()
+    quick = big_client.post("/api/review", json={**body, "quick": True}).json()
+    assert quick["pending"] == [] and quick["report"] == full["report"]
+    refused(big_client.post("/api/review", json={**body, "quick": "yes"}), 400, "'quick' must be true or false")
+
+
 def test_rules_lists_what_tqcheck_rules_json_lists(cli, client):
     _, out, _ = cli("rules", "--json")
     assert client.get("/api/rules").json() == json.loads(out)

@@ -21,6 +21,8 @@ from .lm_session import real_lm
 from .test_html_browser import FLAGS, _chromium
 
 pytestmark = pytest.mark.browser
+# The status after a full check ("re-checked in" is the quick answer, with the model still reading).
+DONE = re.compile(r"findings? · checked in")
 pytest.importorskip("uvicorn", reason="tqcheck serve needs uvicorn (pip install -e .)")
 
 
@@ -76,7 +78,7 @@ def test_an_editors_session_on_the_seed(desk_url, browser, tmp_path):
     # Paste the seed and check it: "Qing Gang" is flagged in the article.
     page.fill("#in-text", seed)
     page.click("#check")
-    expect(page.locator("#status")).to_contain_text("checked in", timeout=180_000)
+    expect(page.locator("#status")).to_have_text(DONE, timeout=180_000)
     article = page.locator("article.text")
     assert article.get_attribute("contenteditable") in ("plaintext-only", "true")
     qing = article.locator(".hl", has_text="Qing Gang")
@@ -89,7 +91,7 @@ def test_an_editors_session_on_the_seed(desk_url, browser, tmp_path):
     card.locator('button[data-act="accept"]').first.click()
     expect(article).not_to_contain_text("Qing Gang", timeout=60_000)
     expect(article).to_contain_text("his Chinese counterpart , Qin Gang.")
-    expect(page.locator("#status")).to_contain_text("checked in", timeout=60_000)
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
     expect(page.locator("li.finding", has_text="'Qing Gang'")).to_have_count(0)
 
     # Reject a hint (an info finding of the model's) by keyboard: p walks back from the end to the
@@ -116,6 +118,7 @@ def test_an_editors_session_on_the_seed(desk_url, browser, tmp_path):
     page.keyboard.type(",")
     expect(page.locator("li.finding", has_text="Space before ','")).to_have_count(0, timeout=60_000)
     expect(article).to_contain_text("his Chinese counterpart, Qin Gang.")
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
     # The rejected hint is still there, and still rejected, after that re-check.
     expect(rejected).to_have_count(1)
     expect(rejected).to_have_class(re.compile(r"\brejected\b"))

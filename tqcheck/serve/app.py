@@ -5,7 +5,8 @@
   GET  /api/rules     every rule, as `tqcheck rules --json` lists it
   POST /api/check     {text, source?, reference?, name?, lang?, source_lang?, rules?, use_model?, format?}
                       -> the v1 JSON report `tqcheck check -f json` prints (or another --format's output)
-  POST /api/review    the same check -> {"report": v1, "html": the file's section of the review page}
+  POST /api/review    the same check -> {"report": v1, "html": the file's section of the review page,
+                      "pending"}; with "quick": true, the quick re-check after an edit (tqcheck.serve.quick)
   POST /api/fix       {text, edits?: [{start, end, text, replacement}], min_confidence?, ...check fields}
                       -> {"text", "applied", "skipped", "diff"}; without edits, the check's confident fixes
   POST /api/upload    raw bytes of a file -> {"text"}, decoded as `tqcheck check` decodes a file
@@ -109,18 +110,22 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
     @answers_errors
     async def review(request: Request) -> Response:
         data = await body_json(request)
-        req = inputs.check_input(data, extra={"min_confidence"})
+        req = inputs.check_input(data, extra={"min_confidence", "quick"})
         confidence = inputs.min_confidence(data)
+        quick = data.get("quick", False)
+        if not isinstance(quick, bool):
+            raise RequestError("'quick' must be true or false")
         t = time.perf_counter()
         before = desk.model_calls()
-        report = await desk.check(req)
+        report, pending = await desk.quick(req) if quick else (await desk.check(req), [])
         elapsed = time.perf_counter() - t
         html = render_file_section(report, 0, confidence, desk=True)
         after = desk.model_calls()
         # Texts the model answered from the score cache, and those it had to score (the edited paragraphs).
         scored = {"cached": after[0] - before[0], "scored": after[1] - before[1]}
+        # "pending": the paragraphs the model has not read yet (a quick re-check); the page asks again.
         return JSONResponse({"report": report.to_dict(), "html": html, "seconds": round(elapsed, 3),
-                             "model_calls": scored})
+                             "model_calls": scored, "pending": [list(p) for p in pending]})
 
     @answers_errors
     async def fix(request: Request) -> Response:

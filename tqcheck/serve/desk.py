@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,11 @@ class CheckInput:
     rules: list[str] = field(default_factory=list)
     use_model: bool = True
 
+    def options_key(self) -> tuple:
+        """Everything but the text: two checks with the same key differ only by the user's edits."""
+        return (self.name, self.source, self.reference, self.lang, self.source_lang, tuple(self.rules),
+                self.use_model)
+
 
 class Desk:
     def __init__(self, config: Config | None = None, use_model: bool = True, device: str = "auto",
@@ -64,6 +70,8 @@ class Desk:
             self._executor.submit(self._adopt, lm).result()
         self._waiting = 0
         self._count_lock = threading.Lock()
+        # The last full check of each text being edited (by its options), for the quick re-check.
+        self._last_full: OrderedDict[tuple, Report] = OrderedDict()
 
     # --- running on the desk's thread ---------------------------------------------------------
 
@@ -91,7 +99,28 @@ class Desk:
         request = CheckRequest(documents=docs, config=self.config, rules=list(req.rules),
                                use_model=self.use_model and req.use_model, device=self.device,
                                model=self.model_id, source_lang=req.source_lang)
-        return run_check(request, ctx=self.context(req.source_lang, req.use_model))
+        report = run_check(request, ctx=self.context(req.source_lang, req.use_model))
+        key = req.options_key()
+        self._last_full[key] = report
+        self._last_full.move_to_end(key)
+        while len(self._last_full) > 16:
+            self._last_full.popitem(last=False)
+        return report
+
+    def quick_now(self, req: CheckInput) -> tuple[Report, list[tuple[int, int]]] | None:
+        """The quick re-check (tqcheck.serve.quick) against the last full check of this text; None when
+        there is none or no model to wait for, and the caller runs the full check instead."""
+        previous = self._last_full.get(req.options_key())
+        if previous is None or not (self.use_model and req.use_model) or "model" not in previous.meta:
+            return None
+        from .quick import merge
+
+        request = CheckRequest(documents=self._documents(req), config=self.config, rules=list(req.rules),
+                               use_model=False, source_lang=req.source_lang)
+        report = run_check(request, ctx=self.context(req.source_lang, use_model=False))
+        report.files[0].findings, pending = merge(previous.files[0], report.files[0])
+        report.meta["model"] = previous.meta["model"]
+        return report, pending
 
     def start_now(self, say: Callable[[str], None] = lambda _m: None) -> dict[str, float]:
         """Load the model (and everything a check uses) before the first request; the seconds each took."""
@@ -144,6 +173,11 @@ class Desk:
 
     async def check(self, req: CheckInput) -> Report:
         return await self.run(self.check_now, req)
+
+    async def quick(self, req: CheckInput) -> tuple[Report, list[tuple[int, int]]]:
+        """The quick re-check when it applies, else the full check (with nothing pending)."""
+        found = await self.run(self.quick_now, req)
+        return found if found is not None else (await self.check(req), [])
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -112,26 +112,30 @@
 
   function schedule(ms) {
     clearTimeout(timer);
-    timer = setTimeout(check, ms);
+    timer = setTimeout(function () { check(true); }, ms);
   }
 
-  function check() {
+  // quick: after an edit, the server answers at once from the last full check and the model-free
+  // checks of the changed paragraphs, and says which paragraphs still wait for the model; the full
+  // check follows straight away.
+  function check(quick) {
     clearTimeout(timer);
     if (state.text === null) { return; }
     if (inflight) { again = true; return; }
     inflight = true;
     again = false;
-    var sent = state.text;
+    var sent = state.text, body = options(sent);
+    if (quick) { body.quick = true; }
     say('checking…');
-    api('/api/review', options(sent)).then(function (res) {
+    api('/api/review', body).then(function (res) {
       inflight = false;
-      if (state.text !== sent) { check(); return; }  // typed meanwhile: these findings are already old
+      if (state.text !== sent) { check(true); return; }  // typed meanwhile: these findings are already old
       show(res, sent);
-      if (again) { check(); }
+      if (again || res.pending.length) { check(!res.pending.length); }
     }, function (err) {
       inflight = false;
       say('Check failed: ' + err.message, true);
-      if (again) { check(); }
+      if (again) { check(true); }
     });
   }
 
@@ -154,8 +158,14 @@
     window.scrollTo(0, scroll);
     var n = res.report.summary.findings;
     var calls = res.model_calls || {};
-    say(n + (n === 1 ? ' finding' : ' findings') + ' · checked in ' + res.seconds.toFixed(2) + ' s' +
-        (calls.scored || calls.cached ? ' (' + calls.scored + ' passages scored, ' + calls.cached + ' from the cache)' : ''));
+    if (res.pending.length) {
+      say(n + (n === 1 ? ' finding' : ' findings') + ' · re-checked in ' + res.seconds.toFixed(2) +
+          ' s; the model is reading ' + res.pending.length + (res.pending.length === 1 ? ' edited paragraph…' : ' edited paragraphs…'));
+    } else {
+      say(n + (n === 1 ? ' finding' : ' findings') + ' · checked in ' + res.seconds.toFixed(2) + ' s' +
+          (calls.scored || calls.cached ? ' (' + calls.scored + ' passages scored, ' + calls.cached + ' from the cache)' : ''));
+    }
+    view.classList.toggle('pending', res.pending.length > 0);
     $('#doc-name').textContent = state.name;
     markRejected();
     if (state.current !== null && !card(state.current)) { state.current = null; }
@@ -229,12 +239,12 @@
   }
 
   function applyEdits(edits, what) {
-    if (state.text !== state.checked) { say('The text changed since the last check: checking again first.', true); check(); return; }
+    if (state.text !== state.checked) { say('The text changed since the last check: checking again first.', true); check(true); return; }
     api('/api/fix', { text: state.text, edits: edits }).then(function (res) {
       if (!res.applied.length) { say('Nothing applied: the text there has changed. Check again.', true); return; }
       setText(res.text);
       say(what + ' · checking…');
-      check();
+      check(true);
     }, function (err) { say('Could not apply: ' + err.message, true); });
   }
 
@@ -354,7 +364,7 @@
     api('/api/fix', o).then(function (res) {
       setText(res.text);
       say(res.applied.length + ' confident fixes accepted · checking…');
-      check();
+      check(true);
     }, function (err) { say('Could not fix: ' + err.message, true); });
   });
 
