@@ -7,8 +7,6 @@ with the model is tests/test_serve_browser.py.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -41,6 +39,7 @@ def root(tmp_path):
     (articles / "wire").mkdir(parents=True)
     (articles / "wire" / "story.txt").write_text(SEED.read_text("utf-8"), "utf-8")
     (articles / "notes.md").write_text("# Notes\n\nQin Gang met Blinken.\n", "utf-8")
+    (articles / "strings.po").write_text('msgid "a"\nmsgstr "b"\n', "utf-8")  # for `tqcheck check`, not the desk
     secret = tmp_path / "secret.txt"
     secret.write_text("not for the desk\n", "utf-8")
     (articles / "escape.txt").symlink_to(secret)
@@ -165,7 +164,7 @@ def test_fix_without_edits_is_tqcheck_fix(cli, big_client, tmp_path):
 
 # --- files under PATH ------------------------------------------------------------------------------------
 
-def test_files_lists_the_text_files_under_path_and_no_symlink_out(client):
+def test_files_lists_the_prose_files_under_path_and_no_symlink_out(client):
     assert client.get("/api/files").json()["files"] == ["notes.md", "wire/story.txt"]
 
 

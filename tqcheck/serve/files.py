@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import TqcheckError
-from ..readers import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, collect_paths
+from ..readers import DEFAULT_EXCLUDE, collect_paths
 from ..textio import atomic_write, free_backup, read_bytes
 
 MAX_LISTED = 5000  # a home directory given by mistake should not make the page list a million files
+# The desk edits prose: plain text and Markdown (bilingual XLIFF/PO/TMX files are for `tqcheck check`).
+EDITABLE = ["*.txt", "*.text", "*.md", "*.markdown"]
 
 
 class PathRefused(TqcheckError):
@@ -66,7 +68,7 @@ class Workspace:
             return []
         if self.root.is_file():
             return [self.root.name]
-        found, _ = collect_paths([str(self.root)], DEFAULT_INCLUDE, DEFAULT_EXCLUDE)
+        found, _ = collect_paths([str(self.root)], EDITABLE, DEFAULT_EXCLUDE)
         names = []
         for f in found:
             try:

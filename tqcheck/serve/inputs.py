@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
-
 from ..errors import TqcheckError
 from ..fix import DEFAULT_MIN_CONFIDENCE
 from ..render import FORMATS
@@ -45,7 +43,7 @@ def parse_json(body: bytes, content_type: str) -> dict:
     return data
 
 
-def text_field(data: dict, key: str, required: bool = False, limit: int | None = None) -> str | None:
+def text_field(data: dict, key: str, required: bool = False) -> str | None:
     value = data.get(key)
     if value is None:
         if required:
@@ -54,9 +52,7 @@ def text_field(data: dict, key: str, required: bool = False, limit: int | None =
     if not isinstance(value, str):
         raise RequestError(f"'{key}' must be a string")
     checked_text(value, key)
-    if limit is not None and len(value) > limit:
-        raise RequestError(f"'{key}' is longer than {limit} characters")
-    return value.removeprefix("\ufeff")
+    return value.removeprefix("\ufeff")  # a BOM pasted in, dropped as `tqcheck check` drops a file's
 
 
 def checked_text(value: str, what: str) -> str:
@@ -154,8 +150,3 @@ def any_fields(data: dict, allowed: set[str]) -> None:
     if unknown:
         raise RequestError(f"unknown field(s): {', '.join(unknown)}")
 
-
-def as_str(value: Any, what: str) -> str:
-    if not isinstance(value, str):
-        raise RequestError(f"'{what}' must be a string")
-    return checked_text(value, what)
