@@ -143,6 +143,8 @@
     var el = article();
     var caret = el && document.activeElement === el ? caretOffset(el) : null;
     var scroll = window.scrollY;
+    // Finding ids are positions in this check's list: the selection follows the finding's fingerprint.
+    var was = card(state.current), wasFp = was ? was.dataset.fp : null;
     state.report = res.report;
     state.checked = text;
     view.innerHTML = res.html;
@@ -155,7 +157,6 @@
       el.setAttribute('aria-label', 'The article: edit it here');
       if (caret !== null) { el.focus({ preventScroll: true }); placeCaret(el, caret); }
     }
-    window.scrollTo(0, scroll);
     var n = res.report.summary.findings;
     var calls = res.model_calls || {};
     if (res.pending.length) {
@@ -165,11 +166,11 @@
       say(n + (n === 1 ? ' finding' : ' findings') + ' · checked in ' + res.seconds.toFixed(2) + ' s' +
           (calls.scored || calls.cached ? ' (' + calls.scored + ' passages scored, ' + calls.cached + ' from the cache)' : ''));
     }
-    view.classList.toggle('pending', res.pending.length > 0);
     $('#doc-name').textContent = state.name;
     markRejected();
-    if (state.current !== null && !card(state.current)) { state.current = null; }
-    select(state.current, {});
+    var now = wasFp ? view.querySelector('li.finding[data-fp="' + wasFp + '"]') : null;
+    select(now ? now.dataset.id : null, {});
+    window.scrollTo(0, scroll);  // a re-check while typing must not move the page
     updateButtons();
   }
 
