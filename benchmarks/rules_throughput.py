@@ -32,13 +32,11 @@ def corpus_text() -> str:
 
 
 def child(paths: list[str]) -> None:
-    from tqcheck.cli import load_documents, run_check
-    from tqcheck.config import Config
-    from tqcheck.context import Context
+    from tqcheck.pipeline import CheckRequest, run_check
 
     t0 = time.perf_counter()
-    docs = load_documents(paths, Config(), None, None, [], [])
-    report = run_check(docs, Context(use_model=False))
+    report = run_check(CheckRequest(paths=paths, use_model=False))
+    docs = [r.document for r in report.files]
     elapsed = time.perf_counter() - t0
     words = sum(len(d.raw.split()) for d in docs)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

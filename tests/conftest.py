@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 # Tests measure the model itself, not scores left on disk by an earlier run (test_score_cache covers that).
 os.environ["TQCHECK_SCORE_CACHE"] = "off"
+# Nor results kept by the incremental cache (test_corpus_scale turns it on with its own folder).
+os.environ["TQCHECK_CACHE"] = "off"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "blinken-beijing.en.txt"

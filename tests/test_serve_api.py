@@ -229,6 +229,16 @@ def test_save_refuses_a_file_changed_on_disk(client, root):
     assert not (root / "notes.md.bak").exists()
 
 
+def test_a_read_only_file_is_not_saved(client, root):
+    notes = root / "notes.md"
+    notes.chmod(0o444)
+    try:
+        refused(client.post("/api/save", json={"path": "notes.md", "text": "mine"}), 403, "read-only")
+        assert notes.read_text("utf-8").startswith("# Notes") and not (root / "notes.md.bak").exists()
+    finally:
+        notes.chmod(0o644)
+
+
 def test_a_request_that_is_not_a_save_writes_no_file(client, root, tmp_path):
     before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if not p.is_symlink()}
     client.post("/api/check", json={"text": "A text , with a flaw.\n", "name": "wire/story.txt", "use_model": False})

@@ -34,12 +34,17 @@ def test_an_edit_in_one_paragraph_keeps_the_others_findings_where_they_now_are()
     # Fix "counterpart , Qing Gang" and add words to the first paragraph: everything after it moves.
     edited = seed.replace("counterpart , Qing Gang", "counterpart, Qin Gang, the foreign minister")
     quick = _check(edited)
-    findings, pending = merge(previous, quick)
-    doc = quick.document
+    # The model's per-sentence scores, as a full check keeps them: one row in the edited paragraph, one after.
+    first, late = previous.document.sentences[0], previous.document.sentences[-1]
+    previous.fluency = [{"start": s, "end": e, "score": 4.0, "tokens": [4.0]} for s, e in (first, late)]
+    pending = merge(previous, quick)
+    findings, doc = quick.findings, quick.document
+    shift = len(edited) - len(seed)
+    assert [(r["start"], r["end"]) for r in quick.fluency] == [(late[0] + shift, late[1] + shift)]
 
     moved = next(f for f in findings if f.rule == "lm-disfluency")
     assert doc.raw[moved.start:moved.end] == "overflying"
-    assert moved.start == hint.start + len(edited) - len(seed)
+    assert moved.start == hint.start + shift
     assert (moved.line, moved.fingerprint) == (hint.line, hint.fingerprint)  # same line, same neighbours
     texts = [f.text for f in findings]
     assert "Qing Gang" not in texts and " ," not in texts  # fixed in the edited paragraph

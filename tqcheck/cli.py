@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -15,17 +16,19 @@ from typing import List, Optional
 import typer
 
 from . import __version__
+from .boundary import GuardedGroup, exit_for_failed_files as _exit_for_failed_files, set_debug
 from .config import load_config
 from .errors import TqcheckError
+from .options import check_language, check_rules
+from .outputs import Protected, check_writable, inputs_of, write
 from .findings import Severity
-from .pipeline import CheckRequest, run_check
+from .pipeline import CheckRequest, load_documents, run_check
 from .render import FORMATS, format_for_path, render, report_suffixes
 from .report import Report
 from .rules import all_rules, get_rule, rules_table
 from .suppress import Baseline
-from .textio import atomic_write, free_backup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=GuardedGroup,
                   help="tqcheck: find and fix the marks of machine translation in text.")
 
 
@@ -55,14 +58,28 @@ def _show_progress() -> bool:
 
 def _checked(request: CheckRequest) -> Report:
     """run_check, with a progress bar on a terminal when there are several files."""
-    if _show_progress() and (request.documents is None and (len(request.paths) > 1 or any(
-            Path(p).is_dir() for p in request.paths))):
+    docs = request.documents
+    if _show_progress() and docs is not None and len(docs) > 1:
         from rich.progress import Progress
 
         with Progress(transient=True, console=_stderr_console()) as bar:
-            task = bar.add_task("checking", total=None)
+            task = bar.add_task("checking", total=len(docs))
             return run_check(request, warn=_warn, progress=lambda _doc: bar.advance(task))
     return run_check(request, warn=_warn)
+
+
+def _cache_folder(enabled: bool, folder: Path | None, config) -> str | None:
+    """Where the incremental cache lives; None when it is off (--no-cache; TQCHECK_CACHE=off turns off the
+    default folder, an explicit --cache-dir still asks for one)."""
+    if not enabled:
+        return None
+    if folder is not None:
+        return str(folder)
+    if os.environ.get("TQCHECK_CACHE", "on").lower() in ("off", "0", "no"):
+        return None
+    from .results_cache import default_cache_dir
+
+    return str(default_cache_dir(config.path))
 
 
 def _stderr_console():
@@ -71,14 +88,18 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def write_html_site(result: Report, folder: Path) -> None:
+def write_html_site(result: Report, folder: Path, protected: Protected | None = None) -> None:
     """One review page per file and an index.html linking them."""
     from .render.html import render_site
 
     if folder.exists() and not folder.is_dir():
         raise TqcheckError(f"{folder}: not a directory")
-    for name, page in render_site(result).items():
-        atomic_write(folder / name, page)
+    pages = render_site(result)
+    for name in pages:  # every page is checked before the first is written
+        if protected is not None:
+            protected.refuse(folder / name, "--output")
+    for name, page in pages.items():
+        write(folder / name, page, option="--output")
 
 
 @app.command()
@@ -103,6 +124,15 @@ def check(
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
     no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (default 0: one per core, from 8 "
+                             "files to check; 1: all in this process)."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse each unchanged file's results from the "
+                               "incremental cache (default: on)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="The cache's folder (default: "
+                                             "TQCHECK_CACHE_DIR, else .tqcheck_cache/ beside the config file, "
+                                             "else the user cache directory)."),
+    diff: Optional[str] = typer.Option(None, "--diff", help="Report only findings on lines changed since this git "
+                                       "ref (every check still reads whole files)."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour text output (default: on a TTY)."),
     source: Optional[str] = typer.Option(None, "--source", help="Source text: a file for one target, or a directory "
                                          "mirroring the target tree. Enables the source checks."),
@@ -114,33 +144,61 @@ def check(
     try:
         config = load_config(config_path)
         threshold = fail_on.value if fail_on else config.fail_on.value
+        check_language(lang, "--lang")
+        check_language(source_lang, "--source-lang")
+        check_rules(select)
         for path in report:
             if format_for_path(path) is None:
                 raise TqcheckError(f"{path}: unknown report type (use {', '.join(report_suffixes())})")
-        result = _checked(CheckRequest(
+        site = format.value == "html" and output is not None and (output.is_dir() or not output.suffix)
+        request = CheckRequest(
             paths=list(paths), config=config, lang=lang, encoding=encoding, include=list(include),
             exclude=list(exclude), rules=list(select), use_model=not no_model, device=device, source=source,
-            source_lang=source_lang, reference=reference))
+            source_lang=source_lang, reference=reference, jobs=jobs,
+            cache_dir=_cache_folder(cache, cache_dir, config))
+        unreadable: list[str] = []
+        docs = load_documents(request, warn=_warn, unreadable=unreadable)
+        if diff is not None:
+            from .gitdiff import changed_lines
+
+            changed = changed_lines([d.path for d in docs], diff)  # a bad ref fails before the check
+        for problem in unreadable:
+            typer.echo(f"tqcheck: error: {problem} (not checked)", err=True)
+        # Every output is checked against every file read before the (long) check starts.
+        protected = Protected(inputs_of(docs, config))
+        for option, target in [("--output", output), ("--write-baseline", write_baseline),
+                               *(("--report", r) for r in report)]:
+            if target is not None:
+                protected.refuse(target, option)
+                check_writable(target, option, directory_ok=site and option == "--output")
+        result = _checked(replace(request, documents=docs))
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        if diff is not None:
+            from .gitdiff import keep_changed
+
+            keep_changed(result, changed)
         if write_baseline:
-            Baseline.from_findings(result.findings).save(write_baseline)
+            write(write_baseline, Baseline.from_findings(result.findings).dumps(), protected, "--write-baseline")
         if baseline:
             known = Baseline.load(baseline)
             for r in result.files:
                 r.findings = known.filter_new(r.findings)
         for path in report:
-            atomic_write(path, render(result, format_for_path(path).name, color=False))
-        if format.value == "html" and output is not None and (output.is_dir() or not output.suffix):
-            write_html_site(result, output)
+            write(path, render(result, format_for_path(path).name, color=False), protected, "--report")
+        if site:
+            write_html_site(result, output, protected)
         else:
             use_color = color if color is not None else (output is None and sys.stdout.isatty())
             out = render(result, format.value, color=use_color)
             if output:
-                atomic_write(output, out)
+                write(output, out, protected, "--output")
             else:
                 sys.stdout.write(out)
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
+    _exit_for_failed_files(result)
+    if unreadable:  # named on stderr as they were met; the others were checked and written
+        raise typer.Exit(2)
     if threshold != "never" and result.fails(Severity.parse(threshold)):
         raise typer.Exit(1)
 
@@ -150,8 +208,9 @@ def fix(
     path: Path = typer.Argument(..., help="The file to correct."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the corrected copy here."),
     in_place: bool = typer.Option(False, "--in-place", help="Correct the file itself, keeping FILE.bak."),
-    min_confidence: float = typer.Option(0.7, "--min-confidence", help="Apply only suggestions at least this "
-                                         "confident (0-1)."),
+    force: bool = typer.Option(False, "--force", help="With --in-place, also correct a read-only file."),
+    min_confidence: float = typer.Option(0.7, "--min-confidence", min=0.0, max=1.0,
+                                         help="Apply only suggestions at least this confident (0-1)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Target language (ISO 639-1); default: detected."),
     source: Optional[str] = typer.Option(None, "--source", help="Source text the file translates (enables the "
@@ -168,18 +227,23 @@ def fix(
     if (output is None) == (not in_place):
         raise _fail("give either -o OUT or --in-place")
     try:
+        from .fixfile import check_fix_paths, write_fixed
+
         config = load_config(config_path)
+        check_language(lang, "--lang")
+        check_language(source_lang, "--source-lang")
+        check_rules(select)
+        check_fix_paths(path, output, in_place, force, config)
         result = run_check(CheckRequest(paths=[str(path)], config=config, lang=lang, encoding=encoding,
                                         rules=list(select), use_model=not no_model, device=device, source=source,
                                         source_lang=source_lang), warn=_warn)
+        _exit_for_failed_files(result)
         doc, findings = result.files[0].document, result.files[0].findings
         fixed, applied = apply_suggestions(doc.raw, findings, min_confidence)
         target = output if output else path
-        if in_place:
-            backup = free_backup(path)
-            atomic_write(backup, path.read_bytes())
+        backup = write_fixed(path, target, doc.raw, fixed, in_place)
+        if backup:
             _warn(f"kept the original as {backup}")
-        atomic_write(target, fixed)
         sys.stdout.write(unified_diff(doc.raw, fixed, str(path), str(target)))
         typer.echo(f"{len(applied)} of {len(findings)} findings applied (confidence >= {min_confidence}); "
                    f"wrote {target}", err=True)
@@ -359,8 +423,10 @@ def version_callback(value: bool):
 
 @app.callback()
 def root(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
-                                      help="Print the version and exit.")):
+                                      help="Print the version and exit."),
+         debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error.")):
     """tqcheck: find and fix the marks of machine translation in text."""
+    set_debug(debug)
 
 
 def main() -> None:

@@ -70,12 +70,26 @@ def find_config(start: Path | None = None) -> Path | None:
                 continue
             if name != "pyproject.toml":
                 return candidate
-            try:
-                if "tqcheck" in tomllib.loads(candidate.read_text("utf-8")).get("tool", {}):
-                    return candidate
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-                continue
+            # A pyproject.toml that cannot be read is an error, as a broken tqcheck.toml is: skipping it
+            # would silently drop the settings it may hold.
+            if "tqcheck" in _read_toml(candidate).get("tool", {}):
+                return candidate
     return None
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 at byte {exc.start} (TOML files are UTF-8)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _str_list(value, key: str, path: Path) -> list[str]:
@@ -92,15 +106,19 @@ def load_config(path: Path | None = None, search_from: Path | None = None) -> Co
         if path is None:
             return Config()
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = _read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("tqcheck", {})
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: [tool.tqcheck] must be a table")
     return parse_config(data, path)
+
+
+def _str_or_none(data: dict, key: str, path: Path) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{path}: '{key}' must be a string, not {type(value).__name__} {value!r}")
+    return value
 
 
 def parse_config(data: dict, path: Path) -> Config:
@@ -109,10 +127,13 @@ def parse_config(data: dict, path: Path) -> Config:
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
     cfg = Config(path=str(path))
+    rules = data.get("rules", {})
+    if not isinstance(rules, dict):
+        raise ConfigError(f"{path}: 'rules' must be a table of rule = \"off\" or a severity, "
+                          f"not {type(rules).__name__} {rules!r}")
     try:
         if "fail-on" in data:
-            cfg.fail_on = Severity.parse(data["fail-on"])
-        rules = data.get("rules", {})
+            cfg.fail_on = Severity.parse(_str_or_none(data, "fail-on", path))
         for rule_id, value in rules.items():
             if isinstance(value, dict):
                 options = dict(value)
@@ -120,15 +141,22 @@ def parse_config(data: dict, path: Path) -> Config:
                 cfg.rule_options[rule_id] = options
             if isinstance(value, bool):
                 value = "on" if value else "off"
+            if not isinstance(value, str):
+                raise ValueError(f"rules.{rule_id} must be \"on\", \"off\" or a severity, not {value!r}")
             if value not in ("on", "off"):
                 Severity.parse(value)
             cfg.rules[rule_id] = value
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    cfg.lang = data.get("lang")
-    cfg.source_lang = data.get("source-lang")
-    cfg.model = data.get("model")
-    cfg.entity_style = data.get("entity-style", "noun")
+    from .options import valid_language
+
+    cfg.lang = _str_or_none(data, "lang", path)
+    cfg.source_lang = _str_or_none(data, "source-lang", path)
+    for key, value in (("lang", cfg.lang), ("source-lang", cfg.source_lang)):
+        if value is not None and not valid_language(value):
+            raise ConfigError(f"{path}: '{key}' = {value!r} is not a language code (use ISO 639-1, e.g. en)")
+    cfg.model = _str_or_none(data, "model", path)
+    cfg.entity_style = _str_or_none(data, "entity-style", path) or "noun"
     if cfg.entity_style not in ("noun", "strict"):
         raise ConfigError(f"{path}: entity-style must be \"noun\" or \"strict\", not {cfg.entity_style!r}")
     cfg.include = _str_list(data.get("include", []), "include", path)

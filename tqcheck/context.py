@@ -22,6 +22,8 @@ class Context:
     source_lang: str | None = None
     # --model (or the evaluation's), which outranks the config's model.
     model_id: str | None = None
+    # What the run's rules read from spaCy's parse ("entities", "tags"; see Rule.reads); empty: everything.
+    parse_annotations: frozenset[str] = frozenset()
     # Run-level facts a user should see once, whichever file they came from (e.g. a model that is missing).
     notices: list[str] = field(default_factory=list)
     _resources: dict[Any, Any] = field(default_factory=dict, repr=False)

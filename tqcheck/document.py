@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, TypeVar
 
-from . import langid, segment
+from . import langid, segment, textio
 from .readers.base import SourceFile, Span
 
 T = TypeVar("T")
@@ -24,7 +24,9 @@ class Document:
     path: str
     raw: str
     text: str
-    lang: str
+    # The language the user, the config or the file declared; None: detected from the text on first use
+    # (``lang``), so a run that takes the file's results from its cache never pays for detection.
+    declared_lang: str | None = None
     format: str = "text"
     ignored: list[Span] = field(default_factory=list)
     # The text this one translates (--source, or a bilingual file's source side) and a human reference.
@@ -32,19 +34,24 @@ class Document:
     reference: "Document | None" = None
     # (target span, source span) of each unit a bilingual file pairs (or the evaluation's gold segments).
     units: list[tuple[Span, Span]] | None = None
+    # What a reader of the report should know about how the file was read (e.g. a paragraph cut in pieces).
+    notices: list[str] = field(default_factory=list)
     # Shared analyses (tqcheck.analysis), computed once, keyed by their type.
     _analyses: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_source(cls, src: SourceFile, lang: str | None = None) -> "Document":
-        masked = src.masked_text()
-        code = lang or langid.detect(masked)[0]
-        return cls(path=src.path, raw=src.text, text=masked, lang=code, format=src.format,
-                   ignored=list(src.ignored))
+        return cls(path=src.path, raw=src.text, text=src.masked_text(), declared_lang=lang or None,
+                   format=src.format, ignored=list(src.ignored))
 
     @classmethod
     def from_text(cls, text: str, lang: str | None = None, path: str = "<text>") -> "Document":
         return cls.from_source(SourceFile(path=path, text=text), lang=lang)
+
+    @cached_property
+    def lang(self) -> str:
+        """ISO 639-1 code of the text's language ("und" when undetermined)."""
+        return self.declared_lang or langid.detect(self.text)[0]
 
     def analysis(self, key: Any, build: Callable[[], T]) -> T:
         """The document's analysis ``key`` (a type from tqcheck.analysis), built on first use and kept."""
@@ -57,7 +64,12 @@ class Document:
 
     @cached_property
     def paragraphs(self) -> list[Span]:
-        return segment.paragraphs(self.text)
+        spans, cut = segment.bounded(self.text, segment.paragraphs(self.text))
+        for start, end in cut:  # the engine shows these notices with the file's findings
+            self.notices.append(
+                f"the paragraph at line {self.line_col(start)[0]} is {end - start:,} characters long: checked in "
+                f"pieces of at most {segment.MAX_PARAGRAPH_CHARS:,} characters")
+        return spans
 
     @cached_property
     def sentences(self) -> list[Span]:
@@ -69,13 +81,7 @@ class Document:
 
     @cached_property
     def _line_starts(self) -> list[int]:
-        starts = [0]
-        find = self.raw.find
-        i = find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        return starts
+        return textio.line_starts(self.raw)  # CR, CRLF and LF alike
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of a character offset."""

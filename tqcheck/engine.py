@@ -10,12 +10,14 @@ import logging
 from typing import Callable, Iterable
 
 from .analysis.names import NameLedger
-from .analysis.reading import LMReading
+from .analysis.reading import LMReading, sentence_scores
 from .config import Config
 from .context import Context
 from .document import Document
-from .errors import ConfigError, TqcheckError
+from .errors import ConfigError, RuleSkipped, TqcheckError
 from .findings import Finding, Severity, fingerprint
+from .lm import describe_model
+from .outcome import DocumentOutcome
 from .report import FileResult, Report
 from .rules import Rule, all_rules
 from .suppress import parse_inline
@@ -39,8 +41,10 @@ class Engine:
         self.rules = select_rules(ctx.config, only)
         for rule in self.rules:
             ctx.settings(rule)  # a bad [tool.tqcheck.rules.<id>] table fails before any file is read
+        # spaCy runs only the components the selected rules read.
+        ctx.parse_annotations = frozenset().union(*(r.reads for r in self.rules))
 
-    def _runnable(self, rule: Rule, doc: Document, result: FileResult) -> bool:
+    def _runnable(self, rule: Rule, doc: Document, result: "FileResult | DocumentOutcome") -> bool:
         if not rule.supports(doc.lang):
             langs = ", ".join(sorted(rule.languages or ()))
             result.notices.append(f"{rule.id}: not run on language '{doc.lang}' (supports {langs})")
@@ -54,53 +58,84 @@ class Engine:
         return True
 
     def run(self, docs: list[Document], progress: Callable[[Document], None] | None = None) -> Report:
-        results = {doc.path: FileResult(path=doc.path, language=doc.lang, document=doc) for doc in docs}
-        raw: dict[str, list[Finding]] = {doc.path: [] for doc in docs}
-        ran: dict[str, set[str]] = {doc.path: set() for doc in docs}
+        outcomes = []
         for doc in docs:
-            result = results[doc.path]
-            runnable = [r for r in self.rules if r.scope == "document" and self._runnable(r, doc, result)]
-            ran[doc.path].update(r.id for r in runnable)
-            for rule in runnable:
-                self._guarded(rule, doc.path, lambda: rule.prepare(doc, self.ctx) or ())
-            for rule in runnable:
-                raw[doc.path].extend(self._guarded(rule, doc.path, lambda: rule.check(doc, self.ctx)))
+            outcomes.append(self.check_document(doc))
             if progress:
                 progress(doc)
+        return self.finish(docs, outcomes)
+
+    def check_document(self, doc: Document) -> DocumentOutcome:
+        """The document-scope rules on one document: what they found (not yet placed) and what the report
+        shows of the analyses they made.  Runs anywhere (a worker, another machine); ``finish`` completes it."""
+        out = DocumentOutcome(doc.path, doc.lang)
+        runnable = [r for r in self.rules if r.scope in ("document", "corpus") and self._runnable(r, doc, out)]
+        out.ran = [r.id for r in runnable]
+        for rule in runnable:
+            self._guarded(rule, [out], lambda: rule.prepare(doc, self.ctx) or ())
+        for rule in runnable:
+            if _stopped(rule, out):
+                continue
+            if rule.scope == "document":
+                out.findings.extend(self._guarded(rule, [out], lambda: rule.check(doc, self.ctx)))
+            else:  # a corpus rule's map step: what it needs of this document, for its reduce in ``finish``
+                summary = self._guarded(rule, [out], lambda: [rule.map_document(doc, self.ctx)])
+                if summary:
+                    out.corpus[rule.id] = summary[0]
+        out.notices.extend(doc.notices)  # e.g. a paragraph checked in pieces
+        out.notices.extend(n for n in self.ctx.notices if n not in out.notices)  # e.g. the model is missing
+        # Analyses the rules made that a report shows (the name ledger, the model's reading), and the
+        # mentions the corpus rules read.
+        if doc.has_analysis(NameLedger):
+            out.names = doc.analysis(NameLedger, lambda: None).entries()
+        if doc.has_analysis(LMReading):
+            out.fluency = sentence_scores(doc.analysis(LMReading, lambda: None), doc)
+        out.model = describe_model(self.ctx)
+        return out
+
+    def finish(self, docs: list[Document], outcomes: list[DocumentOutcome]) -> Report:
+        """The corpus rules' reduce over every document's summary, then each file's findings placed,
+        suppressed and folded."""
+        results = {doc.path: FileResult(path=doc.path, language=doc.lang, notices=list(out.notices),
+                                        errors=list(out.errors), names=out.names, fluency=out.fluency, document=doc)
+                   for doc, out in zip(docs, outcomes)}
+        raw = {out.path: list(out.findings) for out in outcomes}
         for rule in self.rules:
             if rule.scope != "corpus":
                 continue
-            eligible = [d for d in docs if self._runnable(rule, d, results[d.path])]
-            if not eligible:
+            summaries = [(out.path, out.corpus[rule.id]) for out in outcomes if rule.id in out.corpus]
+            if not summaries:
                 continue
-            for d in eligible:
-                ran[d.path].add(rule.id)
-            for f in self._guarded(rule, "corpus", lambda: rule.check_corpus(eligible, self.ctx)):
+            affected = [results[path] for path, _ in summaries]
+            for f in self._guarded(rule, affected, lambda: rule.reduce(summaries, self.ctx)):
                 if f.path in raw:
                     raw[f.path].append(f)
-        by_path = {doc.path: doc for doc in docs}
-        for path, findings in raw.items():
-            doc, result = by_path[path], results[path]
-            result.findings = self._finish(doc, findings, ran[path])
-            # Analyses the rules made that a report shows (the name ledger, the model's reading).
-            if doc.has_analysis(NameLedger):
-                result.names = doc.analysis(NameLedger, lambda: None)
-            if doc.has_analysis(LMReading):
-                result.reading = doc.analysis(LMReading, lambda: None)
-        for notice in self.ctx.notices:
-            for result in results.values():
-                result.notices.append(notice)
+        for doc, out in zip(docs, outcomes):
+            results[doc.path].findings = self._finish(doc, raw[doc.path], set(out.ran))
         return Report(files=[results[d.path] for d in docs])
 
-    def _guarded(self, rule: Rule, where: str, call: Callable[[], Iterable[Finding]]) -> list[Finding]:
-        """A crashing rule is a runtime error naming the rule and file, not a bare traceback."""
+    def _guarded(self, rule: Rule, affected: "list[FileResult] | list[DocumentOutcome]",
+                 call: Callable[[], Iterable[Finding]]) -> list[Finding]:
+        """A rule that crashes on a file is a ``tool-error`` on that file, and the run goes on.
+
+        A rule that raises RuleSkipped (a word list or component missing for this language) leaves
+        a notice.  Other TqcheckErrors (a model that cannot load) concern the whole run: they stop it.
+        """
         try:
             return list(call())
+        except RuleSkipped as exc:
+            for r in affected:
+                r.notices.append(f"{rule.id}: not run: {exc}")
+            return []
         except TqcheckError:
             raise
         except Exception as exc:
-            log.debug("rule %s failed on %s", rule.id, where, exc_info=True)
-            raise TqcheckError(f"{where}: rule {rule.id} failed: {type(exc).__name__}: {exc}") from exc
+            log.debug("rule %s failed on %s", rule.id, ", ".join(r.path for r in affected), exc_info=True)
+            message = f"tool-error: rule {rule.id} failed: {type(exc).__name__}: {exc}"
+            for r in affected:
+                r.errors.append(message)
+                r.notices.append(message)
+            return []
 
     def _finish(self, doc: Document, findings: list[Finding], ran: set[str]) -> list[Finding]:
         sup = parse_inline(doc.raw)
@@ -134,6 +169,11 @@ class Engine:
         f.fingerprint = fingerprint(f.rule, doc.raw, f.start, f.end)
         f.severity = self.ctx.config.severity_for(f.rule, f.severity)
         return f
+
+
+def _stopped(rule: Rule, result: DocumentOutcome) -> bool:
+    """Whether ``rule``'s prepare step already failed or was skipped on this file."""
+    return any(n.startswith((f"tool-error: rule {rule.id} ", f"{rule.id}: not run: ")) for n in result.notices)
 
 
 def _drop_shadowed(findings: list[Finding]) -> list[Finding]:

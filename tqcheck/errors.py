@@ -15,3 +15,16 @@ class InputError(TqcheckError):
 
 class ConfigError(TqcheckError):
     pass
+
+
+class OutputError(TqcheckError):
+    """An output path that cannot or must not be written."""
+
+    def __init__(self, path: str, problem: str):
+        self.path = path
+        super().__init__(f"{path}: {problem}")
+
+
+class RuleSkipped(TqcheckError):
+    """Raised by a rule that cannot run on this document (a missing word list, an optional
+    component not installed): the engine records a notice and goes on, it is not a failure."""

@@ -29,6 +29,8 @@ def detect(text: str, sample_chars: int = 4000) -> tuple[str, float]:
     if len(text) > sample_chars:
         step = len(text) // 4
         text = " ".join(text[i * step:i * step + sample_chars // 4] for i in range(4))
+    # lingua takes UTF-8: a lone surrogate (a broken escape in some JSON) would stop it.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     values = _detector().compute_language_confidence_values(text)
     if not values:
         return UNDETERMINED, 0.0

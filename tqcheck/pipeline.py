@@ -14,7 +14,8 @@ from .config import Config
 from .context import Context
 from .document import Document
 from .engine import Engine
-from .errors import TqcheckError
+from .outcome import DocumentOutcome
+from .errors import InputError, TqcheckError
 from .readers import collect_paths, iter_sources
 from .report import Report
 
@@ -39,14 +40,23 @@ class CheckRequest:
     source: str | None = None  # a file for one target, or a directory mirroring the target tree
     source_lang: str | None = None
     reference: str | None = None
+    # Worker processes for the document checks: 1 checks here; 0 picks by the work (one process per core,
+    # but only from 8 documents to check: a worker's start-up, about 3 s, outweighs a few documents).
+    jobs: int = 1
+    cache_dir: str | None = None  # the incremental cache's folder (None: no cache)
 
     def context(self) -> Context:
         return Context(config=self.config, use_model=self.use_model, device=self.device,
                        source_lang=self.source_lang, model_id=self.model)
 
 
-def load_documents(request: CheckRequest, warn: Callable[[str], None] = log.warning) -> list[Document]:
-    """The request's documents, each with its source and reference when given."""
+def load_documents(request: CheckRequest, warn: Callable[[str], None] = log.warning,
+                   unreadable: list[str] | None = None) -> list[Document]:
+    """The request's documents, each with its source and reference when given.
+
+    With ``unreadable`` given and several files, a file that cannot be read is listed there (its error
+    message) instead of stopping the run: one bad file never hides the others' findings.
+    """
     if request.documents is not None:
         return request.documents
     config = request.config
@@ -57,11 +67,20 @@ def load_documents(request: CheckRequest, warn: Callable[[str], None] = log.warn
     if not files:
         raise TqcheckError("no input files found (check the paths and --include/--exclude globs)")
     docs = []
-    for src in iter_sources(files, request.encoding):
-        doc = Document.from_source(src, lang=request.lang or config.lang or getattr(src, "target_lang", None))
-        if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
-            src.attach(doc)
+    for path in files:
+        try:
+            (src,) = iter_sources([path], request.encoding)
+            doc = Document.from_source(src, lang=request.lang or config.lang or getattr(src, "target_lang", None))
+            if hasattr(src, "attach"):  # a bilingual file (XLIFF, PO, TMX, TSV, JSONL) carries its source
+                src.attach(doc)
+        except InputError as exc:
+            if unreadable is None or len(files) == 1:
+                raise
+            unreadable.append(str(exc))
+            continue
         docs.append(doc)
+    if not docs:
+        raise TqcheckError("none of the input files could be read")
     if request.source or request.reference:
         from .source.inputs import read_companions
 
@@ -87,18 +106,72 @@ def run_check(request: CheckRequest, warn: Callable[[str], None] = log.warning,
               progress: Callable[[Document], None] | None = None, ctx: Context | None = None) -> Report:
     """Check the request's documents; the Report holds every file's findings and the run's facts.
 
-    ``ctx`` lets a long-lived caller (an editor integration) keep its loaded models between requests.
+    Documents whose outcome the cache holds are not checked again; the rest are checked here or by
+    ``request.jobs`` worker processes.  The corpus rules and the last step (suppressions, positions)
+    always run here, over every document.  ``ctx`` lets a long-lived caller (an editor integration)
+    keep its loaded models between requests.
     """
     docs = load_documents(request, warn)
     ctx = ctx or request.context()
-    report = Engine(ctx, only=request.rules or None).run(docs, progress=progress)
-    from .lm import describe_model
+    engine = Engine(ctx, only=request.rules or None)
+    cache, keys = _cache_for(request, engine, docs, warn)
+    outcomes: list[DocumentOutcome | None] = [cache.get(k) if cache else None for k in keys]
+    for doc, outcome in zip(docs, outcomes):
+        if outcome is not None:
+            doc.lang = outcome.language  # as detected when it was checked: no detection again
+            if progress:
+                progress(doc)
+    todo = [i for i, o in enumerate(outcomes) if o is None]
+    pending = [docs[i] for i in todo]
+    jobs = _jobs(request.jobs, len(pending))
+    if jobs > 1:
+        from .executors import check_in_processes
 
-    model = describe_model(ctx)
+        fresh = check_in_processes(engine, request, pending, jobs, warn, progress)
+    else:
+        from .executors import check_locally
+
+        fresh = check_locally(engine, pending, progress)
+    for i, outcome in zip(todo, fresh):
+        outcomes[i] = outcome
+        if cache and not outcome.errors:  # a file a rule crashed on is checked again next time
+            cache.put(keys[i], outcome)
+    report = engine.finish(docs, outcomes)
+    model = next((o.model for o in outcomes if o.model), None)
     if model:
         report.meta["model"] = model
+    if cache:
+        report.meta["cache"] = {"hits": cache.hits, "misses": cache.misses}
     if any(d.reference is not None for d in docs):
         from .metrics import add_reference_metrics
 
         add_reference_metrics(report, docs)
     return report
+
+
+def _jobs(asked: int, pending: int) -> int:
+    if asked == 0:
+        import os
+
+        asked = min(os.cpu_count() or 1, pending // 4)
+    return max(1, min(asked, pending))
+
+
+def _cache_for(request: CheckRequest, engine: Engine, docs: list[Document], warn):
+    """The run's results cache and each document's key; (None, [None, ...]) without a cache."""
+    if not request.cache_dir:
+        return None, [None] * len(docs)
+    from pathlib import Path
+
+    from .lm.cards import get_card
+    from .results_cache import ResultsCache, file_key, run_signature
+
+    model_id = get_card(engine.ctx.model).id if request.use_model else None
+    signature = run_signature(request, [r.id for r in engine.rules], model_id)
+    cache = ResultsCache(Path(request.cache_dir), warn)
+
+    def text_of(d: Document | None) -> bytes | None:
+        return None if d is None else d.raw.encode("utf-8", "surrogatepass")
+
+    keys = [file_key(signature, d.path, text_of(d), [text_of(d.source), text_of(d.reference)]) for d in docs]
+    return cache, keys

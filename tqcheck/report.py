@@ -9,8 +9,7 @@ from . import __version__
 from .findings import Category, Finding, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .analysis.names import NameLedger
-    from .analysis.reading import LMReading
+    from .analysis.names import LedgerEntry
     from .document import Document
 
 
@@ -20,10 +19,13 @@ class FileResult:
     language: str
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-    names: "NameLedger | None" = None  # when the name checks ran
+    names: "list[LedgerEntry] | None" = None  # the name ledger, when the name checks ran
     metrics: dict[str, Any] | None = None  # sacrebleu scores against a reference
-    reading: "LMReading | None" = None  # the model's reading, for the report's fluency strip (not serialised)
+    # Per sentence of the model's reading: start, end, score (mean nats per word), tokens (each word's).
+    fluency: list[dict[str, Any]] | None = None
     document: "Document | None" = None  # for renderers that show the text (not serialised)
+    # Rules that crashed on this file ("tool-error: ..."): the file is only partly checked.
+    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -58,8 +60,10 @@ class Report:
                                      "findings": [f.to_dict() for f in r.findings]}
             if r.notices:
                 entry["notices"] = list(r.notices)
+            if r.errors:
+                entry["errors"] = list(r.errors)
             if r.names is not None:
-                entry["names"] = r.names.to_list()
+                entry["names"] = [e.to_dict() for e in r.names]
             if r.metrics is not None:
                 entry["metrics"] = r.metrics
             files.append(entry)

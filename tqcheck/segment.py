@@ -14,7 +14,10 @@ import sentencex
 
 Span = tuple[int, int]
 
-_PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# A blank line between two line breaks, each CR, CRLF or LF.
+# (A CRLF is one break: "\r(?!\n)" keeps its CR from counting as a break of its own.)
+_PARA_BREAK = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t\f\v]*(?:\r\n|\r(?!\n)|\n)\s*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Words: letters/digits joined by inner hyphens or apostrophes; CJK ideographs one per token.
 _TOKEN = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]"
@@ -50,20 +53,24 @@ def paragraphs(text: str) -> list[Span]:
 
 
 def _block(text: str, start: int, end: int) -> list[Span]:
-    lines = text[start:end].split("\n")
-    if len(lines) < 2 or max(len(line.strip()) for line in lines) <= WRAPPED_LINE_CHARS:
+    # (line start, line end) pairs; a line break may be CR, CRLF or LF.
+    lines, pos = [], start
+    for m in _LINE_BREAK.finditer(text, start, end):
+        lines.append((pos, m.start()))
+        pos = m.end()
+    lines.append((pos, end))
+    if len(lines) < 2 or max(len(text[s:e].strip()) for s, e in lines) <= WRAPPED_LINE_CHARS:
         span = _trim(text, start, end)
         return [span] if span else []
     out = []
     cut = start
-    for line, following in zip(lines, lines[1:] + [""]):
-        start += len(line) + 1
-        if following.strip()[:1].islower():
+    for (s, e), following in zip(lines, lines[1:] + [(end, end)]):
+        if text[following[0]:following[1]].strip()[:1].islower():
             continue
-        span = _trim(text, cut, min(start - 1, end))
+        span = _trim(text, cut, e)
         if span:
             out.append(span)
-        cut = start
+        cut = following[0]
     return out
 
 
@@ -83,3 +90,41 @@ def sentences(text: str, paras: list[Span], lang: str) -> list[Span]:
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     end = len(text) if end is None else end
     return [m.span() for m in _TOKEN.finditer(text, start, end)]
+
+
+# spaCy refuses a text over 1,000,000 characters ([E088]) and its memory, like the model's context,
+# grows with what it holds at once; no real paragraph comes near this, a file without blank lines can.
+MAX_PARAGRAPH_CHARS = 20_000
+_CUT_AT = (re.compile(r"\r\n|\r|\n"), re.compile(r"[.!?。！？][\"'”’)]*\s"), re.compile(r"\s"))
+
+
+def bounded(text: str, paras: list[Span], limit: int = MAX_PARAGRAPH_CHARS) -> tuple[list[Span], list[Span]]:
+    """``paras`` with every paragraph longer than ``limit`` cut into pieces of at most ``limit``:
+    at the last line break before the limit, else the last sentence end, else the last space, else
+    anywhere.  Returns the pieces and the paragraphs that were cut."""
+    out: list[Span] = []
+    cut: list[Span] = []
+    for start, end in paras:
+        if end - start <= limit:
+            out.append((start, end))
+            continue
+        cut.append((start, end))
+        pos = start
+        while end - pos > limit:
+            stop = pos + limit
+            at = stop
+            for pattern in _CUT_AT:
+                last = None
+                for last in pattern.finditer(text, pos + limit // 2, stop):
+                    pass
+                if last is not None:
+                    at = last.end()
+                    break
+            span = _trim(text, pos, at)
+            if span:
+                out.append(span)
+            pos = at
+        span = _trim(text, pos, end)
+        if span:
+            out.append(span)
+    return out, cut

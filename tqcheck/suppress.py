@@ -125,9 +125,12 @@ class Baseline:
             entries.setdefault(f.path, Counter())[f.fingerprint] += 1
         return cls(entries)
 
-    def save(self, path: str | Path) -> None:
+    def dumps(self) -> str:
         data = {"version": 1, "files": {p: dict(sorted(c.items())) for p, c in sorted(self.entries.items())}}
-        atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    def save(self, path: str | Path) -> None:
+        atomic_write(path, self.dumps())
 
     def filter_new(self, findings: list[Finding]) -> list[Finding]:
         """Findings not in the baseline (each baselined fingerprint absorbs as many as it counted)."""

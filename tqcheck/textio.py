@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -17,12 +18,23 @@ _BOMS = (
 )
 
 
+# CRLF, bare CR (old Mac, some exports) and LF all end a line: for line numbers, columns and paragraphs.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which the lines of ``text`` start (CR, CRLF and LF alike)."""
+    starts = [0]
+    starts.extend(m.end() for m in LINE_BREAK.finditer(text))
+    return starts
+
+
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes in the first 8 KiB, without a UTF-16/32 BOM, mean binary."""
-    head = data[:8192]
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    """NUL bytes in ``data`` (the first 8 KiB when walking a folder, the whole file when reading it),
+    without a UTF-16/32 BOM, mean binary."""
+    if any(data.startswith(bom) for bom, _ in _BOMS):
         return False
-    return b"\x00" in head
+    return b"\x00" in data
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> str:
@@ -96,13 +108,3 @@ def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
         except FileNotFoundError:
             pass
         raise
-
-
-def free_backup(path: Path) -> Path:
-    """FILE.bak, or FILE.bak.1, .2, ... when taken: a backup never replaces a file already there."""
-    candidate = path.with_name(path.name + ".bak")
-    n = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.bak.{n}")
-        n += 1
-    return candidate

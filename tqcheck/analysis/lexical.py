@@ -37,13 +37,11 @@ def at_sentence_start(doc: "Document", offset: int) -> bool:
 
 @lru_cache(maxsize=65536)
 def zipf(word: str, lang: str = "en") -> float:
-    """wordfreq's Zipf frequency (0 for a word it does not know, and for a language it has no list for)."""
-    try:
-        from wordfreq import zipf_frequency
+    """wordfreq's Zipf frequency (0 for a word it does not know); a language without a word list raises
+    RuleSkipped, so the rule asking is skipped on that file with a notice (tqcheck.wordlists)."""
+    from ..wordlists import zipf_frequency
 
-        return zipf_frequency(word, lang)
-    except (ImportError, LookupError):
-        return 0.0
+    return zipf_frequency(word, lang)
 
 
 def is_name_like(word: str, lang: str, sentence_start: bool) -> bool:

@@ -80,8 +80,6 @@ class NameLedger:
                             e.decided_by, list(e.evidence))
                 for e in self.entities if len(e.mentions) >= min_mentions]
 
-    def to_list(self) -> list[dict[str, Any]]:
-        return [entry.to_dict() for entry in self.entries()]
 
 
 def name_ledger(doc: "Document", ctx: "Context | None" = None) -> NameLedger:

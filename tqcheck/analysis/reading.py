@@ -79,3 +79,19 @@ def _read(doc, ctx) -> LMReading | None:
             words.append(Word(ws, we, w, -lp, top, (ps, pe)))
         out.append(words)
     return out
+
+
+def sentence_scores(reading: LMReading | None, doc) -> list[dict] | None:
+    """Per sentence the model read: its span, the mean surprisal of its words (nats per word) and each
+    word's (the report's fluency strip)."""
+    if reading is None:
+        return None
+    words = sorted((w for para in reading for w in para), key=lambda w: w.start)
+    starts = [w.start for w in words]
+    rows = []
+    for s, e in doc.sentences:
+        inside = words[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
+        if inside:
+            values = [round(w.surprisal, 3) for w in inside]
+            rows.append({"start": s, "end": e, "score": round(sum(values) / len(values), 3), "tokens": values})
+    return rows

@@ -33,14 +33,6 @@ class SourceSide:
     def text(self) -> str:
         return self.document.text
 
-    @property
-    def lang(self) -> str:
-        return self.document.lang
-
-    @property
-    def method(self) -> str:
-        return self.alignment.method
-
     @cached_property
     def segments(self) -> list[tuple[Span, Span]]:
         """(target span, source span) of each bead with both sides, in target order."""

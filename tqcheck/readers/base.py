@@ -15,7 +15,7 @@ class SourceFile:
     ignored: list[Span] = field(default_factory=list)  # markup, code, URLs: never checked
 
     def masked_text(self) -> str:
-        """``text`` with ignored ranges blanked out, same length (newlines kept)."""
+        """``text`` with ignored ranges blanked out, same length (line breaks kept)."""
         if not self.ignored:
             return self.text
         pieces: list[str] = []
@@ -25,7 +25,7 @@ class SourceFile:
             if start >= end:
                 continue
             pieces.append(self.text[pos:start])
-            pieces.append(re.sub(r"[^\n]", " ", self.text[start:end]))
+            pieces.append(re.sub(r"[^\r\n]", " ", self.text[start:end]))
             pos = end
         pieces.append(self.text[pos:])
         return "".join(pieces)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..textio import decode
+from ..textio import LINE_BREAK, decode, line_starts
 from .base import SourceFile, Span
 
 SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".po": "po", ".pot": "po", ".tmx": "tmx", ".tsv": "tsv",
@@ -60,7 +60,7 @@ class _Builder:
 
     def __init__(self, path: str, text: str, fmt: str):
         self.path, self.text, self.fmt = path, text, fmt
-        self.chars = [c if c == "\n" else " " for c in text]
+        self.chars = [c if c in "\r\n" else " " for c in text]
         self.sources: list[str] = []
         self.targets: list[Span] = []
 
@@ -100,14 +100,23 @@ def _blank_runs(chars: list[str], text: str) -> list[Span]:
     return out
 
 
+def _str(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _lang(code: str | None) -> str | None:
-    if not code:
+    if not isinstance(code, str) or not code:
         return None
     return code.replace("_", "-").split("-")[0].lower() or None
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer("\n", text)]
+def _lines(text: str):
+    """(number, start offset, line) for each line; CR, CRLF and LF all end one."""
+    n, pos = 1, 0
+    for m in LINE_BREAK.finditer(text):
+        yield n, pos, text[pos:m.start()]
+        n, pos = n + 1, m.end()
+    yield n, pos, text[pos:]
 
 
 def _xml_content(b: _Builder, starts: list[int], line: int, tag: str) -> Span | None:
@@ -140,7 +149,7 @@ def _read_xliff(b: _Builder, data: bytes):
     else:
         from translate.storage.xliff import xlifffile as Store
     store = _parse(Store, data, b.path)
-    starts = _line_starts(b.text)
+    starts = line_starts(b.text)  # lxml's sourceline counts CR, CRLF and LF alike
     for unit in store.units:
         if unit.isheader() or not unit.source:
             continue
@@ -162,7 +171,7 @@ def _read_tmx(b: _Builder, data: bytes):
     root = store.document.getroot()
     header = root.find("header")
     src_lang = header.get("srclang") if header is not None else None
-    starts = _line_starts(b.text)
+    starts = line_starts(b.text)
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     tgt_lang = None
     for tu in root.iter("tu"):
@@ -234,11 +243,7 @@ def _read_po(b: _Builder, data: bytes):
 
 
 def _read_tsv(b: _Builder, data: bytes):
-    pos = 0
-    for n, line in enumerate(b.text.split("\n"), 1):
-        start = pos
-        pos += len(line) + 1
-        body = line.rstrip("\r")
+    for n, start, body in _lines(b.text):
         if not body.strip():
             continue
         if "\t" not in body:
@@ -253,14 +258,65 @@ def _read_tsv(b: _Builder, data: bytes):
 
 
 _JSON_ESC = {"n": "\n", "t": "\t", "r": "\r", "b": " ", "f": " ", "/": "/", "\\": "\\", '"': '"'}
+# A surrogate pair (json.dumps writes every emoji as one) reads as one character; a lone
+# surrogate cannot be text and reads as U+FFFD.
+_JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\(u[0-9a-fA-F]{4}|.)")
+_JSON_WS = " \t\r\n"
+_decoder = json.JSONDecoder()
+
+
+def _json_escape_char(m: re.Match) -> str:
+    if m.group(1):
+        hi, lo = int(m.group(1), 16), int(m.group(2), 16)
+        return chr(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+    code = m.group(3)
+    if code.startswith("u") and len(code) == 5:
+        ch = chr(int(code[1:], 16))
+        return "\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch
+    return _JSON_ESC.get(code, code)
+
+
+def no_surrogates(s: str) -> str:
+    """``s`` with lone surrogates (from a JSON ``\\udXXX`` escape) as U+FFFD: they are not text."""
+    return re.sub("[\ud800-\udfff]", "\ufffd", s)
+
+
+def _string_spans(line: str) -> dict[str, Span]:
+    """For each top-level key of the JSON object ``line`` whose value is a string, the span of that
+    string's contents (inside the quotes), found by the JSON parser itself; the last of duplicate
+    keys wins, as in json.loads.  Nested objects are skipped whole, so {"meta": {"target": ..}}
+    never stands in for the record's own "target"."""
+    out: dict[str, Span] = {}
+    i = 0
+
+    def skip(i: int) -> int:
+        while i < len(line) and line[i] in _JSON_WS:
+            i += 1
+        return i
+
+    i = skip(i)
+    if i >= len(line) or line[i] != "{":
+        return out
+    i = skip(i + 1)
+    while i < len(line) and line[i] != "}":
+        key, i = _decoder.raw_decode(line, i)
+        i = skip(i)
+        i = skip(i + 1)  # the colon
+        value_start = i
+        value, i = _decoder.raw_decode(line, i)
+        if isinstance(key, str) and isinstance(value, str):
+            out[key] = (value_start + 1, i - 1)
+        else:
+            out.pop(key, None)
+        i = skip(i)
+        if i < len(line) and line[i] == ",":
+            i = skip(i + 1)
+    return out
 
 
 def _read_jsonl(b: _Builder, data: bytes):
-    pos = 0
     src_lang = tgt_lang = None
-    for n, line in enumerate(b.text.split("\n"), 1):
-        start = pos
-        pos += len(line) + 1
+    for n, start, line in _lines(b.text):
         if not line.strip():
             continue
         try:
@@ -273,20 +329,15 @@ def _read_jsonl(b: _Builder, data: bytes):
         tkey = next((k for k in ("target", "tgt", "translation") if isinstance(rec.get(k), str)), None)
         if skey is None or tkey is None:
             raise InputError(b.path, f"line {n}: needs string fields \"source\" and \"target\"")
-        src_lang = src_lang or rec.get("source_lang") or rec.get("src_lang")
-        tgt_lang = tgt_lang or rec.get("target_lang") or rec.get("tgt_lang")
-        m = re.search(r'"' + tkey + r'"\s*:\s*"', line)
-        lit = _PO_LITERAL.match(line, m.end() - 1) if m else None
-        if lit is None:
+        src_lang = src_lang or _str(rec.get("source_lang") or rec.get("src_lang"))
+        tgt_lang = tgt_lang or _str(rec.get("target_lang") or rec.get("tgt_lang"))
+        span = _string_spans(line).get(tkey)
+        if span is None:
             raise InputError(b.path, f"line {n}: could not locate the {tkey} string")
-        s, e = start + lit.start(1), start + lit.end(1)
-        decoded = []
-        for esc in re.finditer(r"\\(u[0-9a-fA-F]{4}|.)", b.text[s:e]):
-            code = esc.group(1)
-            ch = chr(int(code[1:], 16)) if code.startswith("u") else _JSON_ESC.get(code, code)
-            decoded.append((s + esc.start(), s + esc.end(), ch))
+        s, e = start + span[0], start + span[1]
+        decoded = [(esc.start(), esc.end(), _json_escape_char(esc)) for esc in _JSON_ESCAPE.finditer(b.text, s, e)]
         b.keep(s, e, decoded)
-        b.unit(rec[skey], (s, e))
+        b.unit(no_surrogates(rec[skey]), (s, e))
     return src_lang, tgt_lang
 
 

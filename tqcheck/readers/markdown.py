@@ -10,9 +10,11 @@ import re
 
 from markdown_it import MarkdownIt
 
+from ..textio import LINE_BREAK, line_starts
 from .base import Span
 
-_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*(?:\r\n?|\n).*?(?:\r\n?|\n)(?:---|\+\+\+|\.\.\.)[ \t]*"
+                          r"(?:\r\n?|\n|\Z)", re.S)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _AUTOLINK = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*>")
@@ -21,13 +23,6 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
 
 _md = MarkdownIt("commonmark")
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for m in re.finditer("\n", text):
-        starts.append(m.end())
-    return starts
 
 
 def markdown_ignored(text: str) -> list[Span]:
@@ -39,13 +34,14 @@ def markdown_ignored(text: str) -> list[Span]:
         spans.append((0, fm.end()))
         body_offset = fm.end()
 
-    starts = _line_starts(text)
-    first_body_line = text.count("\n", 0, body_offset)
+    # markdown-it numbers lines as it splits them: at CR, CRLF and LF alike.
+    starts = line_starts(text)
+    first_body_line = len(LINE_BREAK.findall(text, 0, body_offset))
     body = text[body_offset:]
     for tok in _md.parse(body):
         if tok.type in ("fence", "code_block", "html_block") and tok.map:
             a, b = tok.map[0] + first_body_line, tok.map[1] + first_body_line
-            start = starts[a]
+            start = starts[min(a, len(starts) - 1)]
             end = starts[b] if b < len(starts) else len(text)
             spans.append((start, end))
 

@@ -31,10 +31,6 @@ FORMATS: tuple[OutputFormat, ...] = (
 _BY_NAME = {f.name: f for f in FORMATS}
 
 
-def output_format(name: str) -> OutputFormat:
-    return _BY_NAME[name]
-
-
 def format_for_path(path: str | Path) -> OutputFormat | None:
     """The format a report file's suffix asks for, or None."""
     suffix = Path(path).suffix.lower()

@@ -10,7 +10,6 @@ could not run a script.
 from __future__ import annotations
 
 import base64
-import bisect
 import hashlib
 import json
 import math
@@ -31,8 +30,7 @@ from ..fix import DEFAULT_MIN_CONFIDENCE, apply_suggestions, word_diff
 from ..report import FileResult, Report
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..analysis.names import NameLedger
-    from ..analysis.reading import LMReading
+    from ..analysis.names import LedgerEntry
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr",
                            "ug", "ur", "yi"})
@@ -247,12 +245,12 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence
 
 # --- names ledger, metrics, fluency -----------------------------------------
 
-def names_view(ledger: "NameLedger | None") -> list[dict] | None:
+def names_view(ledger: "list[LedgerEntry] | None") -> list[dict] | None:
     """The name ledger: each entity's chosen spelling, every spelling with its count, and the reasons."""
     if ledger is None:
         return None
     rows = []
-    for entry in ledger.entries():
+    for entry in ledger:
         rows.append({
             "chosen": entry.chosen,
             "variants": [{"text": sp.text, "count": sp.count, "chosen": sp.text == entry.chosen,
@@ -294,27 +292,10 @@ def metrics_view(metrics: Any) -> list[dict] | None:
     return out or None
 
 
-def _sentence_scores(reading: "LMReading | None", doc: Any) -> list[dict] | None:
-    """Per sentence: the mean surprisal of its words (nats per word) and each word's, from the model's reading."""
-    if reading is None or doc is None:
-        return None
-    words = sorted((w for para in reading for w in para), key=lambda w: w.start)
-    starts = [w.start for w in words]
-    rows = []
-    for s, e in doc.sentences:
-        inside = words[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
-        if inside:
-            values = [w.surprisal for w in inside]
-            rows.append({"start": s, "end": e, "score": sum(values) / len(values), "tokens": values})
-    return rows
-
-
-def fluency_view(reading: "LMReading | None", doc: Any, first_anchor: int) -> dict | None:
+def fluency_view(rows: list[dict] | None, text: str, first_anchor: int) -> dict | None:
     """One bar per sentence, height its mean surprisal; the outliers stand out in colour."""
-    rows = _sentence_scores(reading, doc)
     if not rows:
         return None
-    text = doc.raw
     rows.sort(key=lambda e: e["start"])
     scores = [float(e["score"]) for e in rows]
     mean = sum(scores) / len(scores)
@@ -359,7 +340,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidenc
     raw = getattr(doc, "raw", None)
     numbered = list(enumerate(result.findings, start=first_id))
     rank = {fid: _finding_rank(f) for fid, f in numbered}
-    fluency = fluency_view(result.reading, doc, anchor_base)
+    fluency = fluency_view(result.fluency, raw or "", anchor_base)
     segments = None
     diff = None
     applied: set[int] = set()

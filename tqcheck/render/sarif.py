@@ -72,6 +72,11 @@ def render(report: Report, **_) -> str:
             "results": results,
         }],
     }
+    failures = [{"level": "error", "message": {"text": e},
+                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(r.path)}}}]}
+                for r in report.files for e in r.errors]
+    if failures:  # rules that crashed on a file: the run is incomplete, and says where
+        sarif["runs"][0]["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": failures}]
     if report.meta.get("metrics"):
         sarif["runs"][0]["properties"] = {"metrics": report.meta["metrics"]}
     return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"

@@ -1,7 +1,7 @@
 """Rules are small self-describing units; the engine knows none of them by name."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from ..findings import Category, Finding, Severity
 from ..settings import NoSettings
@@ -25,6 +25,7 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     languages: ClassVar[frozenset[str] | None] = None  # None: any language
     requires: ClassVar[frozenset[str]] = frozenset()  # "model", "source", "reference"
+    reads: ClassVar[frozenset[str]] = frozenset()  # annotations of the spaCy parse it reads: "entities", "tags"
     # "document"; "corpus": sees every document of the run at once; "suppressions": reviews, per document,
     # the suppression comments that silenced nothing (``check_suppressions``)
     scope: ClassVar[str] = "document"
@@ -44,8 +45,14 @@ class Rule:
     def check(self, doc: "Document", ctx: "Context") -> Iterable[Finding]:
         return ()
 
-    def check_corpus(self, docs: "list[Document]", ctx: "Context") -> Iterable[Finding]:
-        """Corpus rules return findings whose ``path`` names their document."""
+    def map_document(self, doc: "Document", ctx: "Context") -> Any:
+        """Corpus rules, step one, beside the document checks (a worker, the cache): what the rule needs to
+        know of one document, as plain JSON-able data."""
+        return None
+
+    def reduce(self, summaries: "list[tuple[str, Any]]", ctx: "Context") -> Iterable[Finding]:
+        """Corpus rules, step two, over every document's (path, summary): findings whose ``path`` names
+        their document."""
         return ()
 
     def check_suppressions(self, doc: "Document", unused: "list[Directive]", ran: set[str]) -> Iterable[Finding]:

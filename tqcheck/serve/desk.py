@@ -118,7 +118,7 @@ class Desk:
         request = CheckRequest(documents=self._documents(req), config=self.config, rules=list(req.rules),
                                use_model=False, source_lang=req.source_lang)
         report = run_check(request, ctx=self.context(req.source_lang, use_model=False))
-        report.files[0].findings, pending = merge(previous.files[0], report.files[0])
+        pending = merge(previous.files[0], report.files[0])
         report.meta["model"] = previous.meta["model"]
         return report, pending
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import TqcheckError
 from ..readers import DEFAULT_EXCLUDE, collect_paths
-from ..textio import atomic_write, free_backup, read_bytes
+from ..fixfile import free_backup
+from ..textio import atomic_write, read_bytes
 
 MAX_LISTED = 5000  # a home directory given by mistake should not make the page list a million files
 # The desk edits prose: plain text and Markdown (bilingual XLIFF/PO/TMX files are for `tqcheck check`).
@@ -115,6 +117,10 @@ class Workspace:
         Returns (the name saved, the backup's name).
         """
         rel, real = self.resolve(name)
+        mode = stat.S_IMODE(real.stat().st_mode)
+        if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(real, os.W_OK):
+            # As `tqcheck fix --in-place` without --force: a read-only file says its owner wants it kept.
+            raise PathRefused(f"{rel} is read-only")
         current = read_bytes(real)
         if expected_digest is not None and digest(current) != expected_digest:
             raise SaveConflict(f"{rel} changed on disk since it was opened; open it again before saving")
@@ -122,6 +128,7 @@ class Workspace:
         if backup is None:
             backup = free_backup(real)
             atomic_write(backup, current)
+            os.chmod(backup, mode)  # a backup as private as the file it keeps
             self._backups[real] = backup
         atomic_write(real, text)
         return rel, backup.relative_to(self.base).as_posix()

@@ -6,6 +6,8 @@ checks of a whole article take a fraction of that.  So after an edit the desk fi
 - in every paragraph whose text did not change, the findings of the last full check, moved to where
   that paragraph now sits (what the model said about it still holds: its reading is per paragraph);
 - in the paragraphs that changed, what the model-free checks find now;
+- the model's per-sentence fluency of the unchanged paragraphs (the edited one's bars come back with
+  the full check);
 
 and the page asks for the full check straight after, which replaces this answer.
 """
@@ -47,17 +49,30 @@ def _inside(f: Finding, span: Span) -> bool:
     return span[0] <= f.start and f.end <= span[1]
 
 
-def merge(previous: FileResult, quick: FileResult) -> tuple[list[Finding], list[Span]]:
-    """The findings to show now, and the spans (in the new text) still waiting for the model."""
+def merge(previous: FileResult, quick: FileResult) -> list[Span]:
+    """Give ``quick`` (the model-free check of the edited text) what still holds of ``previous`` (the last
+    full check): its findings and per-sentence fluency in the unchanged paragraphs, moved.  Returns the
+    paragraphs (spans in the new text) still waiting for the model."""
     old, new = previous.document, quick.document
     pairs = unchanged_paragraphs(old, new)
+
+    def shift(start: int, end: int) -> int | None:
+        return next((n[0] - o[0] for o, n in pairs if o[0] <= start and end <= o[1]), None)
+
     out: list[Finding] = []
     for f in previous.findings:
-        match = next(((o, n) for o, n in pairs if _inside(f, o)), None)
-        if match is not None:
-            out.append(_moved(f, match[1][0] - match[0][0], new))
+        delta = shift(f.start, f.end)
+        if delta is not None:
+            out.append(_moved(f, delta, new))
     kept = [n for _, n in pairs]
     out.extend(f for f in quick.findings if not any(_inside(f, n) for n in kept))
+    quick.findings = _drop_shadowed(sorted(out, key=lambda f: (f.start, f.end, f.rule)))
+    if previous.fluency:
+        rows = []
+        for row in previous.fluency:
+            delta = shift(row["start"], row["end"])
+            if delta is not None:
+                rows.append({**row, "start": row["start"] + delta, "end": row["end"] + delta})
+        quick.fluency = rows or None
     unchanged = set(kept)
-    pending = [p for p in new.paragraphs if p not in unchanged and new.raw[p[0]:p[1]].strip()]
-    return _drop_shadowed(sorted(out, key=lambda f: (f.start, f.end, f.rule))), pending
+    return [p for p in new.paragraphs if p not in unchanged and new.raw[p[0]:p[1]].strip()]

@@ -11,6 +11,7 @@ class NameOrder(Rule):
     id = "name-order"
     family = "names"
     category = Category.NAME
+    reads = frozenset({"entities"})
     severity = Severity.WARNING
     languages = frozenset({"en"})
     description = """A bare given name where the family name is meant ("Blinken talked to Gang").

@@ -16,6 +16,7 @@ class NameVariant(Rule):
     id = "name-variant"
     family = "names"
     category = Category.NAME
+    reads = frozenset({"entities"})
     severity = Severity.WARNING
     description = """A person, place or organisation spelled two ways in one document.
 

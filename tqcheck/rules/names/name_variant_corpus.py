@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from ...findings import Category, Severity
 from ...names import cluster, extract_mentions, same_entity
+from ...names.compare import key, tokens
 from ..registry import Rule, register
 
 
@@ -19,11 +20,19 @@ def units(docs, ctx):
                 yield doc, start, part
 
 
+def _blocks(name: str) -> set[str]:
+    """Keys two spellings of one entity share: the letters of the whole name (Zhuge Liang / Zhu Geliang),
+    a word (Olaf/Olav *Scholz*), or the given or family part written as one ("Hsia Li Yan" / "Xia *Liyan*")."""
+    toks = tokens(name)
+    return {key(name)} | {key(t) for t in toks} | {key("".join(toks[1:])), key("".join(toks[:-1]))} - {""}
+
+
 @register
 class NameVariantCorpus(Rule):
     id = "name-variant-corpus"
     family = "names"
     category = Category.NAME
+    reads = frozenset({"entities"})
     severity = Severity.INFO
     scope = "corpus"
     description = """A file spells an entity differently from the other files of the run.
@@ -39,27 +48,45 @@ class NameVariantCorpus(Rule):
             "Xia Liyan spoke in Shanghai on Thursday. Xia Liyan praised the talks.\n\f\n"
             "Xia Liyan returned to Taipei on Friday. Xia Liyan thanked his hosts.",)
 
-    def check_corpus(self, docs, ctx):
-        # spelling -> {unit: (doc, form)} for units that use it as their only spelling of an entity
+    def map_document(self, doc, ctx):
+        """Per unit of the document: each entity it spells one way only, in full (two words or more), with
+        the places it does so."""
+        out = []
+        for _, start, mentions in units([doc], ctx):
+            forms = [[e.spellings[0].surface, [[m.start, m.end] for m in e.spellings[0].mentions]]
+                     for e in cluster(mentions, doc.lang)
+                     if not e.has_variants and len(e.spellings) == 1 and len(e.spellings[0].tokens) >= 2]
+            out.append({"start": start, "lang": doc.lang, "forms": forms})
+        return out
+
+    def reduce(self, summaries, ctx):
+        # spelling -> {unit: (path, spans)} for units that use it as their only spelling of an entity
         uses: dict[str, dict[tuple, tuple]] = defaultdict(dict)
-        for doc, start, mentions in units(docs, ctx):
-            for e in cluster(mentions, doc.lang):
-                if e.has_variants or len(e.spellings) != 1 or len(e.spellings[0].tokens) < 2:
+        lang = next((u["lang"] for _, units_ in summaries for u in units_), "en")
+        for path, units_ in summaries:
+            for unit in units_:
+                for surface, spans in unit["forms"]:
+                    uses[surface][(path, unit["start"])] = (path, spans)
+        # Only spellings that share a block are compared: linear in the corpus, not quadratic.
+        by_block: dict[str, set[str]] = defaultdict(set)
+        for spelling in uses:
+            for b in _blocks(spelling):
+                by_block[b].add(spelling)
+        order = {s: i for i, s in enumerate(sorted(uses, key=lambda s: (-len(uses[s]), s)))}
+        for major in sorted(uses, key=order.__getitem__):
+            if len(uses[major]) < 2:
+                break  # sorted by use: no later spelling is used by two units either
+            candidates = set().union(*(by_block[b] for b in _blocks(major)))
+            for minor in sorted(candidates, key=order.__getitem__):
+                if order[minor] <= order[major] or len(uses[major]) <= len(uses[minor]):
                     continue
-                f = e.spellings[0]
-                uses[f.surface][(doc.path, start)] = (doc, f)
-        spellings = sorted(uses, key=lambda s: -len(uses[s]))
-        for i, major in enumerate(spellings):
-            for minor in spellings[i + 1:]:
-                if len(uses[major]) < 2 or len(uses[major]) <= len(uses[minor]):
+                if not same_entity(major, minor, lang):
                     continue
-                if not same_entity(major, minor, docs[0].lang):
-                    continue
-                for unit, (doc, f) in uses[minor].items():
-                    for m in f.mentions:
+                for path, spans in uses[minor].values():
+                    for start, end in spans:
                         finding = self.finding(
-                            m.start, m.end,
+                            start, end,
                             f"'{minor}' here, but '{major}' in {len(uses[major])} other document(s) of this run.",
                             [major], confidence=0.6, entity=major)
-                        finding.path = doc.path
+                        finding.path = path
                         yield finding

@@ -1,0 +1,68 @@
+"""Where documents are checked: here, one after another (``local``), or in worker processes (``--jobs N``).
+
+An executor turns documents into ``DocumentOutcome``s, in the order given; the engine's ``finish``
+(corpus rules, suppressions, placement) always runs in the calling process, so the findings are the
+same whichever executor checked the documents.  Each worker builds its Context once and keeps its
+models loaded for every document it is sent.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable
+
+from .document import Document
+from .engine import Engine
+from .outcome import DocumentOutcome
+
+_WORKER: list[Engine] = []
+
+
+def _init_worker(request) -> None:
+    _WORKER[:] = [Engine(request.context(), only=request.rules or None)]
+
+
+def _check(doc: Document) -> DocumentOutcome:
+    return _WORKER[0].check_document(doc)
+
+
+def check_locally(engine: Engine, docs: list[Document],
+                  done: Callable[[Document], None] | None = None) -> list[DocumentOutcome]:
+    out = []
+    for doc in docs:
+        out.append(engine.check_document(doc))
+        if done:
+            done(doc)
+    return out
+
+
+def check_in_processes(engine: Engine, request, docs: list[Document], jobs: int, warn: Callable[[str], None],
+                       done: Callable[[Document], None] | None = None) -> list[DocumentOutcome]:
+    """``jobs`` worker processes (spawned: torch, spaCy and lingua's threads do not survive a fork).
+    A worker that dies loses nothing: what it had not returned is checked here."""
+    outcomes: list[DocumentOutcome | None] = [None] * len(docs)
+    spec = _spec(request)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_worker, initargs=(spec,)) as pool:
+            futures = {pool.submit(_check, doc): i for i, doc in enumerate(docs)}
+            for future, i in futures.items():
+                outcomes[i] = future.result()
+                if done:
+                    done(docs[i])
+    except BrokenProcessPool:
+        left = [i for i, o in enumerate(outcomes) if o is None]
+        warn(f"a worker process died; checking the {len(left)} file(s) it left here")
+        for i in left:
+            outcomes[i] = engine.check_document(docs[i])
+            if done:
+                done(docs[i])
+    return [o for o in outcomes if o is not None]
+
+
+def _spec(request):
+    """The request as a worker needs it: settings only (each document travels with its task)."""
+    from dataclasses import replace
+
+    return replace(request, documents=None, paths=[])

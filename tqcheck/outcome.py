@@ -1,0 +1,67 @@
+"""What checking one document yields before the corpus step: a plain, serialisable record.
+
+Workers (``--jobs``, Ray) send it back to the parent, and the incremental cache stores it, so the
+corpus rules (their reduce over every file's summary) and the engine's last step (suppressions,
+positions, folding hints) run the same way whether a document was checked here, elsewhere or
+taken from the cache.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .analysis.names import LedgerEntry, Spelling
+from .findings import Category, Finding, Severity
+from .names.cluster import Reason
+
+VERSION = 1
+
+
+@dataclass
+class DocumentOutcome:
+    path: str
+    language: str
+    findings: list[Finding] = field(default_factory=list)  # as the rules returned them (not yet placed)
+    ran: list[str] = field(default_factory=list)  # the document-scope rules that ran on it
+    notices: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # tool-errors: rules that crashed on this file
+    names: list[LedgerEntry] | None = None
+    fluency: list[dict[str, Any]] | None = None  # per sentence: start, end, score (nats per word), tokens
+    corpus: dict[str, Any] = field(default_factory=dict)  # each corpus rule's summary of it (map_document)
+    model: dict[str, str] | None = None  # the language model that read it (name, id, device), if any
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": VERSION, "path": self.path, "language": self.language, "ran": list(self.ran),
+            "notices": list(self.notices), "errors": list(self.errors),
+            "findings": [{"rule": f.rule, "start": f.start, "end": f.end, "message": f.message,
+                          "category": f.category.value, "severity": f.severity.value,
+                          "suggestions": list(f.suggestions), "confidence": f.confidence, "evidence": f.evidence}
+                         for f in self.findings],
+            "names": None if self.names is None else [e.to_dict() for e in self.names],
+            "fluency": self.fluency,
+            "corpus": self.corpus,
+            "model": self.model,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "DocumentOutcome":
+        """Raises KeyError, TypeError or ValueError on a record of another shape (a damaged cache entry)."""
+        if data.get("version") != VERSION:
+            raise ValueError(f"outcome version {data.get('version')!r}")
+        findings = [Finding(rule=f["rule"], start=int(f["start"]), end=int(f["end"]), message=f["message"],
+                            category=Category(f["category"]), severity=Severity(f["severity"]),
+                            suggestions=list(f["suggestions"]), confidence=float(f["confidence"]),
+                            evidence=dict(f["evidence"])) for f in data["findings"]]
+        names = None if data["names"] is None else [_entry(e) for e in data["names"]]
+        return cls(data["path"], data["language"], findings, list(data["ran"]), list(data["notices"]),
+                   list(data["errors"]), names, data["fluency"], dict(data["corpus"]), data["model"])
+
+
+def _entry(d: dict[str, Any]) -> LedgerEntry:
+    roles = ("short_form", "misspelt_short_form", "given_name_alone")
+    spellings = [Spelling(s["spelling"], int(s["count"]), next((r for r in roles if s.get(r)), "full"),
+                          [tuple(o) for o in s.get("offsets", [])], list(s.get("files", [])))
+                 for s in d["spellings"]]
+    return LedgerEntry(d["entity"], int(d["mentions"]), spellings, bool(d["consistent"]), d["decided_by"],
+                       [Reason(r["kind"], r["text"]) for r in d["reasons"]])
