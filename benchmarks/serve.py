@@ -17,10 +17,12 @@ The page re-checks in two steps, and both are timed: the quick answer (the last 
 for the unchanged paragraphs, the model-free checks for the edited one; tqcheck.serve.quick), then
 the full check, in which the model reads the edited paragraph (every other score from the cache).
 
-Measured 2026-12-01 on the 2-core development machine (CPU, Gemma 3 270M), shared with other jobs
-(load average 7.8), 863 words: `tqcheck check` 60.5 s; desk model load 16.4 s; first check 27.0 s
-(goal <= 44.1 s); one-word edit: quick re-check 0.22 s median, 0.23 s max (goal <= 1 s); full
-re-check 4.8 s median (3.2 s CPU; 1 text scored, 68 from the cache).
+Measured 2026-12-01 on the 2-core development machine (CPU, Gemma 3 270M), 863 words:
+- lightly loaded (load average 2.8): `tqcheck check` 11.4 s; model load 5.6 s; first check 3.0 s
+  (goal <= 5.7 s); one-word edit: full re-check 0.29 s median, 0.30 s max (1 text scored, 68 from
+  the cache); quick answer 0.16 s;
+- crowded by other jobs' model runs (load average 7.8): 60.5 s; 16.4 s; 27.0 s (goal <= 44.1 s);
+  full re-check 4.8 s median (3.2 s CPU); quick answer 0.22 s.
 """
 from __future__ import annotations
 
