@@ -1,4 +1,4 @@
-"""Command line: ``tqcheck check``, ``rules``, ``explain``, ``names``.
+"""Command line: ``tqcheck check``, ``fix``, ``names``, ``serve``, ``rules``, ``explain``.
 
 Exit codes: 0 nothing at or above --fail-on; 1 something is; 2 usage, input
 or runtime error (message on stderr, no traceback).
@@ -25,7 +25,7 @@ from .findings import Severity
 from .pipeline import CheckRequest, load_documents, run_check
 from .render import FORMATS, format_for_path, render, report_suffixes
 from .report import Report
-from .rules import all_rules, get_rule
+from .rules import all_rules, get_rule, rules_table
 from .suppress import Baseline
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=GuardedGroup,
@@ -283,10 +283,7 @@ def rules_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-readab
     if as_json:
         import json
 
-        data = [{"id": r.id, "family": r.family, "category": r.category.value, "severity": r.severity.value,
-                 "languages": sorted(r.languages) if r.languages else ["*"], "requires": sorted(r.requires),
-                 "summary": r.summary()} for r in registry.values()]
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps(rules_table(), indent=2))
         return
     width = max(len(r) for r in registry)
     for rule_id, r in registry.items():
@@ -393,6 +390,29 @@ def names(
         if not e.consistent:
             for why in e.reasons:
                 typer.echo(f"    {why.text}")
+
+
+@app.command()
+def serve(
+    path: Optional[str] = typer.Argument(None, help="A file or directory the desk may open and save; without "
+                                         "it, the desk checks pasted or uploaded text only."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)."),
+    port: int = typer.Option(8765, "--port", help="Port to listen on."),
+    config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (default: nearest tqcheck.toml "
+                                               "or pyproject.toml with [tool.tqcheck])."),
+    no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
+    max_body: int = typer.Option(2 * 1024 * 1024, "--max-body", help="Largest request body accepted, in bytes "
+                                 "(larger ones get 413)."),
+):
+    """The review desk: a local web page to read, fix and re-check a text, with the model kept loaded."""
+    from .serve.server import serve as run_server
+
+    try:
+        run_server(path, host=host, port=port, config=load_config(config_path), use_model=not no_model,
+                   device=device, max_body=max_body)
+    except TqcheckError as exc:
+        raise _fail(str(exc)) from None
 
 
 def version_callback(value: bool):

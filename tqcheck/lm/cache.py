@@ -72,6 +72,10 @@ class CachedLM:
     def model_loaded(self) -> bool:
         return self._model is not None
 
+    def load(self):
+        """The weights now rather than on the first miss (a server loads them at start)."""
+        return self._lm()
+
     def _lm(self):
         if self._model is None:
             self._model = self._loader()

@@ -14,7 +14,7 @@ from .base import SourceFile, Span
 from .bilingual import bilingual_format, read_bilingual
 from .markdown import markdown_ignored, plain_ignored
 
-__all__ = ["SourceFile", "Span", "collect_paths", "read_source", "read_stdin", "Skipped"]
+__all__ = ["SourceFile", "Span", "collect_paths", "read_source", "read_stdin", "source_from_text", "Skipped"]
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mdx"}
 DEFAULT_INCLUDE = ["*.txt", "*.md", "*.markdown", "*.text", "*.xlf", "*.xliff", "*.po", "*.tmx"]
@@ -91,6 +91,11 @@ def read_source(path: str, encoding: str | None = None, fmt: str | None = None) 
     if fmt is None and bilingual_format(path):
         return read_bilingual(path, data, encoding)
     return _build(path, decode(data, path, encoding), _format_for(path, fmt))
+
+
+def source_from_text(path: str, text: str, fmt: str | None = None) -> SourceFile:
+    """Text already decoded (pasted into ``tqcheck serve``) read as a file named ``path`` would be."""
+    return _build(path, text, _format_for(path, fmt))
 
 
 def read_stdin(encoding: str | None = None, fmt: str | None = None) -> SourceFile:

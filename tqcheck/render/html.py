@@ -375,6 +375,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidenc
         applied = set(diff["applied"])
     findings = [{
         "id": fid, "rule": f.rule, "category": f.category.value, "severity": f.severity.value,
+        "fingerprint": f.fingerprint,
         "message": f.message, "line": f.line, "column": f.column, "text": visible_edges(f.text),
         "confidence": _num(round(f.confidence, 3)), "applied": fid in applied,
         "suggestions": [_suggestion_view(f.text, s) for s in f.suggestions[:5]],
@@ -436,16 +437,41 @@ def _environment() -> jinja2.Environment:
 def _asset(name: str) -> tuple[str, str]:
     """An inline stylesheet or script and the CSP hash that lets exactly it run."""
     text = resources.files("tqcheck").joinpath("templates", name).read_text(encoding="utf-8")
-    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
-    return text, f"'sha256-{digest}'"
+    return text, _hash(text)
+
+
+def inline_assets(styles: tuple[str, ...] = ("report.css",), scripts: tuple[str, ...] = ("report.js",),
+                  connect: str | None = None) -> dict:
+    """The page's stylesheets and scripts, each joined into one inline block, and the CSP that lets
+    exactly them run.  ``connect`` (e.g. "'self'" for `tqcheck serve`) is where the page may fetch;
+    the saved report fetches nowhere."""
+    css = "\n".join(_asset(n)[0] for n in styles)
+    js = "\n".join(_asset(n)[0] for n in scripts)
+    css_hash, js_hash = _hash(css), _hash(js)
+    csp = (f"default-src 'none'; style-src {css_hash}; script-src {js_hash}; img-src data:; "
+           + (f"connect-src {connect}; " if connect else "") + "base-uri 'none'; form-action 'none'")
+    return {"css": Markup(css), "js": Markup(js), "csp": csp}
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def _assets() -> dict:
-    css, css_hash = _asset("report.css")
-    js, js_hash = _asset("report.js")
-    csp = (f"default-src 'none'; style-src {css_hash}; script-src {js_hash}; img-src data:; "
-           "base-uri 'none'; form-action 'none'")
-    return {"css": Markup(css), "js": Markup(js), "csp": csp}
+    return inline_assets()
+
+
+def render_template(name: str, **values) -> str:
+    """One of tqcheck/templates/ with the report's environment (autoescaping on, strict undefined)."""
+    return _environment().get_template(name).render(**values)
+
+
+def render_file_section(report: Report, index: int = 0, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                        desk: bool = False) -> str:
+    """One file's section of the review page, alone: what `tqcheck serve` swaps in after each check.
+    ``desk`` adds the accept and reject controls."""
+    page = page_view(report, [report.files[index]], min_confidence=min_confidence)
+    return render_template("file.html.j2", file=page["files"][0], n=index + 1, page=page, desk=desk)
 
 
 def render(report: Report, min_confidence: float = DEFAULT_MIN_CONFIDENCE, **_) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import importlib
 
-from .registry import Rule, all_rules, get_rule, register
+from .registry import Rule, all_rules, get_rule, register, rules_table
 
-__all__ = ["Rule", "all_rules", "get_rule", "register", "load_builtin"]
+__all__ = ["Rule", "all_rules", "get_rule", "register", "rules_table", "load_builtin"]
 
 # Each family module registers its rules on import.
 BUILTIN_FAMILIES = ["typography", "names", "source", "phrasing", "meta"]

@@ -95,3 +95,10 @@ def get_rule(rule_id: str) -> type[Rule]:
     if rule_id not in rules:
         raise KeyError(rule_id)
     return rules[rule_id]
+
+
+def rules_table() -> list[dict]:
+    """Every rule as ``tqcheck rules --json`` and ``GET /api/rules`` list it."""
+    return [{"id": r.id, "family": r.family, "category": r.category.value, "severity": r.severity.value,
+             "languages": sorted(r.languages) if r.languages else ["*"], "requires": sorted(r.requires),
+             "summary": r.summary()} for r in all_rules().values()]

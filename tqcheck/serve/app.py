@@ -1,0 +1,217 @@
+"""The desk's HTTP face: the page and a small JSON API, on Starlette.
+
+  GET  /              the review page
+  GET  /healthz       {"status": "ok", "version", "model", "files"}
+  GET  /api/rules     every rule, as `tqcheck rules --json` lists it
+  POST /api/check     {text, source?, reference?, name?, lang?, source_lang?, rules?, use_model?, format?}
+                      -> the v1 JSON report `tqcheck check -f json` prints (or another --format's output)
+  POST /api/review    the same check -> {"report": v1, "html": the file's section of the review page,
+                      "pending"}; with "quick": true, the quick re-check after an edit (tqcheck.serve.quick)
+  POST /api/fix       {text, edits?: [{start, end, text, replacement}], min_confidence?, ...check fields}
+                      -> {"text", "applied", "skipped", "diff"}; without edits, the check's confident fixes
+  POST /api/upload    raw bytes of a file -> {"text"}, decoded as `tqcheck check` decodes a file
+  GET  /api/files     the files under PATH;  GET /api/file?path=NAME  one of them
+  POST /api/save      {path, text, sha256} -> writes it back, keeping a backup
+
+Errors are JSON {"error": message} with a 4xx status (5xx when the check itself broke); the server
+logs the traceback and keeps serving.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from .. import __version__
+from ..errors import InputError, TqcheckError
+from ..findings import Category, Finding, Severity
+from ..fix import apply_suggestions, unified_diff
+from ..render import render
+from ..render.html import render_file_section
+from ..rules import rules_table
+from ..textio import decode
+from . import inputs
+from .desk import Busy, Desk
+from .files import PathRefused, SaveConflict, Workspace, digest
+from .guard import Guard
+from .inputs import RequestError
+from .page import desk_page
+
+log = logging.getLogger("tqcheck.serve")
+
+DEFAULT_MAX_BODY = 2 * 1024 * 1024  # 2 MiB: a long article with its source and reference fits many times over
+
+_MEDIA = {"json": "application/json", "sarif": "application/sarif+json", "html": "text/html; charset=utf-8",
+          "text": "text/plain; charset=utf-8", "github": "text/plain; charset=utf-8"}
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def answers_errors(route: Callable[[Request], Awaitable[Response]]):
+    """Turn every failure of a route into a JSON error for that request alone."""
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await route(request)
+        except (RequestError, PathRefused) as exc:
+            return _error(exc.status, str(exc))
+        except SaveConflict as exc:
+            return _error(409, str(exc))
+        except Busy as exc:
+            return _error(503, str(exc))
+        except InputError as exc:
+            return _error(400, str(exc))
+        except TqcheckError as exc:  # a bad option (unknown rule) or a rule that failed on this text
+            log.warning("request failed: %s", exc)
+            return _error(422, str(exc))
+        except Exception:  # noqa: BLE001 - a bug must cost one request, not the server
+            log.exception("internal error in %s %s", request.method, request.url.path)
+            return _error(500, "internal error: the check failed; the server log has the details")
+
+    return wrapped
+
+
+def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = DEFAULT_MAX_BODY,
+               allowed_hosts: frozenset[str] | None = frozenset({"127.0.0.1", "localhost", "[::1]"})):
+    """The ASGI app.  ``allowed_hosts`` None accepts any Host header (the server was bound beyond loopback)."""
+    workspace = workspace or Workspace(None)
+
+    async def body_json(request: Request) -> dict:
+        return inputs.parse_json(await request.body(), request.headers.get("content-type", ""))
+
+    @answers_errors
+    async def page(request: Request) -> Response:
+        html, csp = desk_page(files=workspace.root is not None, model=desk.use_model, max_body=max_body)
+        return HTMLResponse(html, headers={"content-security-policy": csp})
+
+    @answers_errors
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "version": __version__, "model": desk.model_info(),
+                             "files": workspace.root is not None})
+
+    @answers_errors
+    async def rules(request: Request) -> Response:
+        return JSONResponse(rules_table())
+
+    @answers_errors
+    async def check(request: Request) -> Response:
+        data = await body_json(request)
+        fmt = inputs.output_format(data)
+        req = inputs.check_input(data, extra={"format"})
+        report = await desk.check(req)
+        return Response(render(report, fmt, color=False), media_type=_MEDIA.get(fmt, "text/plain"))
+
+    @answers_errors
+    async def review(request: Request) -> Response:
+        data = await body_json(request)
+        req = inputs.check_input(data, extra={"min_confidence", "quick"})
+        confidence = inputs.min_confidence(data)
+        quick = data.get("quick", False)
+        if not isinstance(quick, bool):
+            raise RequestError("'quick' must be true or false")
+        t = time.perf_counter()
+        before = desk.model_calls()
+        report, pending = await desk.quick(req) if quick else (await desk.check(req), [])
+        elapsed = time.perf_counter() - t
+        html = render_file_section(report, 0, confidence, desk=True)
+        after = desk.model_calls()
+        # Texts the model answered from the score cache, and those it had to score (the edited paragraphs).
+        scored = {"cached": after[0] - before[0], "scored": after[1] - before[1]}
+        # "pending": the paragraphs the model has not read yet (a quick re-check); the page asks again.
+        return JSONResponse({"report": report.to_dict(), "html": html, "seconds": round(elapsed, 3),
+                             "model_calls": scored, "pending": [list(p) for p in pending]})
+
+    @answers_errors
+    async def fix(request: Request) -> Response:
+        data = await body_json(request)
+        edits = inputs.edits(data)
+        confidence = inputs.min_confidence(data)
+        if edits is not None:  # the page's accepted suggestions: no check needed
+            inputs.any_fields(data, {"text", "edits", "min_confidence", "name"})
+            text = inputs.text_field(data, "text", required=True)
+            findings = [_as_finding(e) for e in edits]
+            fixed, applied = apply_suggestions(text, findings, 0.0)
+        else:
+            req = inputs.check_input(data, extra={"edits", "min_confidence"})
+            text = req.text
+            report = await desk.check(req)
+            findings = report.files[0].findings
+            fixed, applied = apply_suggestions(text, findings, confidence)
+        done = {id(f) for f in applied}
+        return JSONResponse({
+            "text": fixed,
+            "applied": [_edit_dict(f) for f in applied],
+            "skipped": [_edit_dict(f) for f in findings if id(f) not in done and f.suggestions],
+            "diff": unified_diff(text, fixed, "text"),
+        })
+
+    @answers_errors
+    async def upload(request: Request) -> Response:
+        data = await request.body()
+        name = request.query_params.get("name") or "upload"
+        try:
+            text = decode(data, name[:255])
+        except InputError as exc:
+            raise RequestError(str(exc)) from None
+        return JSONResponse({"text": text})
+
+    @answers_errors
+    async def files(request: Request) -> Response:
+        if workspace.root is None:
+            raise PathRefused("this desk was started without PATH: there are no files to open", 404)
+        names = await desk.run(workspace.files)  # a big folder walk stays off the event loop
+        return JSONResponse({"root": workspace.root.name, "files": names})
+
+    @answers_errors
+    async def file(request: Request) -> Response:
+        name, data = workspace.read(request.query_params.get("path"))
+        try:
+            text = decode(data, name)
+        except InputError as exc:
+            raise RequestError(str(exc)) from None
+        return JSONResponse({"path": name, "text": text, "sha256": digest(data)})
+
+    @answers_errors
+    async def save(request: Request) -> Response:
+        data = await body_json(request)
+        inputs.any_fields(data, {"path", "text", "sha256"})
+        text = inputs.text_field(data, "text", required=True)
+        expected = data.get("sha256")
+        if expected is not None and not isinstance(expected, str):
+            raise RequestError("'sha256' must be a string")
+        name, backup = await desk.run(workspace.save, data.get("path"), text, expected)
+        saved = workspace.resolve(name)[1].read_bytes()
+        return JSONResponse({"path": name, "backup": backup, "sha256": digest(saved)})
+
+    routes = [
+        Route("/", page, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/api/rules", rules, methods=["GET"]),
+        Route("/api/check", check, methods=["POST"]),
+        Route("/api/review", review, methods=["POST"]),
+        Route("/api/fix", fix, methods=["POST"]),
+        Route("/api/upload", upload, methods=["POST"]),
+        Route("/api/files", files, methods=["GET"]),
+        Route("/api/file", file, methods=["GET"]),
+        Route("/api/save", save, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.desk = desk
+    return Guard(app, max_body=max_body, allowed_hosts=allowed_hosts)
+
+
+def _as_finding(edit: inputs.Edit) -> Finding:
+    """An edit as apply_suggestions takes it: a finding whose first suggestion is the replacement."""
+    return Finding("edit", edit.start, edit.end, "edit", Category.STYLE, Severity.INFO,
+                   suggestions=[edit.replacement], confidence=1.0, text=edit.text)
+
+
+def _edit_dict(f: Finding) -> dict:
+    return {"start": f.start, "end": f.end, "text": f.text, "replacement": f.suggestions[0] if f.suggestions else "",
+            "rule": f.rule}
