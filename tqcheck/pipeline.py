@@ -111,10 +111,12 @@ def run_check(request: CheckRequest, warn: Callable[[str], None] = log.warning,
     """Check the request's documents; the Report holds every file's findings and the run's facts.
 
     Documents whose outcome the cache holds are not checked again; the rest are checked here, by
-    ``request.jobs`` worker processes or by actors on a Ray cluster (``request.executor``).  The corpus rules and the last step (suppressions, positions)
-    always run here, over every document.  ``ctx`` lets a long-lived caller (an editor integration)
-    keep its loaded models between requests.
+    ``request.jobs`` worker processes or by actors on a Ray cluster (``request.executor``).  The corpus
+    rules and the last step (suppressions, positions) always run here, over every document.  ``ctx``
+    lets a long-lived caller (an editor integration) keep its loaded models between requests.
     """
+    if request.executor not in ("local", "ray"):
+        raise TqcheckError(f"unknown executor {request.executor!r} (use local or ray)")
     docs = load_documents(request, warn)
     ctx = ctx or request.context()
     engine = Engine(ctx, only=request.rules or None)
