@@ -3,8 +3,8 @@ or on a Ray cluster (``--executor ray``, in ``tqcheck.executors.ray``).
 
 An executor turns documents into ``DocumentOutcome``s, in the order given; the engine's ``finish``
 (corpus rules, suppressions, placement) always runs in the calling process, so the findings are the
-same whichever executor checked the documents.  Each worker (or Ray actor) builds its Context once and keeps its
-models loaded for every document it is sent.
+same whichever executor checked the documents.  Each worker (or Ray actor) builds its Context once
+and keeps its models loaded for every document it is sent.
 """
 from __future__ import annotations
 

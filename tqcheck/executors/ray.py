@@ -13,13 +13,13 @@ import os
 import socket
 import threading
 from collections import deque
-from dataclasses import replace
 from typing import Callable
 
 from ..document import Document
 from ..engine import Engine
 from ..errors import TqcheckError
 from ..outcome import DocumentOutcome
+from . import _spec
 
 INSTALL = "pip install 'tqcheck[ray]'"
 IN_FLIGHT = 2  # documents queued on each actor: the next one is there when it finishes one
@@ -147,8 +147,7 @@ class RayChecks:
         if gpus:
             options["num_gpus"] = 1
         actor = ray.remote(Checker).options(**options)
-        spec = replace(request, documents=None, paths=[])  # settings only: each document travels with its task
-        self.actors = [actor.remote(spec) for _ in range(max(1, min(count, documents)))]
+        self.actors = [actor.remote(_spec(request)) for _ in range(max(1, min(count, documents)))]
 
     def run(self, engine: Engine, docs: list[Document], warn: Callable[[str], None],
             done: Callable[[Document], None] | None = None) -> list[DocumentOutcome]:
