@@ -36,6 +36,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 Format = Enum("Format", {f.name: f.name for f in FORMATS}, type=str)
 
 
+class Executor(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -126,6 +131,10 @@ def check(
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (default 0: one per core, from 8 "
                              "files to check; 1: all in this process)."),
+    executor: Executor = typer.Option(Executor.local, "--executor", help="local: here, or --jobs worker processes; "
+                                      "ray: actors on a Ray cluster (pip install 'tqcheck[ray]')."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="The Ray head, HOST:PORT (default: "
+                                              "RAY_ADDRESS, else a Ray started for the run)."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse each unchanged file's results from the "
                                "incremental cache (default: on)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="The cache's folder (default: "
@@ -147,6 +156,10 @@ def check(
         check_language(lang, "--lang")
         check_language(source_lang, "--source-lang")
         check_rules(select)
+        if executor is Executor.ray:  # a missing Ray is said before the files are read
+            from .executors.ray import import_ray
+
+            import_ray()
         for path in report:
             if format_for_path(path) is None:
                 raise TqcheckError(f"{path}: unknown report type (use {', '.join(report_suffixes())})")
@@ -155,7 +168,7 @@ def check(
             paths=list(paths), config=config, lang=lang, encoding=encoding, include=list(include),
             exclude=list(exclude), rules=list(select), use_model=not no_model, device=device, source=source,
             source_lang=source_lang, reference=reference, jobs=jobs,
-            cache_dir=_cache_folder(cache, cache_dir, config))
+            cache_dir=_cache_folder(cache, cache_dir, config), executor=executor.value, ray_address=ray_address)
         unreadable: list[InputError] = []
         docs = load_documents(request, warn=_warn, unreadable=unreadable)
         if diff is not None:

@@ -44,6 +44,10 @@ class CheckRequest:
     # but only from 8 documents to check: a worker's start-up, about 3 s, outweighs a few documents).
     jobs: int = 1
     cache_dir: str | None = None  # the incremental cache's folder (None: no cache)
+    # Where the documents are checked: "local" (here, or ``jobs`` worker processes) or "ray" (actors on
+    # the Ray cluster at ``ray_address``, else RAY_ADDRESS, else a Ray started for the run).
+    executor: str = "local"
+    ray_address: str | None = None
 
     def context(self) -> Context:
         return Context(config=self.config, use_model=self.use_model, device=self.device,
@@ -106,11 +110,13 @@ def run_check(request: CheckRequest, warn: Callable[[str], None] = log.warning,
               progress: Callable[[Document], None] | None = None, ctx: Context | None = None) -> Report:
     """Check the request's documents; the Report holds every file's findings and the run's facts.
 
-    Documents whose outcome the cache holds are not checked again; the rest are checked here or by
-    ``request.jobs`` worker processes.  The corpus rules and the last step (suppressions, positions)
-    always run here, over every document.  ``ctx`` lets a long-lived caller (an editor integration)
-    keep its loaded models between requests.
+    Documents whose outcome the cache holds are not checked again; the rest are checked here, by
+    ``request.jobs`` worker processes or by actors on a Ray cluster (``request.executor``).  The corpus
+    rules and the last step (suppressions, positions) always run here, over every document.  ``ctx``
+    lets a long-lived caller (an editor integration) keep its loaded models between requests.
     """
+    if request.executor not in ("local", "ray"):
+        raise TqcheckError(f"unknown executor {request.executor!r} (use local or ray)")
     docs = load_documents(request, warn)
     ctx = ctx or request.context()
     engine = Engine(ctx, only=request.rules or None)
@@ -124,7 +130,11 @@ def run_check(request: CheckRequest, warn: Callable[[str], None] = log.warning,
     todo = [i for i, o in enumerate(outcomes) if o is None]
     pending = [docs[i] for i in todo]
     jobs = _jobs(request.jobs, len(pending))
-    if jobs > 1:
+    if request.executor == "ray" and pending:
+        from .executors.ray import check_on_ray
+
+        fresh = check_on_ray(engine, request, pending, warn, progress)
+    elif jobs > 1:
         from .executors import check_in_processes
 
         fresh = check_in_processes(engine, request, pending, jobs, warn, progress)

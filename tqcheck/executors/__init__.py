@@ -1,9 +1,10 @@
-"""Where documents are checked: here, one after another (``local``), or in worker processes (``--jobs N``).
+"""Where documents are checked: here, one after another (``local``), in worker processes (``--jobs N``)
+or on a Ray cluster (``--executor ray``, in ``tqcheck.executors.ray``).
 
 An executor turns documents into ``DocumentOutcome``s, in the order given; the engine's ``finish``
 (corpus rules, suppressions, placement) always runs in the calling process, so the findings are the
-same whichever executor checked the documents.  Each worker builds its Context once and keeps its
-models loaded for every document it is sent.
+same whichever executor checked the documents.  Each worker (or Ray actor) builds its Context once
+and keeps its models loaded for every document it is sent.
 """
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
-from .document import Document
-from .engine import Engine
-from .outcome import DocumentOutcome
+from ..document import Document
+from ..engine import Engine
+from ..outcome import DocumentOutcome
 
 _WORKER: list[Engine] = []
 
