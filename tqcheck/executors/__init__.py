@@ -53,13 +53,20 @@ def check_in_processes(engine: Engine, request, docs: list[Document], jobs: int,
                 if done:
                     done(docs[i])
     except BrokenProcessPool:
-        left = [i for i, o in enumerate(outcomes) if o is None]
-        warn(f"a worker process died; checking the {len(left)} file(s) it left here")
-        for i in left:
+        left = sum(o is None for o in outcomes)
+        warn(f"a worker process died; checking the {left} file(s) it left here")
+    return check_left_here(engine, docs, outcomes, done)
+
+
+def check_left_here(engine: Engine, docs: list[Document], outcomes: list[DocumentOutcome | None],
+                    done: Callable[[Document], None] | None = None) -> list[DocumentOutcome]:
+    """Check in this process the documents no worker returned: nothing is lost when a worker dies."""
+    for i, outcome in enumerate(outcomes):
+        if outcome is None:
             outcomes[i] = engine.check_document(docs[i])
             if done:
                 done(docs[i])
-    return [o for o in outcomes if o is not None]
+    return list(outcomes)
 
 
 def _spec(request):

@@ -19,7 +19,7 @@ from ..document import Document
 from ..engine import Engine
 from ..errors import TqcheckError
 from ..outcome import DocumentOutcome
-from . import _spec
+from . import _spec, check_left_here
 
 INSTALL = "pip install 'tqcheck[ray]'"
 IN_FLIGHT = 2  # documents queued on each actor: the next one is there when it finishes one
@@ -197,11 +197,7 @@ class RayChecks:
                 done(docs[i])
         if deaths:
             warn(f"a Ray actor died ({deaths[0]}); its documents were sent again")
-        left = [i for i, o in enumerate(outcomes) if o is None]
+        left = sum(o is None for o in outcomes)
         if left:
-            warn(f"checking here the {len(left)} file(s) the Ray actors did not")
-        for i in left:
-            outcomes[i] = engine.check_document(docs[i])
-            if done:
-                done(docs[i])
-        return [o for o in outcomes if o is not None]
+            warn(f"checking here the {left} file(s) the Ray actors did not")
+        return check_left_here(engine, docs, outcomes, done)
