@@ -173,10 +173,15 @@ def _cache_for(request: CheckRequest, engine: Engine, docs: list[Document], warn
         return None, [None] * len(docs)
     from pathlib import Path
 
+    from .lm import store
     from .lm.cards import get_card
     from .results_cache import ResultsCache, file_key, run_signature
 
-    model_id = get_card(engine.ctx.model).id if request.use_model else None
+    model_id = None
+    if request.use_model:
+        card = get_card(engine.ctx.model)
+        # Results made while the model's package was missing must not outlive its installation.
+        model_id = card.id if store.installed(card) else f"{card.id} (not installed)"
     signature = run_signature(request, [r.id for r in engine.rules], model_id)
     cache = ResultsCache(Path(request.cache_dir), warn)
 
