@@ -165,6 +165,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default="pred.jsonl")
     ap.add_argument("--layout", choices=LAYOUTS, default="article",
                     help="article: the documents' own paragraphs; sentences: every segment a paragraph of its own")
+    ap.add_argument("--in-context", action="store_true",
+                    help="read every paragraph after the article before it (tqcheck.analysis.reading.IN_CONTEXT)")
     ap.add_argument("--scorer-args", default="", help="extra arguments for score_eval.py")
     ap.add_argument("--gold-alignment", action="store_true",
                     help="with --source: pair the segments as the data does, instead of aligning them")
@@ -175,6 +177,10 @@ def main(argv: list[str] | None = None) -> None:
     config = load_config(Path(args.config)) if args.config else Config()
     for option in args.set:
         parse_option(option, config)
+    if args.in_context:
+        from .analysis import reading
+
+        reading.IN_CONTEXT = True
     preds = run(args.eval_path, args.rule, args.source, not args.no_model, args.limit, config=config,
                 gold_alignment=args.gold_alignment, layout=args.layout)
     with open(args.out, "w", encoding="utf-8") as fh:

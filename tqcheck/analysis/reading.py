@@ -36,7 +36,8 @@ PROPOSALS_FROM = 8.0
 # recall, 0.648 at 0.169 in context and 0.683 at 0.167 alone.  And the seed's garbled flights
 # fragment falls from 4.8 to 4.0 nats a word (under the 4.5 that flags it).  Each paragraph with only
 # the 250 characters before it (first 40 documents): 0.788 at 0.197 and 0.740 at 0.212 in the two
-# layouts, against 0.770 at 0.241 alone (article).  See issue #18.
+# layouts, against 0.770 at 0.241 alone (article).  See issue #18; ``python -m tqcheck.evaluation
+# --in-context --layout sentences`` measures it.
 IN_CONTEXT = False
 # A window holds consecutive paragraphs up to about this many characters (about 300 tokens of English;
 # one longer paragraph is a window by itself).
