@@ -242,3 +242,85 @@ def test_clause_rule_says_it_is_english_only():
     result = Engine(ctx, only=["lm-awkward-clause"]).run([doc]).files[0]
     assert result.findings == []
     assert any(n.startswith("lm-awkward-clause: not run on language 'de'") for n in result.notices)
+
+
+AFP_STYLE = ("French President Emmanuel Macron's government forced its pension reform through parliament on "
+             "Thursday without a final vote, using a special constitutional power.\n\n"
+             "The move sparked anger among lawmakers and thousands of protesters, who gathered in central Paris "
+             "in the evening.\n\n"
+             "The unions called for a new day of strikes and demonstrations next week.\n\n"
+             "The opposition said it would file a motion of no confidence in the government.")
+
+
+@pytest.fixture
+def in_context(monkeypatch):
+    from tqcheck.analysis import reading
+
+    monkeypatch.setattr(reading, "IN_CONTEXT", True)
+
+
+def test_a_paragraph_is_read_after_the_article_before_it(lm, in_context):
+    # Read alone, a paragraph's opening words look improbable ("The unions ..." 16.5 nats in a
+    # 7-paragraph AFP-style article), which flooded wire copy with hints.  In context, each paragraph
+    # after the first is read with the text before it.
+    from tqcheck.analysis import reading
+
+    doc = Document.from_text(AFP_STYLE, lang="en")
+    ctx = Context()
+    ctx.resource("language-model", lambda: lm)
+    words = reading.read(doc, ctx)
+    assert [(p[0].paragraph) for p in words] == reading._paragraphs(doc)
+    opening = {p[0].text + " " + p[1].text: p[0].surprisal + p[1].surprisal for p in words}
+    alone = lm.alternatives([doc.text[s:e] for s, e in reading._paragraphs(doc)], k=reading.TOP_K,
+                            min_surprisal=reading.PROPOSALS_FROM)
+    alone_opening = {}
+    for (s, e), toks in zip(reading._paragraphs(doc), alone):
+        second = doc.text.index(" ", doc.text.index(" ", s) + 1)  # the first two words' tokens
+        alone_opening[doc.text[s:second]] = -sum(lp for ts, _, lp, _ in toks if s + ts < second)
+    for opener in ("The unions", "The opposition"):
+        assert opening[opener] < alone_opening[opener] - 2, (opener, opening[opener], alone_opening[opener])
+    # The first paragraph has nothing before it: read exactly as alone.
+    first = next(iter(opening))
+    assert abs(opening[first] - alone_opening[first]) < 0.01
+
+
+def test_by_default_every_paragraph_is_read_alone():
+    from tqcheck.analysis import reading
+
+    doc = Document.from_text(SEED.read_text("utf-8"), lang="en")
+    wins = reading.windows(doc)
+    assert [w.paragraphs for w in wins] == [[p] for p in reading._paragraphs(doc)]
+    assert all(w.context == "" for w in wins)
+
+
+def test_windows_cover_every_paragraph_once_each_after_the_text_before_it(in_context):
+    from tqcheck.analysis import reading
+
+    text = SEED.read_text("utf-8")
+    doc = Document.from_text(text, lang="en")
+    wins = reading.windows(doc)
+    assert [p for w in wins for p in w.paragraphs] == reading._paragraphs(doc)
+    assert 1 < len(wins) < len(reading._paragraphs(doc))  # a few windows, not one per paragraph
+    assert wins[0].context == ""
+    for w in wins[1:]:
+        assert w.end - w.start <= reading.WINDOW_CHARS or len(w.paragraphs) == 1
+        # The context is the text right before the window, after the lede.
+        assert text[:w.start].endswith(w.context[-200:]) and w.context.startswith(text[:40])
+        assert len(w.context) <= reading.CONTEXT_CHARS + reading.TITLE_CHARS + 2
+
+
+def test_hint_allowance_is_per_block_of_words_not_per_paragraph(in_context):
+    from tqcheck.analysis.reading import LMReading, blocks
+
+    one_sentence_paragraphs = LMReading([[i] * 12 for i in range(10)])  # 120 words, 10 paragraphs
+    long_paragraphs = LMReading([[i] * 60 for i in range(2)])  # the same 120 words, 2 paragraphs
+    assert [len(b) for b in blocks(one_sentence_paragraphs, 40)] == [40, 40, 40]
+    assert [len(b) for b in blocks(long_paragraphs, 40)] == [40, 40, 40]
+    assert [len(b) for b in blocks(LMReading([[0] * 50, [1] * 45]), 40)] == [40, 55]
+    assert [len(b) for b in blocks(one_sentence_paragraphs)] == [120]  # BLOCK_WORDS, 100: one block
+
+
+def test_read_alone_the_hint_allowance_stays_per_paragraph():
+    from tqcheck.analysis.reading import LMReading, blocks
+
+    assert [len(b) for b in blocks(LMReading([[i] * 12 for i in range(10)]))] == [12] * 10

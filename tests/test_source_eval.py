@@ -90,3 +90,22 @@ def test_source_rules_precision_on_dev(tmp_path):
     line = next(ln for ln in report.splitlines() if ln.startswith("mistranslation"))
     precision = float(line.split()[1])
     assert precision > 0.7, report  # measured 0.819 (span level)
+
+
+def test_sentences_layout_writes_every_segment_as_a_paragraph():
+    if not EVAL.exists():
+        pytest.skip(f"{EVAL} not present")
+    article = load_eval(EVAL, limit=3)
+    sentences = load_eval(EVAL, limit=3, layout="sentences")
+    for a, s in zip(article, sentences):
+        segs = a.record["segments"]
+        paragraphs = [p for p in s.target.paragraphs if s.target.text[p[0]:p[1]].strip()]
+        assert len(paragraphs) == len(segs)
+        # Same segment texts at their recorded offsets, only the separators differ.
+        for i, seg in enumerate(segs):
+            text = seg["target"].replace("\n", " ")
+            assert s.target.text[s.seg_starts[i]:s.seg_starts[i] + len(text)] == text
+            assert a.target.text[a.seg_starts[i]:a.seg_starts[i] + len(text)] == text
+        assert sum(x.get("starts_paragraph", False) for x in segs) < len(segs)  # the layouts really differ
+    with pytest.raises(ValueError):
+        load_eval(EVAL, limit=1, layout="lines")

@@ -64,7 +64,16 @@ def _join(segments: list[str], para_starts: list[bool]) -> tuple[str, list[int]]
     return "".join(parts), starts
 
 
-def load_eval(path: str | Path, limit: int | None = None) -> list[EvalDoc]:
+LAYOUTS = ("article", "sentences")
+
+
+def load_eval(path: str | Path, limit: int | None = None, layout: str = "article") -> list[EvalDoc]:
+    """The evaluation documents as ``Document``s.  ``layout``: "article" keeps the documents' own
+    paragraphs (a blank line where a segment starts one, else a space); "sentences" writes every
+    segment as a paragraph of its own, as much wire copy is laid out (a WMT segment is usually one
+    sentence, sometimes two: each stays whole)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout: one of {', '.join(LAYOUTS)}, not {layout!r}")
     out = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -72,9 +81,9 @@ def load_eval(path: str | Path, limit: int | None = None) -> list[EvalDoc]:
             segs = rec["segments"]
             # Segments may hold internal newlines; flatten them so "\n\n" stays our separator.
             tgt_text, tgt_starts = _join([s["target"].replace("\n", " ") for s in segs],
-                                         [s.get("starts_paragraph", False) for s in segs])
+                                         [_starts(s, layout) for s in segs])
             src_text, src_starts = _join([s["source"].replace("\n", " ") for s in segs],
-                                         [s.get("starts_paragraph", False) for s in segs])
+                                         [_starts(s, layout) for s in segs])
             src_lang, tgt_lang = rec.get("lang_pair", "zh-en").split("-")
             target = Document.from_text(tgt_text, lang=tgt_lang, path=rec["id"])
             source = Document.from_text(src_text, lang=src_lang, path=rec["id"] + "#source")
@@ -82,6 +91,10 @@ def load_eval(path: str | Path, limit: int | None = None) -> list[EvalDoc]:
             if limit and len(out) >= limit:
                 break
     return out
+
+
+def _starts(segment: dict, layout: str) -> bool:
+    return layout == "sentences" or segment.get("starts_paragraph", False)
 
 
 def to_prediction(doc: EvalDoc, findings: list[Finding]) -> dict:
@@ -113,8 +126,9 @@ def gold_units(doc: EvalDoc) -> list[tuple[tuple[int, int], tuple[int, int]]]:
 
 
 def run(eval_path: str, rules: list[str] | None, use_source: bool, use_model: bool,
-        limit: int | None = None, config: Config | None = None, gold_alignment: bool = False) -> list[dict]:
-    docs = load_eval(eval_path, limit)
+        limit: int | None = None, config: Config | None = None, gold_alignment: bool = False,
+        layout: str = "article") -> list[dict]:
+    docs = load_eval(eval_path, limit, layout)
     for d in docs:
         if use_source:
             d.target.source = d.source
@@ -149,6 +163,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-model", action="store_true")
     ap.add_argument("--limit", type=int)
     ap.add_argument("--out", default="pred.jsonl")
+    ap.add_argument("--layout", choices=LAYOUTS, default="article",
+                    help="article: the documents' own paragraphs; sentences: every segment a paragraph of its own")
+    ap.add_argument("--in-context", action="store_true",
+                    help="read every paragraph after the article before it (tqcheck.analysis.reading.IN_CONTEXT)")
     ap.add_argument("--scorer-args", default="", help="extra arguments for score_eval.py")
     ap.add_argument("--gold-alignment", action="store_true",
                     help="with --source: pair the segments as the data does, instead of aligning them")
@@ -159,8 +177,12 @@ def main(argv: list[str] | None = None) -> None:
     config = load_config(Path(args.config)) if args.config else Config()
     for option in args.set:
         parse_option(option, config)
+    if args.in_context:
+        from .analysis import reading
+
+        reading.IN_CONTEXT = True
     preds = run(args.eval_path, args.rule, args.source, not args.no_model, args.limit, config=config,
-                gold_alignment=args.gold_alignment)
+                gold_alignment=args.gold_alignment, layout=args.layout)
     with open(args.out, "w", encoding="utf-8") as fh:
         for p in preds:
             fh.write(json.dumps(p, ensure_ascii=False) + "\n")

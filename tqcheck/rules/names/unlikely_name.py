@@ -27,7 +27,7 @@ from ..registry import Rule, register
 # At 9 nats precision fell to 0.70.
 MIN_SURPRISAL = 10.0
 COMMON_ZIPF = 5.0
-MAX_PER_PARAGRAPH = 3
+MAX_PER_PARAGRAPH = 3  # per ``reading.blocks``: a paragraph, or 100 words when read in context
 _CAPITALISED = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -70,7 +70,7 @@ class UnlikelyName(reading.ReadsParagraphs, Rule):
             return
         threshold = ctx.settings(self).min_surprisal
         written = Counter(_stem(m.group(0)) for m in _CAPITALISED.finditer(doc.text) if m.group(0)[:1].isupper())
-        for words in paragraphs:
+        for words in reading.blocks(paragraphs):
             names = [w for w in words
                      if w.text[:1].isupper() and w.start != w.paragraph[0] and w.surprisal >= threshold
                      and not _known(w.text, written) and not _plain(w.text)

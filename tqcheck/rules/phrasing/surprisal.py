@@ -23,7 +23,7 @@ MIN_SURPRISAL = 10.0  # nats for a word (sum over its tokens) to be flagged
 # many nats a word is flagged when a safe rewrite (function word, inflection) makes the sentence likelier.
 FIXABLE_SURPRISAL = 8.0
 MIN_GAIN = 1.0  # nats a safe rewrite must add to the sentence to be offered as a fix
-MAX_CANDIDATES_PER_PARAGRAPH = 3
+MAX_CANDIDATES_PER_PARAGRAPH = 3  # per ``reading.blocks``: a paragraph, or 100 words when read in context
 MAX_REWRITES = 3  # safe rewrites (function words, inflections) rescored per flagged word
 CONTEXT_CHARS = 200
 
@@ -94,11 +94,15 @@ class Surprisal(reading.ReadsParagraphs, Rule):
         min_surprisal = ctx.settings(self).min_surprisal
         fixable = min(FIXABLE_SURPRISAL, min_surprisal)
         flagged = []
-        for words in paragraphs:
+        # A word read with nothing before it (the document's first; every paragraph's first, unless the
+        # paragraphs are read in context) is surprising whatever it is: its surprisal says little.
+        opening = paragraphs[0][0].start if paragraphs and paragraphs[0] else -1
+        alone = not reading.IN_CONTEXT
+        for words in reading.blocks(paragraphs):
             cands = []
             for word in words:
                 ws, we, w = word.start, word.end, word.text
-                if not w[:1].isalpha() or ws == word.paragraph[0]:
+                if not w[:1].isalpha() or ws == opening or (alone and ws == word.paragraph[0]):
                     continue
                 if name_at(doc, ws, w):
                     continue
