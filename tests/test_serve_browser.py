@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import tempfile
-import threading
-import time
 
 import pytest
 
 from .conftest import SEED
 from .lm_session import real_lm
+from .serve_helpers import served
 from .test_html_browser import FLAGS, _chromium
 
 pytestmark = pytest.mark.browser
@@ -29,26 +27,14 @@ pytest.importorskip("uvicorn", reason="tqcheck serve needs uvicorn (pip install 
 @pytest.fixture(scope="module")
 def desk_url():
     """The desk with the session's model, served by uvicorn on a free loopback port."""
-    import uvicorn
-
-    from tqcheck.serve.app import create_app
     from tqcheck.serve.desk import Desk
 
     desk = Desk(lm=real_lm())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(desk), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    desk.close()
+    try:
+        with served(desk) as base:
+            yield base
+    finally:
+        desk.close()
 
 
 @pytest.fixture(scope="module")

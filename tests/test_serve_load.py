@@ -7,7 +7,6 @@ Run with `-m slow`; the latencies are printed (-s shows them).
 """
 from __future__ import annotations
 
-import socket
 import statistics
 import threading
 import time
@@ -15,6 +14,7 @@ import time
 import pytest
 
 from .conftest import SEED
+from .serve_helpers import served
 
 pytestmark = pytest.mark.slow
 httpx = pytest.importorskip("httpx")
@@ -25,22 +25,26 @@ DEADLINE = 240.0  # seconds for the whole test: a client starts no new request a
 
 
 def test_fifty_concurrent_checks_of_the_seed():
-    import uvicorn
-
-    from tqcheck.serve.app import create_app
     from tqcheck.serve.desk import Desk
 
     desk = Desk(use_model=False)
     desk.run_sync(desk.start_now)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(desk), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}/api/check"
+    try:
+        with served(desk) as base:
+            latencies, failures, found, wall = _load(f"{base}/api/check")
+    finally:
+        desk.close()
+
+    assert failures == []
+    assert len(latencies) == CLIENTS * ROUNDS
+    assert found == {4}  # every answer is the seed's full report: space, Qing Gang, Gang, run-in heading
+    q = statistics.quantiles(latencies, n=20)
+    print(f"\n{len(latencies)} checks by {CLIENTS} concurrent clients in {wall:.1f} s: "
+          f"p50 {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s")
+
+
+def _load(url: str) -> tuple[list[float], list[str], set[int], float]:
+    """CLIENTS clients at once, ROUNDS requests each, none started after DEADLINE."""
     body = {"text": SEED.read_text("utf-8"), "name": "seeds/blinken-beijing.en.txt", "use_model": False}
     latencies: list[float] = []
     failures: list[str] = []
@@ -74,14 +78,4 @@ def test_fifty_concurrent_checks_of_the_seed():
         t.start()
     for t in threads:
         t.join(DEADLINE + 30)
-    wall = time.monotonic() - start
-    server.should_exit = True
-    thread.join(10)
-    desk.close()
-
-    assert failures == []
-    assert len(latencies) == CLIENTS * ROUNDS
-    assert found == {4}  # every answer is the seed's full report: space, Qing Gang, Gang, run-in heading
-    q = statistics.quantiles(latencies, n=20)
-    print(f"\n{len(latencies)} checks by {CLIENTS} concurrent clients in {wall:.1f} s: "
-          f"p50 {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s")
+    return latencies, failures, found, time.monotonic() - start
