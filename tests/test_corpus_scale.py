@@ -153,3 +153,17 @@ def test_diff_with_a_bad_ref_or_outside_git_is_a_clear_error(cli, repo, tmp_path
     monkeypatch.chdir(folder)
     code, out, err = cli("check", "story.txt", "--no-model", "--lang", "en", "--diff", ref)
     assert code == 2 and message in err and "Traceback" not in err and out == ""
+
+
+def test_the_names_ledger_of_a_corpus_comes_from_the_cached_files(cli, corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("TQCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TQCHECK_CACHE", "on")
+    runs = []
+    for _ in range(2):
+        code, out, err = cli("names", corpus, "--no-model", "--lang", "en", "--json")
+        assert code == 0, err
+        runs.append(json.loads(out)["entities"])
+    assert runs[0] == runs[1]
+    xia = next(e for e in runs[1] if e["entity"] == "Xia Liyan")
+    assert {s["spelling"]: len(s["files"]) for s in xia["spellings"]} == {"Xia Liyan": 2, "Hsia Liyan": 1}
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 3

@@ -369,6 +369,8 @@ def names(
                                          "directory mirroring the target tree (its names are evidence)."),
     source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Source language (default: detected)."),
     no_model: bool = typer.Option(False, "--no-model", help="Do not ask the language model."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse unchanged files' ledgers from the "
+                               "incremental cache (default: on)."),
 ):
     """The name ledger: every entity, its spellings with counts and files, the spelling chosen and why."""
     from .analysis.names import corpus_ledger
@@ -378,9 +380,9 @@ def names(
         # The ledger is what the name rule reads: running it builds each file's ledger (with its source).
         request = CheckRequest(paths=list(paths), config=config, lang=lang, encoding=encoding, include=list(include),
                                exclude=list(exclude), rules=["name-variant"], use_model=not no_model,
-                               source=source, source_lang=source_lang)
+                               source=source, source_lang=source_lang, cache_dir=_cache_folder(cache, None, config))
         result = _checked(request)
-        entries = corpus_ledger([r.document for r in result.files], request.context(),
+        entries = corpus_ledger([(r.path, r.language, r.names or []) for r in result.files],
                                 min_mentions=1 if all_entities else 2)
     except TqcheckError as exc:
         raise _fail(str(exc)) from None

@@ -97,31 +97,38 @@ def name_ledger(doc: "Document", ctx: "Context | None" = None) -> NameLedger:
     return doc.analysis(NameLedger, build)
 
 
-def corpus_ledger(docs: "list[Document]", ctx: "Context | None" = None, min_mentions: int = 1) -> list[LedgerEntry]:
-    """One entry per entity across all documents: its spellings with counts and files, the chosen one.
+def corpus_ledger(files: "list[tuple[str, str, list[LedgerEntry]]]", min_mentions: int = 1) -> list[LedgerEntry]:
+    """One entry per entity across all files, from each file's (path, language, ledger entries): its
+    spellings with counts and files, and the chosen one.
 
-    Entities of different files join when their chosen spellings are one entity
-    (same_entity); the corpus spelling is the one used by most files, then most often.
+    Built from the per-file entries (which the results cache keeps), so a corpus ledger costs no name
+    work on unchanged files.  Entries of different files join when their chosen spellings are one entity
+    (same_entity, compared only within a blocking key); the corpus spelling is the one used by most
+    files, then most often.
     """
-    from ..names.compare import same_entity
+    from collections import defaultdict
+
+    from ..names.compare import blocking_keys, same_entity
 
     groups: list[dict] = []
-    for doc in docs:
-        for e in name_ledger(doc, ctx).entities:
-            for g in groups:
-                if g["entity"] == e.canonical or same_entity(g["entity"], e.canonical, doc.lang):
-                    break
-            else:
-                g = {"entity": e.canonical, "spellings": {}, "files": Counter(), "why": []}
+    by_block: dict[str, list[dict]] = defaultdict(list)
+    for path, lang, entries in files:
+        for e in entries:
+            candidates = {id(g): g for b in blocking_keys(e.chosen) for g in by_block[b]}
+            g = next((g for g in sorted(candidates.values(), key=lambda g: g["order"])
+                      if g["entity"] == e.chosen or same_entity(g["entity"], e.chosen, lang)), None)
+            if g is None:
+                g = {"entity": e.chosen, "order": len(groups), "spellings": {}, "files": Counter(), "why": []}
                 groups.append(g)
-            for f in e.spellings + e.short + [f for f, _ in e.short_variants] + [f for f, _ in e.given_only]:
-                count, files = g["spellings"].get(f.surface, (0, set()))
-                files.add(doc.path)
-                g["spellings"][f.surface] = (count + f.count, files)
-            g["files"][e.canonical] += 1
-            if e.has_variants or e.given_only:
-                g["why"].append(Reason(e.decided_by or "evidence",
-                                       f"{doc.path}: {'; '.join(r.text for r in e.evidence)} ({e.decided_by})"))
+                for b in blocking_keys(e.chosen):
+                    by_block[b].append(g)
+            for sp in e.spellings:
+                count, paths = g["spellings"].get(sp.text, (0, set()))
+                paths.add(path)
+                g["spellings"][sp.text] = (count + sp.count, paths)
+            g["files"][e.chosen] += 1
+            if not e.consistent:
+                g["why"].append(Reason(e.decided_by or "evidence", f"{path}: {e.why} ({e.decided_by})"))
     out = []
     for g in groups:
         spellings = g["spellings"]
@@ -129,11 +136,11 @@ def corpus_ledger(docs: "list[Document]", ctx: "Context | None" = None, min_ment
         if total < min_mentions:
             continue
         chosen = max(g["files"], key=lambda s: (g["files"][s], spellings[s][0] if s in spellings else 0))
-        n_files = len({p for _, files in spellings.values() for p in files})
+        n_files = len({p for _, paths in spellings.values() for p in paths})
         why = g["why"] or [Reason("files", f"used in {g['files'][chosen]} of {n_files} file(s)") if n_files > 1
                            else Reason("only", "only spelling")]
         out.append(LedgerEntry(
             chosen, total,
-            [Spelling(s, c, files=sorted(files)) for s, (c, files) in sorted(spellings.items(), key=lambda kv: -kv[1][0])],
+            [Spelling(s, c, files=sorted(paths)) for s, (c, paths) in sorted(spellings.items(), key=lambda kv: -kv[1][0])],
             len(g["files"]) == 1 and not g["why"], "corpus", why))
     return out

@@ -53,6 +53,14 @@ def tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[\s\u00a0]+", name.strip()) if t]
 
 
+def blocking_keys(name: str) -> set[str]:
+    """Keys two spellings of one entity share, so that a corpus compares only names that share one: the
+    letters of the whole name (Zhuge Liang / Zhu Geliang), a word (Olaf/Olav *Scholz*), or the given or
+    family part written as one ("Hsia Li Yan" / "Xia *Liyan*")."""
+    toks = tokens(name)
+    return {key(name)} | {key(t) for t in toks} | {key("".join(toks[1:])), key("".join(toks[:-1]))} - {""}
+
+
 def name_style(toks: list[str]) -> str:
     """'zh', 'ko' or 'vi' for family-name-first East Asian names, else 'west'."""
     return _name_style(tuple(toks))

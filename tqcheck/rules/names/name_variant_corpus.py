@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from ...findings import Category, Severity
 from ...names import cluster, extract_mentions, same_entity
-from ...names.compare import key, tokens
+from ...names.compare import blocking_keys
 from ..registry import Rule, register
 
 
@@ -18,13 +18,6 @@ def units(docs, ctx):
             part = [m for m in mentions if start <= m.start < end]
             if part:
                 yield doc, start, part
-
-
-def _blocks(name: str) -> set[str]:
-    """Keys two spellings of one entity share: the letters of the whole name (Zhuge Liang / Zhu Geliang),
-    a word (Olaf/Olav *Scholz*), or the given or family part written as one ("Hsia Li Yan" / "Xia *Liyan*")."""
-    toks = tokens(name)
-    return {key(name)} | {key(t) for t in toks} | {key("".join(toks[1:])), key("".join(toks[:-1]))} - {""}
 
 
 @register
@@ -70,13 +63,13 @@ class NameVariantCorpus(Rule):
         # Only spellings that share a block are compared: linear in the corpus, not quadratic.
         by_block: dict[str, set[str]] = defaultdict(set)
         for spelling in uses:
-            for b in _blocks(spelling):
+            for b in blocking_keys(spelling):
                 by_block[b].add(spelling)
         order = {s: i for i, s in enumerate(sorted(uses, key=lambda s: (-len(uses[s]), s)))}
         for major in sorted(uses, key=order.__getitem__):
             if len(uses[major]) < 2:
                 break  # sorted by use: no later spelling is used by two units either
-            candidates = set().union(*(by_block[b] for b in _blocks(major)))
+            candidates = set().union(*(by_block[b] for b in blocking_keys(major)))
             for minor in sorted(candidates, key=order.__getitem__):
                 if order[minor] <= order[major] or len(uses[major]) <= len(uses[minor]):
                     continue
