@@ -102,7 +102,9 @@ class ResultsCache:
         if not self.enabled:
             return
         try:
-            atomic_write(self._path(key), json.dumps(outcome.to_json(), ensure_ascii=False))
+            # No fsync: an entry lost or torn by a crash is found damaged and recomputed, and an fsync
+            # per file is most of what the cache adds to a first run over a large corpus.
+            atomic_write(self._path(key), json.dumps(outcome.to_json(), ensure_ascii=False), durable=False)
         except Exception as exc:  # a read-only folder, a full disk: the run goes on without the cache
             self.enabled = False
             self.warn(f"cache: cannot write to {self.folder} ({exc}); caching is off for this run "

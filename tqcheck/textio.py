@@ -83,10 +83,11 @@ def read_text(path: str | Path, encoding: str | None = None) -> str:
     return decode(read_bytes(path), str(path), encoding)
 
 
-def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> None:
+def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8", durable: bool = True) -> None:
     """Write to a temp file in the same directory, fsync, then rename over ``path``.
 
-    A reader never sees a half-written file, and a crash leaves the old file intact.
+    A reader never sees a half-written file, and a crash leaves the old file intact.  ``durable=False``
+    skips the fsync, for files whose loss after a crash costs only recomputation (cache entries).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +97,8 @@ def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
