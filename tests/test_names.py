@@ -232,7 +232,7 @@ def test_kmt_after_kuomintang_without_introduction(names_ctx):
             "Officials of the KMT's foundation praised the talks, and the KMT's leaders agreed.")
     findings, _ = run(text, names_ctx, rules=["entity-style"])
     assert [(f.text, f.suggestions[0]) for f in findings] == [("KMT", "Kuomintang")] * 2
-    assert "never introduced" in findings[0].message
+    assert "never introduces it" in findings[0].message
     introduced = text.replace("The Kuomintang said", "The Kuomintang (KMT) said")
     assert run(introduced, names_ctx, rules=["entity-style"])[0] == []
 

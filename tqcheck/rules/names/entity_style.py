@@ -102,17 +102,17 @@ class EntityStyle(Rule):
         # the usual style; "Kuomintang ... the KMT", never saying what KMT stands for, is a switch to a
         # name the reader has not been given, and one switch is enough.
         unknown = {h[2] for h in nouns if h[3] == "intro"}
-        uninroduced = bool(unknown) and not all(introduced(text, f) for f in unknown)
-        needed = 1 if uninroduced else STRICT_MIN_SWITCHES if strict or spelled_out else MIN_SWITCHES
+        unintroduced = bool(unknown) and not all(introduced(text, f) for f in unknown)
+        needed = 1 if unintroduced else STRICT_MIN_SWITCHES if strict or spelled_out else MIN_SWITCHES
         if switches < needed:
             return
-        if switches == 1 and seq[0] and unknown and not uninroduced:
+        if switches == 1 and seq[0] and unknown and not unintroduced:
             return
         short = [h for h in nouns if h[3] in ("abbr", "dotted", "intro")]
         full = [h for h in nouns if h[3] in ("full", "alt")]
         # The text's own majority, except that a spelled-out text keeps spelling out and an abbreviation
         # never introduced gives way to the name it stands for.
-        if len(short) >= len(full) and not spelled_out and not uninroduced:
+        if len(short) >= len(full) and not spelled_out and not unintroduced:
             suggestion = Counter(h[2] for h in short).most_common(1)[0][0]
             flagged, other = full, short
         else:
@@ -120,7 +120,8 @@ class EntityStyle(Rule):
             flagged, other = short, full
         how = ("" if strict else " in a text that spells the name out" if spelled_out else " as the noun")
         for h in flagged:
-            why = (f"'{h[2]}' is never introduced as '{suggestion}' is written" if h[2] in unknown and uninroduced
+            why = (f"'{h[2]}' stands for '{suggestion}' but the text never introduces it ('{suggestion} ({h[2]})')"
+                   if h[2] in unknown and unintroduced
                    else f"'{h[2]}' and '{suggestion}' alternate{how}")
             yield self.finding(h[0], h[1], f"{why} ({switches} switch{'es' if switches > 1 else ''}; "
                                f"'{suggestion}' ×{len(other)}, '{h[2]}' ×{len(flagged)}).", [suggestion],
