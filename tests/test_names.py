@@ -203,6 +203,55 @@ def test_house_style_from_the_config_file(names_ctx, tmp_path):
         load_config(cfg_file)
 
 
+def test_us_military_in_a_text_that_spells_the_united_states_out(names_ctx):
+    # The text's own style is to spell the name out (three times, no noun abbreviation); "US forces"
+    # between those uses is a lapse from it, which MQM raters mark, though AP would allow it.
+    text = ("The Philippines will sign a defence pact with the United States. Manila opened more bases to "
+            "the United States last month. If a crisis comes, the US military may act from them, and US "
+            "forces would stay. The Philippines now stand with the United States in the region.")
+    findings, _ = run(text, names_ctx, rules=["entity-style"])
+    assert [(f.text, f.suggestions[0]) for f in findings] == [("US", "United States")] * 2
+    assert "spells the name out" in findings[0].message
+
+
+def test_spelling_out_once_in_a_text_that_abbreviates_is_fine(names_ctx):
+    text = ("US job data beat forecasts. The US labour market is tight, US wages rose, and savings in the "
+            "United States keep demand strong. The US economy will stay tight in 2023.")
+    assert run(text, names_ctx, rules=["entity-style"])[0] == []
+
+
+def test_currency_is_not_an_abbreviation_style(names_ctx):
+    # "US$20 billion" and "US dollars" are the currency's name: no text spells them out.
+    text = ("The United States and Japan met. Tokyo will buy US$20 billion of gas from the United States, "
+            "paid in US dollars, and the United States will ship it.")
+    assert run(text, names_ctx, rules=["entity-style"])[0] == []
+
+
+def test_kmt_after_kuomintang_without_introduction(names_ctx):
+    text = ("Kuomintang vice chairman Andrew Hsia visited Beijing. The Kuomintang said the visit went well. "
+            "Officials of the KMT's foundation praised the talks, and the KMT's leaders agreed.")
+    findings, _ = run(text, names_ctx, rules=["entity-style"])
+    assert [(f.text, f.suggestions[0]) for f in findings] == [("KMT", "Kuomintang")] * 2
+    assert "never introduces it" in findings[0].message
+    introduced = text.replace("The Kuomintang said", "The Kuomintang (KMT) said")
+    assert run(introduced, names_ctx, rules=["entity-style"])[0] == []
+
+
+def test_abbreviation_from_a_romanised_names_syllables(names_ctx):
+    # No table lists Guomindang: the abbreviation is read off the name's pinyin syllables (guo-min-dang).
+    text = ("The Guomindang retreated to Taiwan in 1949. Historians of the Guomindang disagree. "
+            "The GMD's archives were opened in 1990.")
+    findings, _ = run(text, names_ctx, rules=["entity-style"])
+    assert [(f.text, f.suggestions[0]) for f in findings] == [("GMD", "Guomindang")]
+    assert run(text.replace("the Guomindang disagree", "the Guomindang (GMD) disagree"), names_ctx,
+               rules=["entity-style"])[0] == []
+
+
+def test_exchange_code_is_not_an_abbreviation_of_the_city(names_ctx):
+    text = "Shanshan shares (600884. SH) listed in 1996. The firm moved to Shanghai, and Shanghai grew."
+    assert run(text, names_ctx, rules=["entity-style"])[0] == []
+
+
 def test_macau_macao(names_ctx):
     text = "Macao's casinos reopened in January. Visitors to Macao doubled, and Macau hotels were full."
     findings, _ = run(text, names_ctx, rules=["entity-style"])

@@ -66,18 +66,20 @@ def zh_strict(tmp_path_factory):
 
 @pytest.mark.slow
 def test_zh_en_measured_level(zh_strict):
-    # Regression guard (measured R 0.824, P 0.800, loc 1.000).  P was 0.737 when the name merges read
+    # Regression guard (measured R 0.853, P 0.806, loc 1.000).  P was 0.737 when the name merges read
     # each gold segment whole; they now read the typed source side, whose sentences are aligned inside
-    # each segment as a bilingual file's units are.
-    assert zh_strict["recall"] >= 0.82 and zh_strict["precision"] >= 0.78
+    # each segment as a bilingual file's units are.  R rose from 0.824 when "KMT" never introduced
+    # after "Kuomintang" became a finding.
+    assert zh_strict["recall"] >= 0.85 and zh_strict["precision"] >= 0.78
     assert zh_strict["localisation"] >= 0.95
 
 
 @pytest.mark.slow
 def test_zh_en_issue_target(zh_strict):
-    # Of the 10 false positives, 5 are real renderings of one source name the gold does not label
-    # ("Hans Modrow" / "Maduro", "Raisi" / "Lacey"); the 6 misses are rater flags with no spelling
-    # variant (Supreme Leader / supreme leader, Agribank, KMT after Kuomintang).
+    # Of the 7 false positives, 4 are real renderings of one source name the gold does not label
+    # ("Raisi" / "Lacey") or KMT / Kuomintang mixes the raters marked in other systems' identical
+    # text; the 5 misses are rater flags with no spelling variant (Supreme Leader / supreme leader
+    # written as AP writes it, Agribank, the First Support Foreign Medical Corps).
     assert zh_strict["recall"] >= 0.8 and zh_strict["precision"] >= 0.7
 
 
@@ -86,8 +88,20 @@ def test_zh_en_default_precision_and_suggestions(tmp_path):
     path = shared("eval", "dev.docs.jsonl")
     r = score(path, tmp_path)
     print(r["text"])
-    assert r["precision"] >= 0.85 and r["recall"] >= 0.64  # measured P 0.917, R 0.647
+    # The issue's target, default configuration, no source: R >= 0.80 at P >= 0.80 (measured R 0.824,
+    # P 0.903; R was 0.647 before a spelled-out text's "US forces" and an un-introduced "KMT" counted).
+    assert r["precision"] >= 0.85 and r["recall"] >= 0.8
     assert suggestions_right(path, r["preds"]) >= 0.6
+
+
+@pytest.mark.slow
+def test_zh_en_source_through_the_aligner_raises_recall(tmp_path):
+    """With --source as the CLI gives it (the aligner, not the gold pairing), recall is higher than without."""
+    path = shared("eval", "dev.docs.jsonl")
+    plain, with_source = score(path, tmp_path), score(path, tmp_path, source=True)
+    print(with_source["text"])
+    assert with_source["recall"] > plain["recall"]  # measured 0.853 against 0.824
+    assert with_source["precision"] >= 0.8  # measured 0.829
 
 
 @pytest.mark.slow

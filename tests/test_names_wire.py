@@ -179,6 +179,19 @@ def test_two_real_provinces_a_letter_apart_stay_apart_without_a_source(ctx):
     assert check(ctx, "two-provinces") == []
 
 
+def test_a_place_joined_when_the_text_itself_says_it_is_the_same_place(ctx):
+    # "Changsha, the capital of Hunan" ... "Changsha, Henan": a city lies in one province, so the text
+    # itself says the two real province names stand for one place; no source is needed.
+    found = check(ctx, "changsha-floods")
+    assert fixes(found) == [("name-variant", "Henan", "Hunan")]
+    assert "'Changsha' in both" in found[0].message
+
+
+def test_two_provinces_each_holding_its_own_capital_stay_apart(ctx):
+    # Zhengzhou in Henan, Changsha in Hunan: each name holds a different city, so nothing joins them.
+    assert check(ctx, "two-capitals") == []
+
+
 def test_a_misspelt_city_is_still_a_variant(ctx):
     assert fixes(check(ctx, "shenzhen-port")) == [("name-variant", "Shenzen", "Shenzhen")]
 

@@ -170,7 +170,8 @@ def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = 
     forms = collect_forms(mentions, lang)
     full = [f for f in forms if len(f.tokens) > 1]
     single = [f for f in forms if len(f.tokens) == 1]
-    groups = _agglomerate(full, lang, ev)
+    places = {f.surface for f in forms if is_place(f)}
+    groups = _agglomerate(full, lang, ev, places)
 
     # Single words: a family name (Western: last word) of exactly one entity is its short form;
     # a close misspelling of one is a misspelt short form; the given name of an East Asian
@@ -212,7 +213,7 @@ def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = 
     has_ner = any(m.label != "CAP" for m in mentions)
     # Rare words the model called nationalities ("Shenzen") may join a tagged spelling, never found an entity.
     joinable = [f for f in loose if f.is_tagged or not has_ner or any(m.label in SKIP_LABELS for m in f.mentions)]
-    for g in _agglomerate(joinable, lang, ev):
+    for g in _agglomerate(joinable, lang, ev, places):
         if any(f.is_tagged for f in g) or not has_ner:
             entities.append(Entity(spellings=g))
     for e in entities:
@@ -223,6 +224,10 @@ def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = 
         kinds.discard(None)
         e.kind = "formatting" if kinds == {"formatting"} else ("romanisation" if "romanisation" in kinds
                                                                else ("spelling" if kinds else ""))
+        if ev is not None and len(e.spellings) == 2 and two_places(*e.spellings, lang):
+            inside = sorted(same_place_said(*e.spellings, ev, places))
+            e.notes.append(Reason("evidence", f"the text puts '{inside[0]}' in both '{e.spellings[0].surface}' and "
+                                              f"'{e.spellings[1].surface}': one place"))
         if ev is not None and e.kind == "spelling" and not e.notes:
             _note_evidence(e, ev)
     return sorted(entities, key=lambda e: min(m.start for m in e.mentions))
@@ -365,17 +370,20 @@ def _garbled_home(s: Form, entities: list[Entity], ev: Evidence, lang: str) -> t
     return found[0] if len(found) == 1 else None
 
 
-def _agglomerate(forms: list[Form], lang: str, ev: Evidence | None = None) -> list[list[Form]]:
+def _agglomerate(forms: list[Form], lang: str, ev: Evidence | None = None,
+                 places: set[str] = frozenset()) -> list[list[Form]]:
     """Complete-linkage grouping: two groups join only if every pair across them is one entity,
     so a chain (Kim Jong-un ~ Kim Jong Un ~ ...) cannot pull in a relative.  Two spellings that
-    differ by more than formatting and are named in one sentence are two people."""
+    differ by more than formatting and are named in one sentence are two people; two established
+    place names are two places unless the text says they are one (same_place_said)."""
     groups = [[f] for f in forms]
     sim = {}
     for i, a in enumerate(forms):
         for b in forms[i + 1:]:
             same = same_entity(a.surface, b.surface, lang)
             if same not in (None, "formatting", "identical") and (
-                    (ev is not None and ev.together([a], [b])) or two_places(a, b, lang)):
+                    (ev is not None and ev.together([a], [b]))
+                    or (two_places(a, b, lang) and not (ev is not None and same_place_said(a, b, ev, places)))):
                 same = None
             sim[(a.surface, b.surface)] = sim[(b.surface, a.surface)] = same
     changed = True
@@ -412,6 +420,12 @@ def two_places(a: Form, b: Form, lang: str) -> bool:
         return False
     x, y = diff[0]
     return zipf(fold(x), lang) >= ESTABLISHED_ZIPF and zipf(fold(y), lang) >= ESTABLISHED_ZIPF
+
+
+def same_place_said(a: Form, b: Form, ev: Evidence, places: set[str]) -> set[str]:
+    """Places the text writes inside both a and b ("Changsha, Hunan" ... "Changsha, Henan"): a city lies
+    in one province, so two similar names that hold it are one place written two ways."""
+    return ev.places_inside([a], places) & ev.places_inside([b], places)
 
 
 def is_family_name(word: str) -> bool:

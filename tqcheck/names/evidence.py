@@ -32,6 +32,12 @@ before during since mr mrs ms dr former new old s one two three first second las
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž]+")
 # A name introduced in apposition: "Nguyen Van Thinh, the Vietnamese ambassador, said".
 _APPOSITION = re.compile(r"\s*,\s+(?:the|a|an)\s+([^,.;:!?()\"“”]{3,60}?)[,.;:!?]")
+# A place written inside another: "Changsha, Hunan", "Changsha in Hunan", "Changsha, the (provincial)
+# capital of Hunan" (the inner place before the outer) and "Hunan's (capital) Changsha" (after it).
+_PLACE = r"[A-Z][\w'’-]+(?:[ \u00a0][A-Z][\w'’-]+)?"
+_INNER_BEFORE = re.compile(rf"({_PLACE})(?:,[ \u00a0]+(?:the[ \u00a0]+)?(?:provincial[ \u00a0]+|state[ \u00a0]+)?"
+                           rf"capital[ \u00a0]+of|,|[ \u00a0]+in)[ \u00a0]+(?:the[ \u00a0]+)?$")
+_INNER_AFTER = re.compile(rf"^(?:'s|’s)[ \u00a0]+(?:(?:provincial[ \u00a0]+|state[ \u00a0]+)?capital,?[ \u00a0]+)?({_PLACE})")
 
 
 class Evidence:
@@ -64,6 +70,21 @@ class Evidence:
                 app = _APPOSITION.match(text, m.end, min(len(text), m.end + 80))
                 if app:
                     out.update(_role_words(_WORD.findall(app.group(1))[:4]))
+        return out
+
+
+    def places_inside(self, forms: Iterable["Form"], places: set[str]) -> set[str]:
+        """The places (of ``places``, the document's place names) the text writes inside these forms'
+        mentions: "Changsha" for "Changsha, Hunan", "Changsha in Hunan", "Hunan's capital Changsha"."""
+        text = self.doc.text
+        out: set[str] = set()
+        for f in forms:
+            for m in f.mentions:
+                before = _INNER_BEFORE.search(text, max(0, m.start - 60), m.start)
+                after = _INNER_AFTER.match(text[m.end:m.end + 60])
+                for g in (before, after):
+                    if g is not None and g.group(1) in places and g.group(1) != f.surface:
+                        out.add(g.group(1))
         return out
 
 
