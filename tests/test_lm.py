@@ -359,3 +359,27 @@ def test_report_names_the_model_it_used(cli, tmp_path, lm):
     assert json.loads(out)["meta"]["model"]["id"] == "gemma-3-270m"
     code, out, _ = cli("check", p, "-f", "json", "--rule", "mt-calque", "--lang", "en", "--no-model")
     assert "model" not in json.loads(out).get("meta", {})
+
+
+def test_hidden_states_from_a_packed_pass_are_the_models_own(lm):
+    # The detector reads the states at each token from the same packed pass that scores it; packing,
+    # the explicit masks and the renumbered vocabulary must not change them.
+    import numpy as np
+    import torch
+
+    texts = ["It is the first displacement of a head of US diplomacy to China in five years.",
+             "Qin assured Blinken that relations were at their lowest point."]
+    contexts = ["Beijing, June 18 (AFP).", ""]
+    got = lm.alternatives(texts, contexts, k=3, min_surprisal=8.0, layers=(9, 18))
+    for text, context, toks in zip(texts, contexts, got):
+        assert toks.states.shape == (len(toks), 1280)
+        ids = [lm.start_id] + [lm.vocab.inv[i] for i in lm.tok(context + text, add_special_tokens=False)["input_ids"]]
+        with torch.inference_mode():
+            out = lm.model.model(input_ids=torch.tensor([ids]), output_hidden_states=True)
+        n = len(toks)
+        middle, last = out.hidden_states[9][0, -n:].numpy(), out.last_hidden_state[0, -n:].numpy()
+        # Layer 9's residual stream runs to thousands: compare relative to its scale.
+        assert np.abs(toks.states[:, :640] - middle).max() < 1e-4 * np.abs(middle).max()
+        assert np.abs(toks.states[:, 640:] - last).max() < 1e-3
+    plain = lm.alternatives(texts, contexts, k=3, min_surprisal=8.0)
+    assert plain[0].states is None and [t[:3] for t in plain[0]] == [t[:3] for t in got[0]]

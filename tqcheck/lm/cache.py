@@ -115,9 +115,12 @@ class CachedLM:
         return [sum(lp for _, _, lp in toks) for toks in self.token_logprobs(texts, contexts)]
 
     def prefetch(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
-                 min_surprisal: float | None = None, proposals: bool = False) -> None:
+                 min_surprisal: float | None = None, proposals: bool = False, layers: tuple[int, ...] = ()) -> None:
         """Queue for the model's next pass only what the disk cache does not hold (see ``CausalLM.prefetch``)."""
         contexts = contexts or [""] * len(texts)
+        if layers:  # hidden states are not kept on disk (below)
+            self._lm().prefetch(texts, contexts, k=k, min_surprisal=min_surprisal, proposals=proposals, layers=layers)
+            return
         keys = self._keys(_alt_kind(k, min_surprisal) if proposals else "tokens", texts, contexts)
         found = self.cache.get_many(list(dict.fromkeys(keys)))
         todo = [i for i, key in enumerate(keys) if key not in found]
@@ -126,7 +129,12 @@ class CachedLM:
                                 min_surprisal=min_surprisal, proposals=proposals)
 
     def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
-                     min_surprisal: float | None = None) -> list:
+                     min_surprisal: float | None = None, layers: tuple[int, ...] = ()) -> list:
+        if layers:
+            # Hidden states are 1,280 floats a token (2.5 MB for a 700-word article even in float16): too
+            # much for a disk cache meant for whole content repositories, so a reading with states always
+            # runs the model; the results cache keeps each unchanged file's findings instead.
+            return self._lm().alternatives(texts, contexts, k=k, min_surprisal=min_surprisal, layers=layers)
         return self._cached(_alt_kind(k, min_surprisal), texts, contexts,
                             lambda t, c: self._lm().alternatives(t, c, k=k, min_surprisal=min_surprisal))
 

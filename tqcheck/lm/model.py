@@ -20,11 +20,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from .cards import ModelCard
 from .head import OutputLayer
 from .plan import (Child, Item, Plan, Selector, Unit, batches, every_position, layout, no_position, plan_pass,
                    scored_positions, surprising_words)
-from .request import Request, TokenLP, TokenProposals
+from .request import Request, TokenLP, TokenStates
 from .vocab import VocabOrder
 
 
@@ -32,6 +34,7 @@ class Scored(NamedTuple):
     """What one forward pass gives, per item in the order given."""
     logprobs: list[list[float]]  # per scored token
     proposals: list[list[list[tuple[int, float]]]]  # per scored token, (id, log-prob) of the k likeliest; [] without
+    states: list  # per item asked for them: a float32 array, one row per scored token (the state at it); else None
 
 
 class CausalLM:
@@ -108,7 +111,7 @@ class CausalLM:
         return [self._memo[Request.tokens(c, t)] for c, t in zip(contexts, texts)]
 
     def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
-                     min_surprisal: float | None = None) -> list[list[TokenProposals]]:
+                     min_surprisal: float | None = None, layers: tuple[int, ...] = ()) -> list[TokenStates]:
         """Like ``token_logprobs``, plus the model's k likeliest tokens at each position (text, log-prob).
 
         One pass gives both the surprisal of what is written and what the model
@@ -116,25 +119,26 @@ class CausalLM:
         worked out only where a word starts inside runs between spaces at least
         that surprising, and are empty elsewhere: finding the top k means more
         work in the 262k-word output layer, wasted on the unremarkable words a
-        caller never looks at.
+        caller never looks at.  With ``layers``, each result also carries the model's hidden states at
+        its tokens from those layers (``TokenStates.states``), from the same pass.
         """
         contexts = contexts or [""] * len(texts)
-        self.prefetch(texts, contexts, k=k, min_surprisal=min_surprisal, proposals=True)
+        self.prefetch(texts, contexts, k=k, min_surprisal=min_surprisal, proposals=True, layers=layers)
         self._flush()
-        requests = [Request.alternatives(c, t, k, min_surprisal) for c, t in zip(contexts, texts)]
+        requests = [Request.alternatives(c, t, k, min_surprisal, layers) for c, t in zip(contexts, texts)]
         out = [self._memo[r] for r in requests]
         for r in set(requests):  # handed over: proposals are bulky, and callers keep what they read
             del self._memo[r]
         return out
 
     def prefetch(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
-                 min_surprisal: float | None = None, proposals: bool = False) -> None:
+                 min_surprisal: float | None = None, proposals: bool = False, layers: tuple[int, ...] = ()) -> None:
         """Queue texts for ``token_logprobs`` (or, with ``proposals``, for ``alternatives`` with the same
         ``k`` and ``min_surprisal``): everything queued is scored in the model's next pass, whichever
         call makes it, and kept for the caller who asks (rules declare their work in ``Rule.prepare``)."""
         contexts = contexts or [""] * len(texts)
         for c, t in zip(contexts, texts):
-            request = Request.alternatives(c, t, k, min_surprisal) if proposals else Request.tokens(c, t)
+            request = Request.alternatives(c, t, k, min_surprisal, layers) if proposals else Request.tokens(c, t)
             if request not in self._memo:
                 self._queue[request] = None
 
@@ -161,12 +165,20 @@ class CausalLM:
         plan = plan_pass(items, [r.context for r in requests], [r.text for r in requests],
                          plain=set(range(len(alt), len(requests))))
         topk = max((r.k for r in alt), default=0)
-        lps, tops = self._run(plan, select, topk)
+        layers = tuple(sorted({n for r in alt for n in r.layers}))
+        lps, tops, states = self._run(plan, select, topk, [bool(r.layers) for r in alt], layers)
         for i, h in plan.inside.items():  # read off the paragraph that contains them (see ``plan_pass``)
             lps[i] = lps[h][items[i].first - items[h].first:len(items[i].ids) - items[h].first]
-        for r, item, lp, top in zip(alt, items, lps, tops):
-            self._memo[r] = [(s, e, l, [(self._decode(i), v) for i, v in tt][:r.k])
-                             for (s, e), l, tt in zip(item.offsets, lp, top)]
+        for r, item, lp, top, st in zip(alt, items, lps, tops, states):
+            out = TokenStates((s, e, l, [(self._decode(i), v) for i, v in tt][:r.k])
+                              for (s, e), l, tt in zip(item.offsets, lp, top))
+            if r.layers and st is None:  # nothing scored (an empty text)
+                out.states = np.zeros((0, 0), dtype=np.float32)
+            elif r.layers:  # the layers this request asked for, out of those the pass gathered
+                width = st.shape[1] // len(layers)
+                out.states = st[:, [c for n in r.layers for c in range(layers.index(n) * width,
+                                                                          (layers.index(n) + 1) * width)]]
+            self._memo[r] = out
             self._remember(r.without_proposals(), item, lp)
         for r, item, lp in zip(tok, items[len(alt):], lps[len(alt):]):
             self._remember(r, item, lp)
@@ -174,32 +186,39 @@ class CausalLM:
     def _remember(self, request: Request, item: Item, lps: list[float]) -> None:
         self._memo[request] = [(s, e, lp) for (s, e), lp in zip(item.offsets, lps)]
 
-    def _run(self, plan: Plan, select: list[Selector] | None, topk: int):
+    def _run(self, plan: Plan, select: list[Selector] | None, topk: int, want: list[bool] = (),
+             layers: tuple[int, ...] = ()):
         """Every unit of the plan through the model in token-budgeted batches: per item (of
-        ``plan.items``) its log-probs and (with ``topk``) its proposals; ``select`` as in
-        ``_forward``, one per item asked for (the heads the plan added get none)."""
+        ``plan.items``) its log-probs, (with ``topk``) its proposals and (where ``want``, with
+        ``layers``) its hidden states; ``select`` and ``want`` as in ``_forward``, one per item asked
+        for (the heads the plan added get none)."""
         items = plan.items
         lps: list = [None] * len(items)
         tops: list = [[] for _ in items]
+        states: list = [None] * len(items)
         for batch in batches(plan.units, items, self.token_budget):
             local = [i for unit in batch for i in [unit.head] + [k for k, _ in unit.children]]
             where = {i: j for j, i in enumerate(local)}
             units = [Unit(where[u.head], [Child(where[k], n) for k, n in u.children]) for u in batch]
             chosen = [select[i] if i < len(select) else no_position for i in local] if select else None
-            scored = self._forward([items[i] for i in local], topk=topk, select=chosen, units=units)
-            for i, lp, top in zip(local, scored.logprobs, scored.proposals):
-                lps[i], tops[i] = lp, top
-        return lps, tops
+            wanted = [i < len(want) and want[i] for i in local] if layers else None
+            scored = self._forward([items[i] for i in local], topk=topk, select=chosen, units=units,
+                                   want=wanted, layers=layers)
+            for i, lp, top, st in zip(local, scored.logprobs, scored.proposals, scored.states):
+                lps[i], tops[i], states[i] = lp, top, st
+        return lps, tops, states
 
     # -- the forward pass ----------------------------------------------------------------------------
-    def _hidden(self, items: list[Item], units: list[Unit] | None = None):
+    def _hidden(self, items: list[Item], units: list[Unit] | None = None, layers: tuple[int, ...] = ()):
         """Last hidden states of a batch, and per item the (row, offset) at which its position p sits
         in them: the state after token p of item i is ``hidden[row, offset + p]`` (for a child, only
         from the end of what it shares with its head on).
 
         The batch is packed into rows by ``plan.layout``; an explicit attention mask says who sees
         whom: every column its own segment and what came before it there, a child also its head's
-        first n tokens (and, for sliding-window layers, only so far back).
+        first n tokens (and, for sliding-window layers, only so far back).  With ``layers``, also
+        the states after those layers (1-based; the last layer's is the final, normalised state), in a
+        list in that order.
         """
         import torch
 
@@ -222,22 +241,47 @@ class CausalLM:
         masks = {k: m[:, None].to(self.device) for k, m in masks.items()}
         types = set(getattr(self.model.config, "layer_types", None) or ())
         mask = masks if "sliding_attention" in types else masks["full_attention"]
-        hidden = self.model.model(input_ids=ids.to(self.device), position_ids=pos.to(self.device),
-                                  attention_mask=mask, use_cache=False).last_hidden_state
+        caught: dict[int, object] = {}
+        blocks = self.model.model.layers
+        hooks = [blocks[n - 1].register_forward_hook(
+            lambda _m, _in, out, n=n: caught.__setitem__(n, out[0] if isinstance(out, tuple) else out))
+            for n in layers if n < len(blocks)]
+        try:
+            hidden = self.model.model(input_ids=ids.to(self.device), position_ids=pos.to(self.device),
+                                      attention_mask=mask, use_cache=False).last_hidden_state
+        finally:
+            for h in hooks:
+                h.remove()
+        if layers:
+            return hidden, lay.place, [hidden if n >= len(blocks) else caught[n] for n in layers]
         return hidden, lay.place
 
     def _forward(self, items: list[Item], topk: int = 0, select: list[Selector] | None = None,
-                 units: list[Unit] | None = None) -> Scored:
+                 units: list[Unit] | None = None, want: list[bool] | None = None,
+                 layers: tuple[int, ...] = ()) -> Scored:
         """Per item, the log-probability of each scored token; with ``topk``, also the k likeliest
         tokens at each position.  ``select`` (per item, a function from its log-probs to the token
-        indices that need them, see ``plan.surprising_words``) limits the top k to those positions."""
+        indices that need them, see ``plan.surprising_words``) limits the top k to those positions.
+        Where ``want`` is true for an item, its hidden states from ``layers`` at each scored token (the
+        state after the token itself, where the log-probability reads the state before it)."""
         import torch
 
         with torch.inference_mode():
-            hidden, place = self._hidden(items, units)
+            layered = None
+            if want and any(want) and layers:
+                hidden, place, layered = self._hidden(items, units, layers)
+            else:
+                hidden, place = self._hidden(items, units)
             rows, cols, targets, spans = scored_positions(items, place)
             if not rows:
-                return Scored([[] for _ in items], [[] for _ in items])
+                return Scored([[] for _ in items], [[] for _ in items], [None] * len(items))
+            states: list = [None] * len(items)
+            if layered is not None:
+                for i, (a, b) in enumerate(spans):
+                    if want[i] and b > a:
+                        r = torch.tensor(rows[a:b]).to(self.device)
+                        c = torch.tensor(cols[a:b]).to(self.device) + 1
+                        states[i] = torch.cat([h[r, c] for h in layered], dim=-1).float().cpu().numpy()
             h = hidden[torch.tensor(rows).to(self.device), torch.tensor(cols).to(self.device)]
             target = torch.tensor(targets).to(self.device)
             blocks = self.output.blocks(it.ids for it in items)
@@ -257,4 +301,4 @@ class CausalLM:
         skip = {k: n for _, kids in (units or []) for k, n in kids}  # what a child reads from its head
         self.tokens_scored += sum(len(it.ids) - skip.get(i, 0) for i, it in enumerate(items))
         return Scored([flat[a:b] for a, b in spans],
-                      [[list(zip(*tops[j])) for j in range(a, b)] if topk else [] for a, b in spans])
+                      [[list(zip(*tops[j])) for j in range(a, b)] if topk else [] for a, b in spans], states)

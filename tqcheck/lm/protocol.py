@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .request import TokenLP, TokenProposals
+from .request import TokenLP, TokenStates
 
 
 class LanguageModel(Protocol):
@@ -18,13 +18,14 @@ class LanguageModel(Protocol):
         ...
 
     def alternatives(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
-                     min_surprisal: float | None = None) -> list[list[TokenProposals]]:
+                     min_surprisal: float | None = None, layers: tuple[int, ...] = ()) -> list[TokenStates]:
         """Like ``token_logprobs``, plus the k likeliest tokens at each position (only in words at
-        least ``min_surprisal`` surprising when it is given; empty elsewhere)."""
+        least ``min_surprisal`` surprising when it is given; empty elsewhere); with ``layers``, also
+        the hidden states at each token (``TokenStates.states``)."""
         ...
 
     def prefetch(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
-                 min_surprisal: float | None = None, proposals: bool = False) -> None:
+                 min_surprisal: float | None = None, proposals: bool = False, layers: tuple[int, ...] = ()) -> None:
         """Queue texts for the next pass (for ``alternatives`` with ``proposals``): whichever call comes
         next scores them all at once."""
         ...

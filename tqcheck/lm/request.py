@@ -14,6 +14,13 @@ TokenLP = tuple[int, int, float]
 TokenProposals = tuple[int, int, float, list[tuple[str, float]]]
 
 
+class TokenStates(list):
+    """One text's ``TokenProposals``; with ``states`` (asked for with ``layers``), a float32 array with
+    one row per token: the hidden states of the layers asked for, side by side."""
+
+    states = None
+
+
 @dataclass(frozen=True)
 class Request:
     context: str
@@ -21,15 +28,19 @@ class Request:
     proposals: bool = False  # also the k likeliest tokens at each position (``alternatives``)
     k: int = 0  # with proposals: how many
     min_surprisal: float | None = None  # with proposals: only in words at least this surprising (None: everywhere)
+    # With proposals: also the model's hidden state at every token from these layers (1-based; the last
+    # is the final, normalised state), concatenated: what a trained detector reads (``TokenStates``).
+    layers: tuple[int, ...] = ()
 
     @classmethod
     def tokens(cls, context: str, text: str) -> "Request":
         return cls(context, text)
 
     @classmethod
-    def alternatives(cls, context: str, text: str, k: int, min_surprisal: float | None) -> "Request":
-        return cls(context, text, proposals=True, k=k, min_surprisal=min_surprisal)
+    def alternatives(cls, context: str, text: str, k: int, min_surprisal: float | None,
+                     layers: tuple[int, ...] = ()) -> "Request":
+        return cls(context, text, proposals=True, k=k, min_surprisal=min_surprisal, layers=tuple(layers))
 
     def without_proposals(self) -> "Request":
         """The token scores alone: a pass that answers this request answers that one too."""
-        return replace(self, proposals=False, k=0, min_surprisal=None)
+        return replace(self, proposals=False, k=0, min_surprisal=None, layers=())
