@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tqcheck.rules.phrasing.surprisal import _FUNCTION
+from tqcheck.rules.phrasing.rescore import _FUNCTION
 
 from tqcheck.document import Document
 from tqcheck.context import Context
@@ -284,7 +284,23 @@ def test_a_paragraph_is_read_after_the_article_before_it(lm, in_context):
     assert abs(opening[first] - alone_opening[first]) < 0.01
 
 
-def test_by_default_every_paragraph_is_read_alone():
+@pytest.fixture
+def read_alone(monkeypatch):
+    from tqcheck.analysis import reading
+
+    monkeypatch.setattr(reading, "IN_CONTEXT", False)
+
+
+def test_by_default_paragraphs_are_read_in_context():
+    # The trained detector learned from in-context readings: the default must be what it was trained on.
+    from tqcheck.analysis import reading
+
+    assert reading.IN_CONTEXT
+    doc = Document.from_text(SEED.read_text("utf-8"), lang="en")
+    assert any(w.context for w in reading.windows(doc))
+
+
+def test_read_alone_every_paragraph_is_its_own_window(read_alone):
     from tqcheck.analysis import reading
 
     doc = Document.from_text(SEED.read_text("utf-8"), lang="en")
@@ -320,7 +336,7 @@ def test_hint_allowance_is_per_block_of_words_not_per_paragraph(in_context):
     assert [len(b) for b in blocks(one_sentence_paragraphs)] == [120]  # BLOCK_WORDS, 100: one block
 
 
-def test_read_alone_the_hint_allowance_stays_per_paragraph():
+def test_read_alone_the_hint_allowance_stays_per_paragraph(read_alone):
     from tqcheck.analysis.reading import LMReading, blocks
 
     assert [len(b) for b in blocks(LMReading([[i] * 12 for i in range(10)]))] == [12] * 10

@@ -54,6 +54,20 @@ def is_name_like(word: str, lang: str, sentence_start: bool) -> bool:
     return lang == "en" and word[:1].isupper() and not sentence_start
 
 
+class MidSentenceCapitals(frozenset):
+    """Capitalised words the document writes inside a sentence (an analysis: computed once per document)."""
+
+
+def mid_sentence_capitals(doc: "Document") -> frozenset[str]:
+    return doc.analysis(MidSentenceCapitals, lambda: MidSentenceCapitals(
+        w for s, _, w in doc.words() if w[:1].isupper() and not at_sentence_start(doc, s)))
+
+
 def name_at(doc: "Document", start: int, word: str) -> bool:
-    """``is_name_like`` for the word at ``start`` of the document."""
-    return is_name_like(word, doc.lang, at_sentence_start(doc, start))
+    """``is_name_like`` for the word at ``start`` of the document; in English, a capitalised word that
+    opens a sentence is a name too when the document writes it capitalised inside a sentence elsewhere
+    ("Qin assured ..." in an article that also says "told Qin")."""
+    sentence_start = at_sentence_start(doc, start)
+    if sentence_start and doc.lang == "en" and word[:1].isupper() and word in mid_sentence_capitals(doc):
+        return True
+    return is_name_like(word, doc.lang, sentence_start)

@@ -5,40 +5,43 @@ model's own likeliest tokens where a word is surprising enough to need them);
 the result is kept on the document as an ``LMReading``, so the word, clause
 and name rules never run the model twice over the same text.
 
-With ``IN_CONTEXT`` (off by default; why, below), a paragraph is read with the
-article before it, as a reader reads it: the document is read in windows of consecutive paragraphs (as the document writes
-them, blank lines included), each after the title and the end of the text
-before it as context.  Read alone, a paragraph's first words look improbable
-("The unions ..." 16.5 nats at the start of an AFP-style paragraph, where the
-model expected "first, new, purpose"), and copy written one or two sentences
-to a paragraph (wire copy) was flooded with hints.  Windows keep the cost
-close to linear in the article's length: every token is scored once, and
-only a window's context (at most ``CONTEXT_CHARS``) is read a second time.
+A paragraph is read with the article before it, as a reader reads it
+(``IN_CONTEXT``): the document is read in windows of consecutive paragraphs
+(as the document writes them, blank lines included), each after the title and
+the end of the text before it as context.  Read alone, a paragraph's first
+words look improbable ("The unions ..." 16.5 nats at the start of an AFP-style
+paragraph, where the model expected "first, new, purpose"), and copy written
+one or two sentences to a paragraph (wire copy) was flooded with hints.
+Windows keep the cost close to linear in the article's length: every token is
+scored once, and only a window's context (at most ``CONTEXT_CHARS``) is read a
+second time.
 """
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..lm import get_language_model
 
 TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
 # Proposals (top-k) are worked out only for words at least this surprising; below it no rule reads them.
 PROPOSALS_FROM = 8.0
-# Whether paragraphs are read in context (windows, below; hint allowances per block of words; the
-# first word of a paragraph judged like any other), or each alone as before.  Off by default: on all 130
-# zh-en dev documents, reading in context brings the two layouts within 0.005 of each other (the
-# documents' paragraphs: char P 0.653 at R 0.185, fluency 0.509 at 0.197; one segment a paragraph:
-# 0.658 at 0.187, fluency 0.515 at 0.200), where alone they are 0.15 apart (0.659 at 0.215, fluency
-# 0.524 at 0.250; and 0.507 at 0.288, fluency 0.377 at 0.308).  But in the article layout it loses
-# recall at no gain in precision: lowering lm-awkward-clause to 5.5 nats (fragments 4.0) in context
-# gives 0.626 at 0.221, where reading alone gives 0.659 at 0.215; the clause rule alone, at matched
-# recall, 0.648 at 0.169 in context and 0.683 at 0.167 alone.  And the seed's garbled flights
-# fragment falls from 4.8 to 4.0 nats a word (under the 4.5 that flags it).  Each paragraph with only
-# the 250 characters before it (first 40 documents): 0.788 at 0.197 and 0.740 at 0.212 in the two
-# layouts, against 0.770 at 0.241 alone (article).  See issue #18; ``python -m tqcheck.evaluation
-# --in-context --layout sentences`` measures it.
-IN_CONTEXT = False
+# The layers whose hidden states the reading keeps for every word (mean over its tokens): the middle of
+# the default model's 18 and its last, which is what the trained detector reads (``tqcheck.detector``,
+# whose weights record the layers they were trained on, and which serves that model only; a model with
+# fewer layers gives its last state for the missing ones).  A probe on Gemma 3 270M found the most
+# rater-relevant signal in these two (issue #18's feasibility run).
+STATE_LAYERS = (9, 18)
+# Whether paragraphs are read in context (windows, below; hint allowances per block of words; the first
+# word of a paragraph judged like any other), or each alone.  The trained detector (``tqcheck.detector``)
+# learned from in-context readings, so this is on; the opt-in hint rules (lm-disfluency,
+# lm-awkward-clause) were calibrated on paragraphs read alone, and on zh-en dev read in context they give
+# char P 0.653 at R 0.185 with the documents' paragraphs and 0.658 at 0.187 with one segment a paragraph
+# (alone: 0.659 at 0.215 and 0.507 at 0.288).  ``python -m tqcheck.evaluation --read-alone`` measures
+# the old reading.
+IN_CONTEXT = True
 # A window holds consecutive paragraphs up to about this many characters (about 300 tokens of English;
 # one longer paragraph is a window by itself).
 WINDOW_CHARS = 1500
@@ -56,6 +59,10 @@ class Word:
     surprisal: float  # nats: minus the summed log-probability of the word's tokens
     proposals: list[tuple[str, float]]  # the model's likeliest tokens at the word's first token
     paragraph: tuple[int, int]
+    tokens: int = 1  # how many of the model's tokens the word spans
+    peak: float = 0.0  # nats: the most surprising of those tokens
+    # The hidden states of ``STATE_LAYERS`` at the word's tokens, averaged (None when the model gave none).
+    state: np.ndarray | None = field(default=None, repr=False)
 
 
 class LMReading(list):
@@ -137,7 +144,7 @@ def prefetch(doc, ctx) -> None:
     lm = get_language_model(ctx) if not doc.has_analysis(LMReading) else None
     if lm is not None:
         _, texts, contexts = _requests(doc)
-        lm.prefetch(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, proposals=True)
+        lm.prefetch(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, proposals=True, layers=STATE_LAYERS)
 
 
 class ReadsParagraphs:
@@ -158,22 +165,25 @@ def _read(doc, ctx) -> LMReading | None:
     if lm is None:
         return None
     wins, texts, contexts = _requests(doc)
-    per_window = lm.alternatives(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM)
+    per_window = lm.alternatives(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, layers=STATE_LAYERS)
     out = LMReading()
     for win, toks in zip(wins, per_window):
         ends = [win.start + e for _, e, _, _ in toks]  # token ends only grow: find a word's first token by bisection
+        states = getattr(toks, "states", None)
         for ps, pe in win.paragraphs:
             words = []
             for ws, we, w in doc.words(ps, pe):
-                lp, top, first = 0.0, [], True
-                for j in range(bisect.bisect_right(ends, ws), len(toks)):
-                    s, _, l, alts = toks[j]
-                    if win.start + s >= we:
-                        break
+                lp, top, peak = 0.0, [], 0.0
+                lo = j = bisect.bisect_right(ends, ws)
+                while j < len(toks) and win.start + toks[j][0] < we:  # the word's tokens: [lo, j)
+                    _, _, l, alts = toks[j]
                     lp += l
-                    if first:
-                        top, first = [(a, v) for a, v in alts], False
-                words.append(Word(ws, we, w, -lp, top, (ps, pe)))
+                    peak = max(peak, -l)
+                    if j == lo:
+                        top = [(a, v) for a, v in alts]
+                    j += 1
+                state = states[lo:j].mean(axis=0) if states is not None and lo < j <= len(states) else None
+                words.append(Word(ws, we, w, -lp, top, (ps, pe), max(j - lo, 1), peak, state))
             out.append(words)
     return out
 
