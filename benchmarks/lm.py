@@ -141,14 +141,14 @@ def main() -> None:
     if args.device == "cpu":
         res["int8_matmul_gops"] = round(int8_matmul_gops(args.device), 1)
     res["article_words"] = len(doc.text.split())
-    # The whole article through both phrasing rules, model already loaded.
+    # The whole article through the default phrasing rules (calques, the detector), model already loaded.
     from tqcheck.engine import Engine
 
     ctx = Context()
     ctx.resource("language-model", lambda: lm)
     lm.forget()
     t = time.perf_counter()
-    report = Engine(ctx, only=["mt-calque", "lm-disfluency"]).run([doc])
+    report = Engine(ctx, only=["mt-calque", "lm-error-span"]).run([doc])
     res["article_check_s"] = round(time.perf_counter() - t, 2)
     res["article_findings"] = len(report.files[0].findings)
     # Every default rule (names, typography, phrasing), model loaded and NER warm: what an editor waits

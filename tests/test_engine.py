@@ -98,3 +98,28 @@ def test_a_hint_inside_a_longer_hint_of_another_rule_is_folded_into_it():
     kept = _drop_shadowed([clause, same_rule, meaning, word, heading, heading_clause])
     assert kept == [clause, same_rule, meaning, heading]
     assert clause.evidence["also"] == ["lm-disfluency: 'villa' is very unlikely here"]
+
+
+def test_a_generic_hint_that_overlaps_a_specific_finding_is_dropped_whatever_their_severities():
+    # "the first displacement of a head": the detector's run covers the calque, which says what is wrong.
+    calque = _f("mt-calque", 17, 29, Severity.WARNING)
+    run = _f("lm-error-span", 10, 35, Severity.WARNING)
+    name = _f("name-unlikely", 50, 55)
+    on_name = _f("lm-error-span", 54, 60)
+    alone = _f("lm-error-span", 70, 80)
+    generic = {"lm-error-span"}
+    assert _drop_shadowed([run, calque, name, on_name, alone], generic) == [calque, name, alone]
+    # Without the generic flag the longer warning keeps the calque's span too (the older rule).
+    assert run in _drop_shadowed([run, calque], set())
+
+
+def test_opt_in_rules_run_only_when_the_config_switches_them_on(tmp_path):
+    from tqcheck.engine import select_rules
+
+    default = {r.id for r in select_rules(load_config(None))}
+    assert "lm-disfluency" not in default and "lm-awkward-clause" not in default and "lm-error-span" in default
+    cfg = tmp_path / "tqcheck.toml"
+    cfg.write_text('[rules]\nlm-disfluency = "on"\nlm-error-span = "off"\n', "utf-8")
+    chosen = {r.id for r in select_rules(load_config(cfg))}
+    assert "lm-disfluency" in chosen and "lm-error-span" not in chosen
+    assert "lm-awkward-clause" in {r.id for r in select_rules(load_config(None), only=["lm-awkward-clause"])}

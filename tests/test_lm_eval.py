@@ -32,3 +32,27 @@ def test_phrasing_rules_beat_flagging_everything(path, tmp_path):
     flag_all = flag_all["overall"]["char_precision"]
     assert result["overall"]["n_pred"] > 0
     assert result["overall"]["char_precision"] > flag_all
+
+
+def test_the_detector_reads_both_layouts_alike_and_well_above_flagging_everything(tmp_path):
+    # Wire copy comes a sentence to a paragraph; the detector reads each paragraph after the article
+    # before it, so the layout should hardly matter (all dev: 0.61 in both layouts, README).
+    need(EVAL_ZHEN)
+    scorer = EVAL_ZHEN.parent / "score_eval.py"
+    limit = 20
+    ids = [json.loads(l)["id"] for l in EVAL_ZHEN.read_text("utf-8").splitlines()[:limit]]
+    sub = tmp_path / "sub.jsonl"
+    sub.write_text("".join(l + "\n" for l in EVAL_ZHEN.read_text("utf-8").splitlines()[:limit]), "utf-8")
+    precision = {}
+    for layout in ("article", "sentences"):
+        preds = run(str(EVAL_ZHEN), ["lm-error-span"], use_source=False, use_model=True, limit=limit, layout=layout)
+        assert [p["id"] for p in preds] == ids
+        out = tmp_path / f"{layout}.jsonl"
+        out.write_text("".join(json.dumps(p) + "\n" for p in preds), "utf-8")
+        result = json.loads(score(str(sub), str(out), ["--json"], scorer=scorer))
+        precision[layout] = result["overall"]["char_precision"]
+        assert result["overall"]["char_recall"] > 0.2
+    flag_all = json.loads(subprocess.run([sys.executable, str(scorer), str(sub), "--baseline", "all", "--json"],
+                                         check=True, capture_output=True, text=True).stdout)["overall"]["char_precision"]
+    assert abs(precision["article"] - precision["sentences"]) < 0.05, precision
+    assert min(precision.values()) > flag_all + 0.15, (precision, flag_all)

@@ -148,10 +148,16 @@ def check(
     source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Source language (default: detected)."),
     reference: Optional[str] = typer.Option(None, "--reference", help="Human reference translation (file or "
                                             "mirroring directory): adds BLEU, chrF and TER."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+                                                   help="Report the trained detector's findings (lm-error-span) "
+                                                   "from this calibrated confidence (default: the detector's, "
+                                                   "chosen for character precision 0.60 on dev)."),
 ):
     """Check translated text and report findings."""
     try:
         config = load_config(config_path)
+        if min_confidence is not None:
+            config.rule_options.setdefault("lm-error-span", {})["min-confidence"] = min_confidence
         threshold = fail_on.value if fail_on else config.fail_on.value
         check_language(lang, "--lang")
         check_language(source_lang, "--source-lang")
@@ -301,7 +307,8 @@ def rules_cmd(as_json: bool = typer.Option(False, "--json", help="Machine-readab
     width = max(len(r) for r in registry)
     for rule_id, r in registry.items():
         langs = ",".join(sorted(r.languages)) if r.languages else "*"
-        typer.echo(f"{rule_id:<{width}}  {r.category.value:<11} {r.severity.value:<7} {langs:<8} {r.summary()}")
+        opt_in = "" if r.default else " (off by default)"
+        typer.echo(f"{rule_id:<{width}}  {r.category.value:<11} {r.severity.value:<7} {langs:<8} {r.summary()}{opt_in}")
 
 
 @app.command()
@@ -312,9 +319,17 @@ def explain(rule_id: str = typer.Argument(..., help="Rule id, as `tqcheck rules`
     except KeyError:
         raise _fail(f"unknown rule {rule_id!r}; `tqcheck rules` lists them") from None
     langs = ", ".join(sorted(r.languages)) if r.languages else "any"
-    typer.echo(f"{r.id}  ({r.family} / {r.category.value}, default {r.severity.value}, languages: {langs})")
+    typer.echo(f"{r.id}  ({r.family} / {r.category.value}, default {r.severity.value}, languages: {langs})"
+               + ("" if r.default else "\noff by default: switch it on in the config ([tool.tqcheck.rules] "
+                                      f"{r.id} = \"on\") or name it with --rule"))
     if r.requires:
         typer.echo(f"needs: {', '.join(sorted(r.requires))}")
+    from .settings import settings_keys
+
+    keys = settings_keys(r.Settings)
+    if keys:
+        typer.echo(f"settings ([tool.tqcheck.rules.{r.id}]): "
+                   + ", ".join(f"{k} = {'unset' if f.default is None else repr(f.default)}" for k, f in keys.items()))
     typer.echo("")
     typer.echo("\n".join(line.strip() for line in r.description.strip().splitlines()))
     for label, examples in (("Flagged", r.bad), ("Not flagged", r.good)):

@@ -15,8 +15,8 @@ Example::
     doubled-space = "off"
     space-before-punctuation = "error"
 
-    [tool.tqcheck.rules.lm-disfluency]   # a rule's own settings (`tqcheck explain RULE` lists them)
-    min-surprisal = 11.0
+    [tool.tqcheck.rules.lm-error-span]   # a rule's own settings (`tqcheck explain RULE` lists them)
+    min-confidence = 0.6
 
     [tool.tqcheck.glossary]
     "Qin Gang" = ["Qing Gang"]  # canonical = [variants it replaces]
@@ -52,8 +52,9 @@ class Config:
     entity_style: str = "noun"  # "noun": only noun uses of US/United States must agree; "strict": all uses
     diacritics: str = ""        # "keep" (José), "ascii" (Jose); unset: what the text uses most
 
-    def rule_enabled(self, rule_id: str) -> bool:
-        return self.rules.get(rule_id, "on") != "off"
+    def rule_enabled(self, rule_id: str, default: bool = True) -> bool:
+        """Whether the rule runs: as the config says, else its default (``Rule.default``)."""
+        return self.rules.get(rule_id, "on" if default else "off") != "off"
 
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
         value = self.rules.get(rule_id)

@@ -31,7 +31,7 @@ def select_rules(config: Config, only: Iterable[str] | None = None) -> list[Rule
     if unknown:
         where = f"{config.path}: " if config.path else ""
         raise ConfigError(f"{where}unknown rule(s) {', '.join(unknown)}; `tqcheck rules` lists them")
-    ids = list(only) if only else [r for r in registry if config.rule_enabled(r)]
+    ids = list(only) if only else [r for r in registry if config.rule_enabled(r, registry[r].default)]
     return [registry[r]() for r in ids]
 
 
@@ -158,7 +158,8 @@ class Engine:
             if rule.scope == "suppressions":
                 for f in rule.check_suppressions(doc, sup.unused(), ran):
                     out.append(self._place(doc, f))
-        return _drop_shadowed(sorted(out, key=lambda f: (f.start, f.end, f.rule)))
+        return _drop_shadowed(sorted(out, key=lambda f: (f.start, f.end, f.rule)),
+                              {r.id for r in self.rules if r.generic})
 
     def _place(self, doc: Document, f: Finding) -> Finding:
         """Fill in what only the engine knows: path, quoted text, line/column, fingerprint, configured severity."""
@@ -171,8 +172,12 @@ class Engine:
         return f
 
 
-def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
+def _drop_shadowed(findings: list[Finding], generic: set[str] = frozenset()) -> list[Finding]:
     """An info-level hint inside what another rule reports says less: one problem, one entry.
+
+    - A finding of a ``generic`` rule (a hint that the model finds the words unlikely) that shares a
+      character with a specific finding (a calque with its fix, a name spelled two ways) is dropped,
+      whatever their severities: the specific one says what is wrong and how to fix it.
 
     - Inside (or on) the span of a warning or above, it is dropped: the stronger finding is what
       the reader needs ("displacement" is both a calque with a fix and a surprising word).
@@ -182,8 +187,15 @@ def _drop_shadowed(findings: list[Finding]) -> list[Finding]:
     Order is kept; the outermost surviving finding takes what it covers.
     """
     dropped: set[int] = set()
+    if generic:
+        specific = [(f.start, f.end) for f in findings if f.rule not in generic]
+        for f in findings:
+            if f.rule in generic and any(s < f.end and f.start < e or s == e == f.start for s, e in specific):
+                dropped.add(id(f))
     active: list[Finding] = []
     for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if id(f) in dropped:
+            continue
         active = [c for c in active if c.end >= f.start]
         if f.severity.rank <= Severity.INFO.rank:
             container = next((c for c in active if c.rule != f.rule and c.start <= f.start and f.end <= c.end

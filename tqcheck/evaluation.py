@@ -139,7 +139,8 @@ def run(eval_path: str, rules: list[str] | None, use_source: bool, use_model: bo
         # document), not one content repository: the corpus check would compare systems.
         from .rules.registry import all_rules
 
-        rules = [r for r in all_rules() if r != "name-variant-corpus" and config.rule_enabled(r)]
+        registry = all_rules()
+        rules = [r for r in registry if r != "name-variant-corpus" and config.rule_enabled(r, registry[r].default)]
     report = run_check(CheckRequest(documents=[d.target for d in docs], config=config, rules=rules,
                                     use_model=use_model))
     return [to_prediction(d, r.findings) for d, r in zip(docs, report.files)]
@@ -165,22 +166,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default="pred.jsonl")
     ap.add_argument("--layout", choices=LAYOUTS, default="article",
                     help="article: the documents' own paragraphs; sentences: every segment a paragraph of its own")
-    ap.add_argument("--in-context", action="store_true",
-                    help="read every paragraph after the article before it (tqcheck.analysis.reading.IN_CONTEXT)")
+    ap.add_argument("--read-alone", action="store_true",
+                    help="read every paragraph alone, not after the article before it (reading.IN_CONTEXT off)")
     ap.add_argument("--scorer-args", default="", help="extra arguments for score_eval.py")
     ap.add_argument("--gold-alignment", action="store_true",
                     help="with --source: pair the segments as the data does, instead of aligning them")
     ap.add_argument("--config", help="a tqcheck.toml (e.g. entity-style = \"strict\")")
     ap.add_argument("--set", action="append", default=[], metavar="RULE.KEY=VALUE",
-                    help="a rule setting, as in [tool.tqcheck.rules.RULE] (repeatable), e.g. lm-disfluency.min-surprisal=9")
+                    help="a rule setting, as in [tool.tqcheck.rules.RULE] (repeatable), e.g. lm-error-span.min-confidence=0.6")
     args = ap.parse_args(argv)
     config = load_config(Path(args.config)) if args.config else Config()
     for option in args.set:
         parse_option(option, config)
-    if args.in_context:
+    if args.read_alone:
         from .analysis import reading
 
-        reading.IN_CONTEXT = True
+        reading.IN_CONTEXT = False
     preds = run(args.eval_path, args.rule, args.source, not args.no_model, args.limit, config=config,
                 gold_alignment=args.gold_alignment, layout=args.layout)
     with open(args.out, "w", encoding="utf-8") as fh:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_type_hints
 
 from .errors import ConfigError
 
@@ -30,6 +30,9 @@ def settings_keys(settings_cls: type) -> dict[str, dataclasses.Field]:
 
 
 def _coerce(value: Any, hint: Any, where: str) -> Any:
+    arms = [a for a in get_args(hint) if a is not type(None)]
+    if len(arms) == 1 and type(None) in get_args(hint):  # "float | None": unset by default, a float when set
+        return _coerce(value, arms[0], where)
     if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if hint is int and isinstance(value, int) and not isinstance(value, bool):

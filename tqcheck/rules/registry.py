@@ -29,6 +29,12 @@ class Rule:
     # "document"; "corpus": sees every document of the run at once; "suppressions": reviews, per document,
     # the suppression comments that silenced nothing (``check_suppressions``)
     scope: ClassVar[str] = "document"
+    # Whether it runs unless the config says otherwise; an opt-in rule is switched on with
+    # ``[tool.tqcheck.rules] <id> = "on"`` (or a severity), or named with --rule.
+    default: ClassVar[bool] = True
+    # A generic hint ("the model finds this unlikely"): where another rule reports something specific on
+    # the same words (a calque with its fix, a name), the engine keeps only the specific finding.
+    generic: ClassVar[bool] = False
     description: ClassVar[str]
     bad: ClassVar[tuple[str, ...]] = ()
     good: ClassVar[tuple[str, ...]] = ()
@@ -101,4 +107,4 @@ def rules_table() -> list[dict]:
     """Every rule as ``tqcheck rules --json`` and ``GET /api/rules`` list it."""
     return [{"id": r.id, "family": r.family, "category": r.category.value, "severity": r.severity.value,
              "languages": sorted(r.languages) if r.languages else ["*"], "requires": sorted(r.requires),
-             "summary": r.summary()} for r in all_rules().values()]
+             "default": r.default, "summary": r.summary()} for r in all_rules().values()]

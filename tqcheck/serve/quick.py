@@ -20,6 +20,7 @@ from ..document import Document
 from ..engine import _drop_shadowed  # the engine's rule: a hint inside a stronger finding is left out
 from ..findings import Finding, fingerprint
 from ..report import FileResult
+from ..rules import all_rules
 
 Span = tuple[int, int]
 
@@ -66,7 +67,8 @@ def merge(previous: FileResult, quick: FileResult) -> list[Span]:
             out.append(_moved(f, delta, new))
     kept = [n for _, n in pairs]
     out.extend(f for f in quick.findings if not any(_inside(f, n) for n in kept))
-    quick.findings = _drop_shadowed(sorted(out, key=lambda f: (f.start, f.end, f.rule)))
+    generic = {rule_id for rule_id, rule in all_rules().items() if rule.generic}
+    quick.findings = _drop_shadowed(sorted(out, key=lambda f: (f.start, f.end, f.rule)), generic)
     if previous.fluency:
         rows = []
         for row in previous.fluency:

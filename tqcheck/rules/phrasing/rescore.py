@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...document import Document
+from ...findings import Category
 
 MAX_CONTEXT_CHARS = 600
 # Words after the span that are scored with each variant.  A misfit shows in the next few words; the
@@ -93,3 +94,33 @@ def rescore(lm, doc: Document, spans: list[tuple[int, int, list[str]]], max_cont
         rest_gain = {c: rest[1 + i] - rest[0] for i, c in enumerate(cands)}
         out.append(Rewrite(start, end, doc.text[start:end], ranked, rest_gain))
     return out
+
+
+# Words whose replacement is grammar (fluency), not meaning: articles, prepositions, auxiliaries...
+_FUNCTION = set("""a an the of to in on at for from by with about into over after before since during
+under between as than and or but nor so yet if that which who whom whose what when where while because
+although though is are was were be been being am has have had do does did will would shall should can
+could may might must not no it its this these those there their they them he him his she her we us our
+you your i my me one ones some any each every all both either neither such more most less least very
+also only just even still already up down out off again""".split())
+
+
+def kind_of(word: str, alternative: str, lang: str) -> Category:
+    """Grammar-level swaps (function words, other forms of the same word) are fluency; content-word
+    swaps change the meaning, so they are reported as accuracy (a likely mistranslation)."""
+    if lang != "en":
+        return Category.FLUENCY
+    w, a = word.lower(), alternative.lower().split()[0] if alternative.split() else ""
+    if w in _FUNCTION or a in _FUNCTION or w[:4] == a[:4]:
+        return Category.FLUENCY
+    return Category.ACCURACY
+
+
+def safe_rewrite(word: str, alternative: str) -> bool:
+    """Whether the rewrite can be offered as a fix: a function word or another form of the same word.
+
+    Replacing a content word ("villa" -> "of", "dialogue" -> "possibilities") changes what the text
+    says, even when the model likes the result better; that is for a person to decide.
+    """
+    w, a = word.lower(), alternative.lower()
+    return w in _FUNCTION or (len(w) > 3 and w[:4] == a[:4])

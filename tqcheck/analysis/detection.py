@@ -1,0 +1,60 @@
+"""The trained detector's reading of a document: per word, the calibrated probability that a rater marks it.
+
+Built once per document from the model's reading (``reading.LMReading``: hidden states, surprisal) by
+the shipped detector (``tqcheck.detector``); the rules that report it read this, not the network.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import RuleSkipped
+from . import reading
+
+
+@dataclass
+class Detection:
+    words: list  # ``reading.Word``s, in document order
+    marked: np.ndarray  # per word: calibrated probability that a rater marks it
+    major: np.ndarray  # per word: probability that such a mark is major
+    bridges: np.ndarray  # per word: whether it may join two flagged words into one run (a function word)
+    threshold: float  # the detector's default: the lowest confidence reported (chosen on dev)
+    detector: str  # its version, for reports
+
+    @property
+    def starts(self) -> list[int]:
+        return [w.start for w in self.words]
+
+    @property
+    def ends(self) -> list[int]:
+        return [w.end for w in self.words]
+
+
+def detection(doc, ctx) -> Detection | None:
+    """The detector's reading of ``doc``; None without a model.  Raises RuleSkipped (the rule is skipped
+    on this file with that notice) when no detector serves the run's model or the document's language."""
+    return doc.analysis(Detection, lambda: _detect(doc, ctx))
+
+
+def _detect(doc, ctx) -> Detection | None:
+    from ..detector import detector_for
+    from ..detector.features import bridges, word_features
+    from ..lm.cards import get_card
+
+    model_id = get_card(ctx.model).id
+    det = detector_for(model_id)
+    if det is None:
+        raise RuleSkipped(f"no trained detector for the model {model_id} (one ships for gemma-3-270m)")
+    if doc.lang not in det.languages or not det.calibrated(doc.lang):
+        raise RuleSkipped(f"the detector was trained and calibrated on {', '.join(sorted(det.calibration))} "
+                          f"targets, not {doc.lang!r}")
+    read = reading.read(doc, ctx)
+    if read is None:
+        return None
+    words, X = word_features(doc, read)
+    if len(words) and X.shape[1] != len(det.scalars) + det.state_width:
+        raise RuleSkipped(f"the model's reading has {X.shape[1] - len(det.scalars)} hidden-state columns; "
+                          f"the detector expects {det.state_width}")
+    marked, major = det.probabilities(X, doc.lang) if len(words) else (np.zeros(0), np.zeros(0))
+    return Detection(words, marked, major, bridges(X), det.threshold(doc.lang), det.version)
