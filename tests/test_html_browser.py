@@ -315,3 +315,20 @@ def test_index_links_every_page(context, tmp_path):
     assert p.url.endswith("index.html")
     assert not opened.errors and all(u.startswith("file://") for u in opened.requests)
     p.close()
+
+
+def test_the_confidence_filter_hides_findings_below_it(seed, open_page):
+    report, html = seed
+    p = open_page(html).page
+    findings = report.files[0].findings
+    floor = sorted({f.confidence for f in findings})[1]  # above the least confident finding
+    low = [i for i, f in enumerate(findings) if f.confidence < floor]
+    high = [i for i, f in enumerate(findings) if f.confidence >= floor]
+    assert low and high
+    p.locator("#min-conf").fill(str(floor))
+    assert p.locator("#min-conf-value").inner_text() == f"{float(p.locator('#min-conf').input_value()):.2f}"
+    step = float(p.locator("#min-conf").input_value())  # the range input rounds to its 0.05 steps
+    for i, f in enumerate(findings):
+        assert p.locator(f"#f-{i}").is_visible() == (f.confidence >= step)
+    p.locator("#min-conf").fill("0")
+    assert all(p.locator(f"#f-{i}").is_visible() for i in range(len(findings)))

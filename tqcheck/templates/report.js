@@ -125,10 +125,18 @@
   });
 
   var filters = Array.prototype.slice.call(document.querySelectorAll('input[data-filter]'));
+  // The detector's confidence is a calibrated probability; other rules' confidence is their own estimate.
+  var minConf = document.querySelector('input[data-min-confidence]');
+  var minConfShown = document.getElementById('min-conf-value');
   function applyFilters() {
     var off = { category: {}, severity: {} };
+    var floor = minConf ? parseFloat(minConf.value) : 0;
+    if (minConfShown) { minConfShown.textContent = floor.toFixed(2); }
     filters.forEach(function (f) { if (!f.checked) { off[f.dataset.filter][f.value] = true; } });
-    cards.forEach(function (c) { c.hidden = !!(off.category[c.dataset.cat] || off.severity[c.dataset.sev]); });
+    cards.forEach(function (c) {
+      c.hidden = !!(off.category[c.dataset.cat] || off.severity[c.dataset.sev] ||
+                    parseFloat(c.dataset.conf || '1') < floor);
+    });
     hls.forEach(function (h) {
       var ids = visibleIds(h);
       h.classList.toggle('off', !ids.length);
@@ -146,5 +154,6 @@
     showPosition();
   }
   filters.forEach(function (f) { f.addEventListener('change', applyFilters); });
+  if (minConf) { minConf.addEventListener('input', applyFilters); }
   showPosition();
 }());
