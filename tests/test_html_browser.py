@@ -16,7 +16,10 @@ import pytest
 from tqcheck.render import render
 from tqcheck.render.html import render_site
 
-from .pipeline_reports import check_text, model_seed_report, seed_report
+from tqcheck.config import Config
+from tqcheck.pipeline import CheckRequest, run_check
+
+from .pipeline_reports import SEED, check_text, model_seed_report, seed_report
 from .test_html_report import HOSTILE
 
 pytestmark = pytest.mark.browser
@@ -279,9 +282,11 @@ def test_overlaps_names_and_fluency_of_the_model_run(open_page, tmp_path_factory
     from .lm_session import real_lm
 
     real_lm()  # skips when the model package is not installed
-    report = model_seed_report(tmp_path_factory.mktemp("reference"))
-    opened = open_page(render(report, "html"))
-    p = opened.page
+    # The default rules keep one finding per problem; with the opt-in hint rules switched on beside the
+    # detector, two hints can share words, and the page must let a reader reach both.
+    hints = run_check(CheckRequest(paths=[str(SEED)], config=Config(rules={"lm-disfluency": "on",
+                                                                           "lm-awkward-clause": "on"})))
+    p = open_page(render(hints, "html"), name="hints.html").page
     multi = p.locator(".hl.multi").first
     ids = multi.get_attribute("data-f").split()
     multi.click()
@@ -289,6 +294,9 @@ def test_overlaps_names_and_fluency_of_the_model_run(open_page, tmp_path_factory
     multi.click()  # a second click on the same run moves to the next finding under it
     second = p.evaluate("() => document.querySelector('li.finding.current').dataset.id")
     assert {first, second} == set(ids[:2])
+    report = model_seed_report(tmp_path_factory.mktemp("reference"))
+    opened = open_page(render(report, "html"))
+    p = opened.page
     assert p.locator("section.names").is_visible() and "Qing Gang" in p.locator("section.names").inner_text()
     bars = p.locator("svg.strip rect.bar")
     assert bars.count() > 10

@@ -56,3 +56,22 @@ def test_the_detector_reads_both_layouts_alike_and_well_above_flagging_everythin
                                          check=True, capture_output=True, text=True).stdout)["overall"]["char_precision"]
     assert abs(precision["article"] - precision["sentences"]) < 0.05, precision
     assert min(precision.values()) > flag_all + 0.15, (precision, flag_all)
+
+
+def test_training_the_detector_is_reproducible_for_a_seed(tmp_path):
+    # Two trainings on the same features with the same seed give the same weights; another seed does not.
+    import numpy as np
+
+    from tqcheck.detector import Detector
+    from tqcheck.detector.extract import extract
+    from tqcheck.detector.train import train
+
+    path = EVAL_ZHEN.parent.parent / "train" / "2021-news-zh-en.jsonl"
+    need(path)
+    features = tmp_path / "f.npz"
+    extract(str(path), str(features), "mixed", limit=6)
+    weights = []
+    for seed, name in ((0, "a"), (0, "b"), (1, "c")):
+        train([str(features)], str(tmp_path / f"{name}.npz"), seed=seed, epochs=1, members=1)
+        weights.append(Detector.load(tmp_path / f"{name}.npz").w1)
+    assert np.array_equal(weights[0], weights[1]) and not np.array_equal(weights[0], weights[2])

@@ -84,7 +84,11 @@ def _member(Xt, y, major, doc, seed: int, hidden: int, epochs: int, dropout: flo
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    held = rng.random(int(doc.max()) + 1) < 0.1
+    ndocs = int(doc.max()) + 1
+    held = rng.random(ndocs) < 0.1
+    if not held.any() or held.all():  # a small sample: one document held back, whatever the draw
+        held[:] = False
+        held[rng.integers(ndocs)] = True
     val = held[doc]
     yt = torch.from_numpy(y.astype(np.float32))
     mt = torch.from_numpy(major.astype(np.float32))
