@@ -10,6 +10,7 @@ each word is labelled 1 when a rater's span overlaps it (and major when one of t
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import random
 import sys
@@ -69,8 +70,6 @@ def labels(words, starts: list[int], rec: dict) -> tuple[np.ndarray, np.ndarray,
         for err in seg.get("errors", []):
             if err["end"] > err["start"]:
                 spans.append((base + err["start"], base + err["end"], err["severity"].lower() == "major"))
-    import bisect
-
     for j, w in enumerate(words):
         i = bisect.bisect_right(starts, w.start) - 1
         seg_of[j], local[j] = i, w.start - starts[i]
@@ -83,7 +82,7 @@ def labels(words, starts: list[int], rec: dict) -> tuple[np.ndarray, np.ndarray,
 
 def extract(path: str, out: str, layout: str = "mixed", fraction: float = 1.0, seed: int = 0,
             batch: int = 8, limit: int | None = None) -> None:
-    reading.IN_CONTEXT = True
+    reading.IN_CONTEXT = True  # as ``tqcheck check`` reads (an evaluation's --read-alone must not leak in)
     ctx = Context()
     rows: dict[str, list] = {k: [] for k in ("X", "y", "major", "doc", "seg", "start", "end", "local")}
     ids: list[str] = []
