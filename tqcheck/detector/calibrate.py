@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -114,8 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--target-precision", type=float, default=0.60)
     ap.add_argument("--dry-run", action="store_true", help="print, do not write the weights")
     args = ap.parse_args(argv)
-    kept = Detector.load(Path(args.weights))
-    det = kept
+    det = Detector.load(Path(args.weights))
     files = [dict(np.load(f)) for f in args.features]
     if args.others and len(args.others) != len(files):
         raise SystemExit("--with: one prediction file per features file")
@@ -143,11 +143,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"t={t:.3f} " + "  ".join(f"P {p:.3f} R {rr:.3f} (fl {fp:.3f}/{fr:.3f})" for p, rr, fp, fr in row))
         if chosen is None and min(p for p, *_ in row) >= args.target_precision:
             chosen = round(float(t), 3)
-    chosen = chosen if chosen is not None else 0.9
+    if chosen is None:
+        print(f"no threshold reaches precision {args.target_precision} in every layout: 0.9", file=sys.stderr)
+        chosen = 0.9
     print(json.dumps({"lang": args.lang, "calibration": [a, b], "threshold": chosen, "ece": ece}))
     if not args.dry_run:
-        replace(kept, calibration={**kept.calibration, args.lang: (a, b)},
-                thresholds={**kept.thresholds, args.lang: chosen}).save(Path(args.weights))
+        replace(det, calibration={**det.calibration, args.lang: (a, b)},
+                thresholds={**det.thresholds, args.lang: chosen}).save(Path(args.weights))
 
 
 if __name__ == "__main__":
