@@ -151,3 +151,16 @@ def test_a_function_word_between_two_flagged_words_joins_them_into_one_finding()
     assert [doc.text[starts[r.first]:ends[r.last]] for r in joined] == ["Keep channels of communication"]
     apart = flagged_runs(starts, ends, marked, np.zeros(len(words)), 0.5)
     assert len(apart) == 2
+
+
+def test_the_reading_keeps_hidden_states_only_when_a_rule_of_the_run_reads_them(lm):
+    # Without the detector the paragraph pass needs no states, so it can come from the disk score cache.
+    ctx = context_with(lm)
+    without = Document.from_text(GARBLED, lang="en")
+    Engine(ctx, only=["name-unlikely"]).run([without])
+    assert not ctx.model_states
+    assert all(w.state is None for para in reading.read(without, ctx) for w in para)
+    with_states = Document.from_text(GARBLED, lang="en")
+    Engine(ctx, only=["lm-error-span"]).run([with_states])
+    assert ctx.model_states
+    assert all(w.state is not None for para in reading.read(with_states, ctx) for w in para)

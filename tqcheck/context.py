@@ -24,6 +24,9 @@ class Context:
     model_id: str | None = None
     # What the run's rules read from spaCy's parse ("entities", "tags"; see Rule.reads); empty: everything.
     parse_annotations: frozenset[str] = frozenset()
+    # Whether the model's reading keeps hidden states (a rule reads them: ``Rule.reads_states``).  Without
+    # them the paragraph pass can come from the disk score cache; the engine sets this from its rules.
+    model_states: bool = True
     # Run-level facts a user should see once, whichever file they came from (e.g. a model that is missing).
     notices: list[str] = field(default_factory=list)
     _resources: dict[Any, Any] = field(default_factory=dict, repr=False)

@@ -43,6 +43,7 @@ class Engine:
             ctx.settings(rule)  # a bad [tool.tqcheck.rules.<id>] table fails before any file is read
         # spaCy runs only the components the selected rules read.
         ctx.parse_annotations = frozenset().union(*(r.reads for r in self.rules))
+        ctx.model_states = any(r.reads_states for r in self.rules)
 
     def _runnable(self, rule: Rule, doc: Document, result: "FileResult | DocumentOutcome") -> bool:
         if not rule.supports(doc.lang):

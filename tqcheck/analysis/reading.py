@@ -144,7 +144,7 @@ def prefetch(doc, ctx) -> None:
     lm = get_language_model(ctx) if not doc.has_analysis(LMReading) else None
     if lm is not None:
         _, texts, contexts = _requests(doc)
-        lm.prefetch(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, proposals=True, layers=STATE_LAYERS)
+        lm.prefetch(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, proposals=True, layers=_layers(ctx))
 
 
 class ReadsParagraphs:
@@ -165,7 +165,7 @@ def _read(doc, ctx) -> LMReading | None:
     if lm is None:
         return None
     wins, texts, contexts = _requests(doc)
-    per_window = lm.alternatives(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, layers=STATE_LAYERS)
+    per_window = lm.alternatives(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, layers=_layers(ctx))
     out = LMReading()
     for win, toks in zip(wins, per_window):
         ends = [win.start + e for _, e, _, _ in toks]  # token ends only grow: find a word's first token by bisection
@@ -186,6 +186,11 @@ def _read(doc, ctx) -> LMReading | None:
                 words.append(Word(ws, we, w, -lp, top, (ps, pe), max(j - lo, 1), peak, state))
             out.append(words)
     return out
+
+
+def _layers(ctx) -> tuple[int, ...]:
+    """``STATE_LAYERS`` when a rule of the run reads the states (``Context.model_states``), else none."""
+    return STATE_LAYERS if ctx.model_states else ()
 
 
 def sentence_scores(reading: LMReading | None, doc) -> list[dict] | None:

@@ -26,6 +26,7 @@ class Rule:
     languages: ClassVar[frozenset[str] | None] = None  # None: any language
     requires: ClassVar[frozenset[str]] = frozenset()  # "model", "source", "reference"
     reads: ClassVar[frozenset[str]] = frozenset()  # annotations of the spaCy parse it reads: "entities", "tags"
+    reads_states: ClassVar[bool] = False  # reads the hidden states the model's reading keeps (the detector)
     # "document"; "corpus": sees every document of the run at once; "suppressions": reviews, per document,
     # the suppression comments that silenced nothing (``check_suppressions``)
     scope: ClassVar[str] = "document"

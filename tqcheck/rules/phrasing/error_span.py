@@ -35,6 +35,7 @@ class ErrorSpan(reading.ReadsParagraphs, Rule):
     requires = frozenset({"model"})
     languages = frozenset({"en", "de"})
     generic = True  # a hint: it gives way to a specific finding on the same words (engine)
+    reads_states = True
     description = """Words a trained detector expects a professional reviewer to mark as an error.
 
     The detector reads the language model's reading of the article (each paragraph after the text
