@@ -156,11 +156,11 @@ def test_a_function_word_between_two_flagged_words_joins_them_into_one_finding()
 def test_the_reading_keeps_hidden_states_only_when_a_rule_of_the_run_reads_them(lm):
     # Without the detector the paragraph pass needs no states, so it can come from the disk score cache.
     ctx = context_with(lm)
-    without = Document.from_text(GARBLED, lang="en")
-    Engine(ctx, only=["name-unlikely"]).run([without])
+    Engine(ctx, only=["name-unlikely"])  # the engine tells the reading what its rules read
     assert not ctx.model_states
+    without = Document.from_text(GARBLED, lang="en")
     assert all(w.state is None for para in reading.read(without, ctx) for w in para)
-    with_states = Document.from_text(GARBLED, lang="en")
-    Engine(ctx, only=["lm-error-span"]).run([with_states])
+    Engine(ctx, only=["lm-error-span"])
     assert ctx.model_states
+    with_states = Document.from_text(GARBLED, lang="en")
     assert all(w.state is not None for para in reading.read(with_states, ctx) for w in para)

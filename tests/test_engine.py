@@ -123,3 +123,18 @@ def test_opt_in_rules_run_only_when_the_config_switches_them_on(tmp_path):
     chosen = {r.id for r in select_rules(load_config(cfg))}
     assert "lm-disfluency" in chosen and "lm-error-span" not in chosen
     assert "lm-awkward-clause" in {r.id for r in select_rules(load_config(None), only=["lm-awkward-clause"])}
+
+
+def test_a_checked_document_keeps_no_hidden_states():
+    # The report keeps every document; a corpus run must not keep every file's hidden states with it
+    # (5 KB a word).  The states are read during the check only.
+    from .lm_session import context_with, real_lm
+
+    from tqcheck.analysis.reading import LMReading
+
+    lm = real_lm()
+    doc = Document.from_text("The minister said the talks will to strengthen cooperation of the fields.", lang="en")
+    report = Engine(context_with(lm), only=["lm-error-span"]).run([doc])
+    reading = report.files[0].document.analysis(LMReading, lambda: None)
+    assert reading and all(w.state is None for para in reading for w in para)
+    assert report.files[0].fluency  # what the report shows of the reading was taken first

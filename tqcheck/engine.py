@@ -10,7 +10,7 @@ import logging
 from typing import Callable, Iterable
 
 from .analysis.names import NameLedger
-from .analysis.reading import LMReading, sentence_scores
+from .analysis.reading import LMReading, release_states, sentence_scores
 from .config import Config
 from .context import Context
 from .document import Document
@@ -89,7 +89,11 @@ class Engine:
         if doc.has_analysis(NameLedger):
             out.names = doc.analysis(NameLedger, lambda: None).entries()
         if doc.has_analysis(LMReading):
-            out.fluency = sentence_scores(doc.analysis(LMReading, lambda: None), doc)
+            read = doc.analysis(LMReading, lambda: None)
+            out.fluency = sentence_scores(read, doc)
+            # The hidden states (5 KB a word) are for the rules, which have run: the report keeps the
+            # document, and a corpus run would otherwise keep every file's states to the end.
+            release_states(read)
         out.model = describe_model(self.ctx)
         return out
 

@@ -193,6 +193,13 @@ def _layers(ctx) -> tuple[int, ...]:
     return STATE_LAYERS if ctx.model_states else ()
 
 
+def release_states(reading: LMReading | None) -> None:
+    """Drop the words' hidden states once every rule that reads them has run (``Engine.check_document``)."""
+    for para in reading or ():
+        for w in para:
+            w.state = None
+
+
 def sentence_scores(reading: LMReading | None, doc) -> list[dict] | None:
     """Per sentence the model read: its span, the mean surprisal of its words (nats per word) and each
     word's (the report's fluency strip)."""
