@@ -49,7 +49,9 @@ class EvalDoc:
     src_seg_starts: list[int]
 
 
-def _join(segments: list[str], para_starts: list[bool]) -> tuple[str, list[int]]:
+def join_segments(segments: list[str], para_starts: list[bool]) -> tuple[str, list[int]]:
+    """The segments as one text, a blank line before each that starts a paragraph and a space before
+    the others; and where each segment starts in it."""
     parts: list[str] = []
     starts: list[int] = []
     pos = 0
@@ -80,9 +82,9 @@ def load_eval(path: str | Path, limit: int | None = None, layout: str = "article
             rec = json.loads(line)
             segs = rec["segments"]
             # Segments may hold internal newlines; flatten them so "\n\n" stays our separator.
-            tgt_text, tgt_starts = _join([s["target"].replace("\n", " ") for s in segs],
+            tgt_text, tgt_starts = join_segments([s["target"].replace("\n", " ") for s in segs],
                                          [_starts(s, layout) for s in segs])
-            src_text, src_starts = _join([s["source"].replace("\n", " ") for s in segs],
+            src_text, src_starts = join_segments([s["source"].replace("\n", " ") for s in segs],
                                          [_starts(s, layout) for s in segs])
             src_lang, tgt_lang = rec.get("lang_pair", "zh-en").split("-")
             target = Document.from_text(tgt_text, lang=tgt_lang, path=rec["id"])
@@ -149,11 +151,16 @@ def run(eval_path: str, rules: list[str] | None, use_source: bool, use_model: bo
 def score(eval_path: str, pred_path: str, extra: list[str] | None = None, scorer: str | Path | None = None) -> str:
     """Run the evaluation set's own scorer (found beside the eval file, or one folder up for ende/)."""
     if scorer is None:
-        here = Path(eval_path).resolve().parent
-        scorer = next((d / "score_eval.py" for d in (here, here.parent) if (d / "score_eval.py").exists()),
-                      here / "score_eval.py")
+        scorer = scorer_path(eval_path)
     cmd = [sys.executable, str(scorer), str(eval_path), str(pred_path), *(extra or [])]
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def scorer_path(eval_path: str | Path) -> Path:
+    """The evaluation set's own scorer: beside the eval file, or one folder up (for ende/)."""
+    here = Path(eval_path).resolve().parent
+    return next((d / "score_eval.py" for d in (here, here.parent) if (d / "score_eval.py").exists()),
+                here / "score_eval.py")
 
 
 def main(argv: list[str] | None = None) -> None:

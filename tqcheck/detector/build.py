@@ -56,14 +56,11 @@ def _other_rules(eval_path: Path, layout: str, out: Path) -> str:
 
     from ..config import Config
     from ..evaluation import run
-    from ..rules.registry import all_rules
 
     if not out.exists():
-        config = Config()
-        registry = all_rules()
-        rules = [r for r in registry if r not in ("lm-error-span", "name-variant-corpus")
-                 and config.rule_enabled(r, registry[r].default)]
-        preds = run(str(eval_path), rules, use_source=False, use_model=True, layout=layout)
+        # The evaluation's own default selection, less the detector.
+        preds = run(str(eval_path), None, use_source=False, use_model=True, layout=layout,
+                    config=Config(rules={"lm-error-span": "off"}))
         out.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), "utf-8")
     return str(out)
 

@@ -20,18 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..evaluation import KIND, scorer_path
 from . import Detector, _sigmoid, flagged_runs, kind_of
 from .features import bridges
 
-# The scorer's families for the detector's findings (``kind_of``): a mark the network expects to be major
-# is typed as a likely mistranslation, a minor one as fluency, as the rule reports them.
-KINDS = {"fluency": "awkward", "accuracy": "mistranslation"}
-
-
 def scorer(eval_path: str):
-    here = Path(eval_path).resolve().parent
-    path = next(d / "score_eval.py" for d in (here, here.parent) if (d / "score_eval.py").exists())
-    spec = importlib.util.spec_from_file_location("score_eval", path)
+    """The evaluation set's own scorer, as a module (its ``score`` is called in-process, per threshold)."""
+    spec = importlib.util.spec_from_file_location("score_eval", scorer_path(eval_path))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -48,7 +43,7 @@ def predictions(z: dict, marked: np.ndarray, major: np.ndarray, threshold: float
     doc, seg, start, end, local = z["doc"], z["seg"], z["start"], z["end"], z["local"]
     joins = bridges(z["X"]) if bridge else None
     bounds = np.flatnonzero(np.diff(doc)) + 1
-    for k, (a, b) in enumerate(zip(np.r_[0, bounds], np.r_[bounds, len(doc)])):
+    for a, b in zip(np.r_[0, bounds], np.r_[bounds, len(doc)]):
         kept = others.get(ids[int(doc[a])], [])
         spans = list(kept)
         # A run stops at a segment's end: the scorer reads spans per segment.
@@ -58,7 +53,7 @@ def predictions(z: dict, marked: np.ndarray, major: np.ndarray, threshold: float
                                     None if joins is None else joins[lo:hi]):
                 i, j = lo + run.first, lo + run.last
                 span = {"seg": int(seg[i]), "start": int(local[i]), "end": int(local[i] + end[j] - start[i]),
-                        "kind": KINDS[kind_of(run)]}
+                        "kind": KIND[kind_of(run)]}
                 if not any(o["seg"] == span["seg"] and o["start"] < span["end"] and span["start"] < o["end"]
                            for o in kept):
                     spans.append(span)

@@ -22,6 +22,7 @@ import numpy as np
 from ..analysis import reading
 from ..context import Context
 from ..document import Document
+from ..evaluation import join_segments
 from .features import word_features
 
 LAYOUTS = ("article", "sentences", "mixed")
@@ -39,24 +40,12 @@ def documents(path: str | Path, layout: str, fraction: float = 1.0, seed: int = 
             if fraction < 1.0 and rng.random() >= fraction:
                 continue
             mode = layout if layout != "mixed" else rng.choice(("article", "sentences"))
-            parts, starts, pos = [], [], 0
-            for i, seg in enumerate(rec["segments"]):
-                if i:
-                    if mode == "sentences":
-                        new_para = True
-                    elif "starts_paragraph" in seg:
-                        new_para = bool(seg["starts_paragraph"])
-                    else:
-                        new_para = i % 3 == 0
-                    sep = "\n\n" if new_para else " "
-                    parts.append(sep)
-                    pos += len(sep)
-                starts.append(pos)
-                text = seg["target"].replace("\n", " ")
-                parts.append(text)
-                pos += len(text)
+            segs = rec["segments"]
+            new_para = [mode == "sentences" or (bool(s["starts_paragraph"]) if "starts_paragraph" in s else i % 3 == 0)
+                        for i, s in enumerate(segs)]
+            text, starts = join_segments([s["target"].replace("\n", " ") for s in segs], new_para)
             lang = rec.get("lang_pair", "zh-en").split("-")[1]
-            yield Document.from_text("".join(parts), lang=lang, path=rec["id"]), starts, rec
+            yield Document.from_text(text, lang=lang, path=rec["id"]), starts, rec
 
 
 def labels(words, starts: list[int], rec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -2,9 +2,9 @@
 
     python -m tqcheck.detector.train work/tr-*.npz --out tqcheck/data/detector/gemma-3-270m.npz
 
-Deterministic for a seed on one machine (CPU, fixed thread count).  A tenth of the training documents
-(by document) is held back to choose the epoch; the evaluation set is never read here (it only
-calibrates, ``tqcheck.detector.calibrate``).
+Deterministic for a seed on one machine (CPU, fixed thread count).  Each of the bagged networks holds
+back its own tenth of the training documents (by document) to choose its epoch; the evaluation set is
+never read here (it only calibrates, ``tqcheck.detector.calibrate``).
 """
 from __future__ import annotations
 
@@ -52,11 +52,10 @@ def train(paths: list[str], out: str, seed: int = 0, model_id: str = "gemma-3-27
 
     torch.set_num_threads(2)
     X, y, major, doc = load(paths)
-    if neighbours:
-        X = with_neighbours(X, doc, neighbours)
-    mean = X.astype(np.float32).mean(axis=0)
-    scale = np.maximum(X.astype(np.float32).std(axis=0), 1e-3)
-    Xt = torch.from_numpy(((X.astype(np.float32) - mean) / scale).astype(np.float32))
+    X = with_neighbours(X, doc, neighbours) if neighbours else X.astype(np.float32)
+    mean = X.mean(axis=0)
+    scale = np.maximum(X.std(axis=0), 1e-3)
+    Xt = torch.from_numpy((X - mean) / scale)
     del X
     print(f"{len(y)} words ({int(y.sum())} marked, {y.mean():.3f}), {int(doc.max()) + 1} documents",
           file=sys.stderr)

@@ -71,10 +71,7 @@ class ErrorSpan(reading.ReadsParagraphs, Rule):
             peak = max(span, key=lambda w: w.surprisal)
             fix = fixes.get((start, end))
             severity = "probably major" if kind_of(run) == "accuracy" else "probably minor"
-            # Whole words only: a proposal that continues a word ("KYO" for "EXPAND") says nothing to a reader.
-            expected = list(dict.fromkeys(a.strip() for a, _ in peak.proposals
-                                          if a.startswith((" ", "\u2581")) and a.strip().isalpha()
-                                          and a.strip().lower() != peak.text.lower()))[:3]
+            expected = _other_words(peak)[:3]
             hint = f"; the model expected {', '.join(repr(e) for e in expected)} for '{peak.text}'" if expected else ""
             message = (f"Possible translation error (confidence {run.confidence:.2f}, {severity}){hint}: "
                        "check the wording against the source.")
@@ -98,8 +95,7 @@ class ErrorSpan(reading.ReadsParagraphs, Rule):
             if len(span) != 1 or not span[0].proposals:
                 continue
             w = span[0]
-            cands = [a.strip() for a, _ in w.proposals if a.startswith((" ", "\u2581")) and a.strip().isalpha()]
-            cands = [c for c in dict.fromkeys(cands) if c.lower() != w.text.lower() and safe_rewrite(w.text, c)]
+            cands = [c for c in _other_words(w) if safe_rewrite(w.text, c)]
             if cands:
                 todo.append((w.start, w.end, cands[:MAX_REWRITES]))
         if not todo:
@@ -111,3 +107,10 @@ class ErrorSpan(reading.ReadsParagraphs, Rule):
             if good:
                 out[(rw.start, rw.end)] = good
         return out
+
+
+def _other_words(word) -> list[str]:
+    """The whole words the model proposed in the word's place, likeliest first, less the word itself: a
+    proposal that continues a word ("KYO" for "EXPAND") is no wording to offer a reader."""
+    words = (a.strip() for a, _ in word.proposals if a.startswith((" ", "\u2581")) and a.strip().isalpha())
+    return [c for c in dict.fromkeys(words) if c.lower() != word.text.lower()]
