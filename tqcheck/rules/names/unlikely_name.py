@@ -22,10 +22,16 @@ from ..registry import Rule, register
 # own, so its first mention in every paragraph looks surprising, and whether it is spelled the same way
 # throughout is name-variant's question.  Leaving such names out: 0.72 at 0.017 (0.70 at 0.020 when
 # only names written three times or more are left out).  Also left out: words in capitals (headlines,
-# acronyms), and capitalised common words (wordfreq Zipf >= 5: "Foreign Minister", "Latin America",
+# acronyms), and capitalised common words (wordfreq Zipf >= 5: "Foreign Minister", "State Department",
 # a heading's "Keep"), whose surprise says nothing about a spelling; with both, 0.77 at 0.016.
 # At 9 nats precision fell to 0.70.
+# A name the model completes once it has seen its first word ("Latin" -> "America", "Mikhail" ->
+# "Gorbachev": the next capitalised word costs under 2 nats) is one it knows, so the first word's
+# surprise is about the name's place in the sentence, not its spelling.  On zh-en dev these were 19 of
+# the rule's 331 spans in the article layout, at char precision 0.48 (0.51 with one sentence per
+# paragraph) against 0.73 for the rest.
 MIN_SURPRISAL = 10.0
+KNOWN_CONTINUATION = 2.0
 COMMON_ZIPF = 5.0
 MAX_PER_PARAGRAPH = 3  # per ``reading.blocks``: a paragraph, or 100 words when read in context
 _CAPITALISED = re.compile(r"[^\W\d_][\w'’-]*")
@@ -58,7 +64,8 @@ class UnlikelyName(reading.ReadsParagraphs, Rule):
     name-variant's concern).  A correct name is usually predictable from what
     the model knows; a garbled transliteration, a name translated word by word
     or the wrong person's name is not.  A hint: rare but correct names are
-    flagged too, so check the source."""
+    flagged too, so check the source.  A name the model completes once it has
+    seen its first word ('Latin America') is one it knows, and is left out."""
     bad = ("Iran's President Ebrahim Raisi spoke on Sunday. Lacey's hard-line government faces its boldest "
            "challenge yet from young protesters, and Kuzhaxi Raisyi said the talks would go on.",)
     good = ("Iran's President Ebrahim Raisi spoke on Sunday. Raisi's hard-line government faces its boldest "
@@ -71,9 +78,10 @@ class UnlikelyName(reading.ReadsParagraphs, Rule):
         threshold = ctx.settings(self).min_surprisal
         written = Counter(_stem(m.group(0)) for m in _CAPITALISED.finditer(doc.text) if m.group(0)[:1].isupper())
         for words in reading.blocks(paragraphs):
-            names = [w for w in words
+            names = [w for i, w in enumerate(words)
                      if w.text[:1].isupper() and w.start != w.paragraph[0] and w.surprisal >= threshold
                      and not _known(w.text, written) and not _plain(w.text)
+                     and not _completed(w, words[i + 1] if i + 1 < len(words) else None)
                      and name_at(doc, w.start, w.text)]
             for w in sorted(names, key=lambda w: -w.surprisal)[:MAX_PER_PARAGRAPH]:
                 expected = [a.strip() for a, _ in w.proposals if a.strip()[:1].isupper()][:3]
@@ -83,6 +91,13 @@ class UnlikelyName(reading.ReadsParagraphs, Rule):
                                    f"The name '{w.text}' is very unlikely here ({w.surprisal:.1f} nats){hint}: "
                                    "check its spelling or transliteration against the source.",
                                    confidence=round(conf, 3), surprisal=round(w.surprisal, 2), expected=expected)
+
+
+def _completed(word, following) -> bool:
+    """The model reads ``word`` as the start of a name it knows: the capitalised word right after it
+    (one space away, in the same paragraph) is one it expected."""
+    return (following is not None and following.paragraph == word.paragraph and following.start - word.end == 1
+            and following.text[:1].isupper() and following.surprisal < KNOWN_CONTINUATION)
 
 
 def _stem(word: str) -> str:
