@@ -153,6 +153,31 @@ def test_a_function_word_between_two_flagged_words_joins_them_into_one_finding()
     assert len(apart) == 2
 
 
+def test_a_comma_inside_a_garbled_clause_does_not_split_it_into_two_findings():
+    from tqcheck.detector.features import commas
+
+    doc = Document.from_text("To expand the dialogue, at their worst moment, the two agreed. Talks ended. Then, rain.",
+                             lang="en")
+    words = doc.words()
+    starts, ends = [s for s, _, _ in words], [e for _, e, _ in words]
+    marked = np.array([0.9 if w in ("dialogue", "at", "ended", "Then", "rain") else 0.2
+                       for _, _, w in words])
+    runs = flagged_runs(starts, ends, marked, np.zeros(len(words)), 0.5,
+                        commas=commas(doc.text, starts, ends))
+    # Across a comma, yes; across a sentence end ("ended. Then"), no.
+    assert [doc.text[starts[r.first]:ends[r.last]] for r in runs] == ["dialogue, at", "ended", "Then, rain"]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seeds/ not present")
+def test_the_seeds_garbled_opening_is_one_finding(lm):
+    # "TO EXPAND the dialogue to improve their relations, at their worst moment in years, the United
+    # States and China agreed ...": a Spanish word order kept in English; both halves are flagged.
+    findings = _findings(SEED.read_text("utf-8"), context_with(lm), rules=("lm-error-span",)).findings
+    opening = [f for f in findings if f.end <= len("TO EXPAND the dialogue to improve their relations, at their "
+                                                   "worst moment in years")]
+    assert len(opening) == 1 and ", at their worst" in opening[0].text
+
+
 def test_the_reading_keeps_hidden_states_only_when_a_rule_of_the_run_reads_them(lm):
     # Without the detector the paragraph pass needs no states, so it can come from the disk score cache.
     ctx = context_with(lm)

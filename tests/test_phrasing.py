@@ -10,6 +10,8 @@ from tqcheck.document import Document
 from tqcheck.context import Context
 from tqcheck.engine import Engine
 from tqcheck.rules.phrasing import lexicon
+from tqcheck.analysis import reading
+from tqcheck.rules.names import unlikely_name
 
 from .lm_session import context_with, real_lm
 
@@ -206,6 +208,18 @@ def test_a_garbled_transliteration_is_an_unlikely_name(lm):
     flagged = {f.text for f in findings}
     assert "Modello" in flagged
     assert not {"Gorbachev", "Soviet", "Union", "Eastern", "Europe", "East", "Germany"} & flagged
+
+
+def test_a_name_the_model_completes_from_its_first_word_is_not_unlikely(lm):
+    # The founding article: "Latin" costs 11.5 nats after "the shipment to" (the model expected
+    # "Taiwan", "China"), but "America" after it costs almost nothing: the model knows the name.
+    text = ("According to an aide, Blinken also wants to pressure China to halt the shipment to Latin America of "
+            "the precursor chemicals that are then used to make fentanyl.")
+    doc, findings = _run(text, context_with(lm), ["name-unlikely"])
+    assert "Latin" not in {f.text for f in findings}
+    latin, america = (w for para in reading.read(doc, context_with(lm)) for w in para if w.text in ("Latin", "America"))
+    # What the rule would flag but for its second word.
+    assert latin.surprisal >= unlikely_name.MIN_SURPRISAL and america.surprisal < unlikely_name.KNOWN_CONTINUATION
 
 
 def test_clauses_end_at_sentences_and_clause_punctuation_not_inside_abbreviations_or_numbers():

@@ -19,6 +19,7 @@ class Detection:
     marked: np.ndarray  # per word: calibrated probability that a rater marks it
     major: np.ndarray  # per word: probability that such a mark is major
     bridges: np.ndarray  # per word: whether it may join two flagged words into one run (a function word)
+    commas: np.ndarray  # per word: whether a comma alone separates it from the next (a run may go on across it)
     threshold: float  # the detector's default: the lowest confidence reported (chosen on dev)
     detector: str  # its version, for reports
 
@@ -39,7 +40,7 @@ def detection(doc, ctx) -> Detection | None:
 
 def _detect(doc, ctx) -> Detection | None:
     from ..detector import detector_for
-    from ..detector.features import bridges, word_features
+    from ..detector.features import bridges, commas, word_features
     from ..lm.cards import get_card
 
     model_id = get_card(ctx.model).id
@@ -57,4 +58,5 @@ def _detect(doc, ctx) -> Detection | None:
         raise RuleSkipped(f"the model's reading has {X.shape[1] - len(det.scalars)} hidden-state columns; "
                           f"the detector expects {det.state_width}")
     marked, major = det.probabilities(X, doc.lang) if len(words) else (np.zeros(0), np.zeros(0))
-    return Detection(words, marked, major, bridges(X), det.threshold(doc.lang), det.version)
+    return Detection(words, marked, major, bridges(X), commas(doc.text, [w.start for w in words], [w.end for w in words]),
+                     det.threshold(doc.lang), det.version)

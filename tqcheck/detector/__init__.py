@@ -139,9 +139,11 @@ BRIDGE_ZIPF = 6.5
 
 
 def flagged_runs(starts, ends, marked: np.ndarray, major: np.ndarray, threshold: float,
-                 bridges: np.ndarray | None = None, max_gap: int = 1) -> list[Flag]:
+                 bridges: np.ndarray | None = None, max_gap: int = 1, commas: np.ndarray | None = None) -> list[Flag]:
     """Adjacent words at or above ``threshold`` joined into runs: words are adjacent when at most
-    ``max_gap`` characters (a space) stand between them, so a run never crosses a paragraph break.
+    ``max_gap`` characters (a space) stand between them, so a run never crosses a paragraph break,
+    or when ``commas`` says a comma does (``features.commas``: a garbled clause goes on across its
+    commas, "TO EXPAND the dialogue to improve their relations, at their worst moment in years").
     One word between two flagged ones joins them when ``bridges`` allows it (a function word:
     "Keep channels [of] communication").  Raters mark phrases ("to the lowest since"), and one
     finding per phrase reads better than one per word."""
@@ -149,7 +151,7 @@ def flagged_runs(starts, ends, marked: np.ndarray, major: np.ndarray, threshold:
     i, n = 0, len(starts)
 
     def near(a: int, b: int) -> bool:
-        return starts[b] - ends[a] <= max_gap
+        return starts[b] - ends[a] <= max_gap or (commas is not None and b == a + 1 and bool(commas[a]))
 
     while i < n:
         if marked[i] < threshold:

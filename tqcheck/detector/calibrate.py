@@ -22,7 +22,7 @@ import numpy as np
 
 from ..evaluation import KIND, scorer_path
 from . import Detector, _sigmoid, flagged_runs, kind_of
-from .features import bridges
+from .features import bridges, commas
 
 def scorer(eval_path: str):
     """The evaluation set's own scorer, as a module (its ``score`` is called in-process, per threshold)."""
@@ -32,11 +32,26 @@ def scorer(eval_path: str):
     return module
 
 
+def segment_commas(z: dict, se, docs: list[dict]) -> np.ndarray:
+    """``features.commas`` for one feature file's words, from the evaluation documents' segments."""
+    by_id = {se.doc_key(d): d for d in docs}
+    ids = [str(i) for i in z["ids"]]
+    doc, seg, local = z["doc"], z["seg"], z["local"]
+    ends = local + z["end"] - z["start"]
+    out = np.zeros(len(doc), dtype=bool)
+    cut = np.flatnonzero((np.diff(doc) != 0) | (np.diff(seg) != 0)) + 1
+    for lo, hi in zip(np.r_[0, cut], np.r_[cut, len(doc)]):
+        target = by_id[ids[int(doc[lo])]]["segments"][int(seg[lo])]["target"]
+        out[lo:hi] = commas(target, local[lo:hi], ends[lo:hi])
+    return out
+
+
 def predictions(z: dict, marked: np.ndarray, major: np.ndarray, threshold: float, bridge: bool = True,
-                others: dict[str, list[dict]] | None = None) -> list[dict]:
+                others: dict[str, list[dict]] | None = None, commas: np.ndarray | None = None) -> list[dict]:
     """The scorer's prediction lines from one feature file's words and their probabilities; with
     ``others`` (per document, the other rules' spans), those spans too, and a run that overlaps one of
-    them is left out, as the engine leaves out a generic hint on a specific finding."""
+    them is left out, as the engine leaves out a generic hint on a specific finding.  ``commas``
+    (``segment_commas``) lets runs go on across commas, as the rule does."""
     others = others or {}
     out = []
     ids = [str(i) for i in z["ids"]]
@@ -50,7 +65,8 @@ def predictions(z: dict, marked: np.ndarray, major: np.ndarray, threshold: float
         cut = np.flatnonzero(np.diff(seg[a:b])) + 1 + a
         for lo, hi in zip(np.r_[a, cut], np.r_[cut, b]):
             for run in flagged_runs(start[lo:hi], end[lo:hi], marked[lo:hi], major[lo:hi], threshold,
-                                    None if joins is None else joins[lo:hi]):
+                                    None if joins is None else joins[lo:hi],
+                                    commas=None if commas is None else commas[lo:hi]):
                 i, j = lo + run.first, lo + run.last
                 span = {"seg": int(seg[i]), "start": int(local[i]), "end": int(local[i] + end[j] - start[i]),
                         "kind": KIND[kind_of(run)]}
@@ -127,11 +143,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {lo:.1f}-{hi:.1f}: {n:6d} words, predicted {mp:.3f}, marked {my:.3f}")
     se = scorer(args.eval)
     docs = se.read_jsonl(args.eval)
+    comma_files = [segment_commas(z, se, docs) for z in files]
     chosen = None
     for t in np.arange(0.05, 0.91, 0.025):
         row = []
-        for z, r, other in zip(files, raw, others):
-            preds = predictions(z, _sigmoid(a * r[:, 0] + b), _sigmoid(r[:, 1]), t, others=other)
+        for z, r, other, cm in zip(files, raw, others, comma_files):
+            preds = predictions(z, _sigmoid(a * r[:, 0] + b), _sigmoid(r[:, 1]), t, others=other, commas=cm)
             res = se.score(docs, preds)
             row.append((res["overall"]["char_precision"], res["overall"]["char_recall"],
                         res["fluency"]["char_precision"], res["fluency"]["char_recall"]))

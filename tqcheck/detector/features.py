@@ -79,3 +79,12 @@ def bridges(X: np.ndarray) -> np.ndarray:
     from . import BRIDGE_ZIPF
 
     return (X[:, SCALARS.index("known")] > 0) & (X[:, SCALARS.index("zipf")] >= BRIDGE_ZIPF)
+
+
+def commas(text: str, starts, ends) -> np.ndarray:
+    """Per word (character offsets into ``text``): whether only a comma and a space stand between it
+    and the next word, which ``flagged_runs`` may join across."""
+    out = np.zeros(len(starts), dtype=bool)
+    for i in range(len(starts) - 1):
+        out[i] = text[ends[i]:starts[i + 1]] == ", "
+    return out

@@ -64,7 +64,8 @@ class ErrorSpan(reading.ReadsParagraphs, Rule):
         # (char P 0.67 against 0.60; a mistransliterated or mistranslated name).  Where a name check says
         # something specific about the same words, the engine keeps only that.
         runs = [(run, words[run.first:run.last + 1])
-                for run in flagged_runs(found.starts, found.ends, found.marked, found.major, threshold, found.bridges)]
+                for run in flagged_runs(found.starts, found.ends, found.marked, found.major, threshold, found.bridges,
+                                        commas=found.commas)]
         fixes = self._fixes(doc, ctx, [span for _, span in runs])
         for run, span in runs:
             start, end = span[0].start, span[-1].end
