@@ -88,3 +88,49 @@ def test_shared_data_travels_through_types_not_string_keys():
     offenders = [f"{p.relative_to(PKG)}:{i}" for p in PKG.rglob("*.py")
                  for i, line in enumerate(p.read_text("utf-8").splitlines(), 1) if pattern.search(line)]
     assert offenders == []
+
+
+def _all_imports(path: Path) -> set[str]:
+    """Every tqcheck module ``path`` imports, at any depth: top level, inside functions, TYPE_CHECKING."""
+    mod = _module(path)
+    package = mod if path.name == "__init__.py" else mod.rsplit(".", 1)[0]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("tqcheck"):
+                out.add(target)
+                out.update(f"{target}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("tqcheck"))
+    return out
+
+
+def test_the_runtime_never_imports_the_lab():
+    # Training, calibration and evaluation (tqcheck.lab) measure the runtime through run_check; the code
+    # that runs a check must not depend on them, at any depth.
+    offenders = []
+    for path in PKG.rglob("*.py"):
+        mod = _module(path)
+        if mod == "tqcheck.lab" or mod.startswith("tqcheck.lab."):
+            continue
+        offenders += [f"{mod} imports {t}" for t in _all_imports(path)
+                      if t == "tqcheck.lab" or t.startswith("tqcheck.lab.")]
+    assert offenders == []
+    assert (PKG / "lab" / "evaluation.py").exists()  # the walk above did see the lab
+
+
+def test_reading_modes_are_not_module_globals_that_a_lab_tool_sets():
+    # A module global set by one tool (reading.IN_CONTEXT) reached neither worker processes nor the cache key.
+    offenders = []
+    for path in PKG.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Assign):
+                for t in node.targets:
+                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.attr.isupper():
+                        offenders.append(f"{path.relative_to(PKG)}:{node.lineno} sets {t.value.id}.{t.attr}")
+    assert offenders == []

@@ -43,7 +43,7 @@ def run_signature(request, rules: list[str], model_id: str | None) -> str:
     config.pop("path", None)  # where the settings were read from does not matter, what they say does
     parts = {"tqcheck": __version__, "code": _code_fingerprint(), "format": FORMAT, "config": config, "rules": sorted(rules),
              "model": model_id if request.use_model else None, "lang": request.lang, "encoding": request.encoding,
-             "source_lang": request.source_lang}
+             "source_lang": request.source_lang, "read_in_context": request.read_in_context}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -1,6 +1,6 @@
 """What the detector reads about each word: the model's hidden states there and a few plain signals.
 
-One function serves training (``tqcheck.detector.extract``) and checking (``tqcheck.analysis.detection``),
+One function serves training (``tqcheck.lab.detector.extract``) and checking (``tqcheck.analysis.detection``),
 so the detector sees at run time exactly what it was trained on.
 """
 from __future__ import annotations

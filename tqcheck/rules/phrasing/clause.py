@@ -12,7 +12,7 @@ from ...analysis.parse import parse
 from ...findings import Category, Severity
 from ..registry import Rule, register
 
-# Calibrated on all 130 zh-en dev documents (one paragraph pass each; `python -m tqcheck.evaluation
+# Calibrated on all 130 zh-en dev documents (one paragraph pass each; `python -m tqcheck.lab.evaluation
 # ../shared/eval/dev.docs.jsonl --rule lm-awkward-clause`).  The mean over a clause's first words, not
 # its whole length: on dev the errors gather where a clause opens (a wrong join, a dropped verb, source
 # word order), and a long predictable tail would dilute them.  Swept: first 3/4/5 words, 6-7 nats;

@@ -71,7 +71,7 @@ class Surprisal(reading.ReadsParagraphs, Rule):
         # A word read with nothing before it (the document's first; every paragraph's first, unless the
         # paragraphs are read in context) is surprising whatever it is: its surprisal says little.
         opening = paragraphs[0][0].start if paragraphs and paragraphs[0] else -1
-        alone = not reading.IN_CONTEXT
+        alone = not paragraphs.in_context
         for words in reading.blocks(paragraphs):
             cands = []
             for word in words:
