@@ -1,6 +1,8 @@
 """The engine: suppressions (and the ones that suppress nothing), typed rule settings, folding hints."""
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,43 @@ def test_a_checked_document_keeps_no_hidden_states():
     reading = report.files[0].document.analysis(LMReading, lambda: None)
     assert reading and all(w.state is None for para in reading for w in para)
     assert report.files[0].fluency  # what the report shows of the reading was taken first
+
+
+NEW_RULE = '''"""A rule added by dropping one file into its family's folder."""
+from ...findings import Category, Severity
+from ..registry import Rule, register
+
+
+@register
+class ExclamationMark(Rule):
+    id = "exclamation-mark"
+    family = "typography"
+    category = Category.STYLE
+    severity = Severity.INFO
+    description = """An exclamation mark in wire copy."""
+    bad = ("Talks collapsed!",)
+    good = ("Talks collapsed.",)
+
+    def check(self, doc, ctx):
+        for i, ch in enumerate(doc.text):
+            if ch == "!":
+                yield self.finding(i, i + 1, "An exclamation mark in wire copy.")
+'''
+
+
+def test_a_new_rule_file_is_found_without_being_listed_anywhere(tmp_path):
+    # A rule missing from its family's __init__ once vanished silently: the package is walked instead.
+    import shutil
+    import subprocess
+    import sys
+
+    import tqcheck
+
+    copy = tmp_path / "tqcheck"
+    shutil.copytree(Path(tqcheck.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "rules" / "typography" / "exclamation_mark.py").write_text(NEW_RULE, "utf-8")
+    (tmp_path / "story.txt").write_text("Talks collapsed! The minister left.\n", "utf-8")
+    out = subprocess.run([sys.executable, "-m", "tqcheck", "check", "--no-model", "-f", "json", "story.txt"],
+                         cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    found = json.loads(out.stdout)["files"][0]["findings"]
+    assert [(f["rule"], f["text"]) for f in found if f["rule"] == "exclamation-mark"] == [("exclamation-mark", "!")]

@@ -91,7 +91,7 @@ def register(cls: type[Rule]) -> type[Rule]:
 
 
 def all_rules() -> dict[str, type[Rule]]:
-    from . import load_builtin  # noqa: F401  (importing registers the built-in rules)
+    from . import load_builtin  # every module under tqcheck.rules, each registering its rules
 
     load_builtin()
     return dict(sorted(_REGISTRY.items()))
