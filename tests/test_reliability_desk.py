@@ -5,6 +5,7 @@
   `/api/save` accept exactly the names that list holds, whatever spelling, encoding or link a request
   tries (a `.git/config` rewritten through the desk runs a command on the next `git` use).
 - Each real file is listed once, under its own name; a link out of PATH is not listed.
+- The Host header is parsed strictly, and an Origin must be exactly this server's http origin.
 
 The API runs through Starlette's test client with the model-free desk.
 """
@@ -245,3 +246,44 @@ def test_the_listing_is_the_only_way_in(profile, tmp_path_factory):
             assert name in listed and rel == name and real == ws.root / name
 
     run_property("desk names", profile, st.lists(_PARTS, min_size=1, max_size=5), prop)
+
+
+# --- Host and Origin ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("host", [
+    "[::1]evil.com", "[::1]evil.com:8765", "[::1].evil.com", "[::1]:8765.evil.com", "[::1]:evil", "[::1]@evil.com",
+    "127.0.0.1:8765@evil.com", "127.0.0.1:8765:1", "127.0.0.1:", "127.0.0.1:port", "localhost.evil.com",
+    "localhost:8765/x", "127.0.0.1 evil.com", "evil.com#127.0.0.1", "[::1", "::1]", "[]", "[::1]]", "",
+    "localhost\t", "127.0.0.1:99999999",
+])
+def test_a_host_header_that_is_not_exactly_this_machine_is_refused(client, host):
+    r = client.get("/api/files", headers={"host": host})
+    assert r.status_code == 400, (host, r.status_code)
+    assert "Host" in r.json()["error"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.1:8765", "localhost:8765", "LOCALHOST", "[::1]:8765", "[::1]"])
+def test_this_machine_by_any_of_its_names_is_served(client, host):
+    assert client.get("/api/files", headers={"host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("origin", [
+    "https://127.0.0.1:8765", "ftp://127.0.0.1:8765", "ws://127.0.0.1:8765", "file://127.0.0.1:8765",
+    "http://127.0.0.1:8766", "http://127.0.0.1", "http://localhost:8765", "http://127.0.0.1:8765.evil.com",
+    "http://evil.com@127.0.0.1:8765", "http://127.0.0.1:8765/path", "http://127.0.0.1:8765?x", "null", "",
+    "http://[::1]:8765", "HTTP://127.0.0.1:8765/", "http:127.0.0.1:8765", "//127.0.0.1:8765",
+])
+def test_a_post_from_any_other_origin_is_refused(client, root, origin):
+    r = client.post("/api/save", json={"path": "notes.md", "text": "overwritten"}, headers={"origin": origin})
+    assert r.status_code == 403, (origin, r.status_code)
+    assert "other sites" in r.json()["error"]
+    assert (root / "notes.md").read_text("utf-8") == TREE["notes.md"]
+
+
+def test_a_post_from_the_desks_own_page_is_served(client):
+    for origin in ("http://127.0.0.1:8765", "HTTP://127.0.0.1:8765"):
+        r = client.post("/api/check", json={"text": "x", "use_model": False}, headers={"origin": origin})
+        assert r.status_code == 200, (origin, r.text)
+    r = client.post("/api/check", json={"text": "x", "use_model": False},
+                    headers={"host": "[::1]:8765", "origin": "http://[::1]:8765"})
+    assert r.status_code == 200
