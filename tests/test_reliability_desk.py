@@ -5,14 +5,18 @@
   `/api/save` accept exactly the names that list holds, whatever spelling, encoding or link a request
   tries (a `.git/config` rewritten through the desk runs a command on the next `git` use).
 - Each real file is listed once, under its own name; a link out of PATH is not listed.
-- The Host header is parsed strictly, and an Origin must be exactly this server's http origin.
+- The Host header is parsed strictly, an Origin must be exactly this server's http origin, and a
+  request body that stops arriving is answered 408 instead of holding its connection for ever.
 
-The API runs through Starlette's test client with the model-free desk.
+The API runs through Starlette's test client with the model-free desk; the body deadline needs a real
+server (tests/serve_helpers.served) and a raw socket on 127.0.0.1.
 """
 from __future__ import annotations
 
 import os
+import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,7 @@ import pytest
 pytest.importorskip("starlette", reason="tqcheck serve needs starlette (pip install -e .)")
 pytest.importorskip("httpx", reason="the ASGI test client needs httpx (pip install -e '.[test]')")
 
+import httpx  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
@@ -27,6 +32,7 @@ from tqcheck.serve.app import create_app  # noqa: E402
 from tqcheck.serve.desk import Desk  # noqa: E402
 from tqcheck.serve.files import PathRefused, Workspace  # noqa: E402
 
+from .serve_helpers import served  # noqa: E402
 from .test_fuzz import PROFILE_PARAMS, run_property  # noqa: E402
 
 GIT_CONFIG = "[core]\n\trepositoryformatversion = 0\n"
@@ -287,3 +293,77 @@ def test_a_post_from_the_desks_own_page_is_served(client):
     r = client.post("/api/check", json={"text": "x", "use_model": False},
                     headers={"host": "[::1]:8765", "origin": "http://[::1]:8765"})
     assert r.status_code == 200
+
+
+# --- a body that never ends ------------------------------------------------------------------------------------
+
+def _half_a_body(base: str, path: str, deadline: float) -> tuple[bytes, float]:
+    """Send headers and half the promised body, then wait (bounded) for the server's answer."""
+    port = int(base.rsplit(":", 1)[1])
+    body = b'{"text": "Qin Gang met Blinken.", "use_model": false}'
+    t0 = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=deadline) as s:
+        s.sendall(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1:" + str(port).encode()
+                  + b"\r\nContent-Type: application/json\r\nContent-Length: " + str(len(body)).encode()
+                  + b"\r\n\r\n" + body[: len(body) // 2])
+        answer = b""
+        try:
+            while chunk := s.recv(4096):
+                answer += chunk
+        except (socket.timeout, ConnectionResetError):
+            pass
+    return answer, time.monotonic() - t0
+
+
+def test_a_request_body_that_stops_arriving_is_answered_408():
+    desk = Desk(use_model=False)
+    try:
+        with served(desk, body_timeout=1.0) as base:
+            answer, waited = _half_a_body(base, "/api/check", deadline=6.0)
+            head = answer.split(b"\r\n", 1)[0]
+            assert head.startswith(b"HTTP/1.1 408"), answer[:200]
+            assert b"body" in answer and waited < 5.0  # answered, and the connection closed, near the deadline
+            # The server still serves a whole request at once.
+            ok = httpx.post(f"{base}/api/check", json={"text": "x", "use_model": False}, timeout=10)
+            assert ok.status_code == 200
+    finally:
+        desk.close()
+
+
+def _trickled_headers(base: str, deadline: float) -> tuple[bytes, float]:
+    """Open a connection and send a request's headers a line every 0.2 s, never ending them."""
+    port = int(base.rsplit(":", 1)[1])
+    t0 = time.monotonic()
+    answer = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        try:
+            while time.monotonic() - t0 < deadline:
+                s.sendall(b"X-Slow: 1\r\n")
+                try:
+                    chunk = s.recv(4096)
+                except socket.timeout:
+                    continue
+                if not chunk:  # the server closed the connection
+                    break
+                answer += chunk
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    return answer, time.monotonic() - t0
+
+
+def test_headers_that_never_end_do_not_hold_a_connection():
+    desk = Desk(use_model=False)
+    try:
+        with served(desk, header_timeout=1.0) as base:
+            silent_start = time.monotonic()
+            with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=5.0) as s:
+                assert s.recv(1) == b""  # connected and said nothing: closed at the deadline
+            assert time.monotonic() - silent_start < 4.0
+            _, waited = _trickled_headers(base, deadline=5.0)
+            assert waited < 4.0  # a header line every 0.2 s does not keep the connection open
+            # A slow answer is not cut off: the deadline is for the request's headers, not the check.
+            ok = httpx.get(f"{base}/healthz", timeout=10)
+            assert ok.status_code == 200
+    finally:
+        desk.close()

@@ -1,7 +1,9 @@
 """What every request meets before a route: size limit, Host and Origin checks, safe response headers.
 
 - A body over ``max_body`` bytes is answered with 413 as soon as it is seen to be too long (by its
-  Content-Length, or while it streams in), and the route never runs.
+  Content-Length, or while it streams in), and the route never runs.  A body that has not all
+  arrived ``body_timeout`` seconds after the request began is answered with 408 and its connection
+  closed: a client that sends half a body and waits holds nothing for long.
 - On loopback, a Host header that does not name this machine is refused: a web page on another
   site cannot reach the desk through DNS rebinding.  The header is parsed strictly (a name or a
   bracketed IPv6 address, an optional port, nothing else), so "[::1]evil.com" names nothing.
@@ -13,6 +15,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import re
@@ -58,19 +61,23 @@ def _same_origin(origin: str, scheme: str, host: str) -> bool:
     return _host_name(host) is not None and origin.lower() == f"{scheme}://{host}".lower()
 
 
-async def _answer(send, status: int, message: str) -> None:
+async def _answer(send, status: int, message: str, close: bool = False) -> None:
     body = json.dumps({"error": message}).encode("utf-8")
+    # "connection: close" makes the server drop the connection after the answer: the rest of a body
+    # that stopped arriving is not waited for.
+    closing = [(b"connection", b"close")] if close else []
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            *_HEADERS, _API_CSP]})
+                            *closing, *_HEADERS, _API_CSP]})
     await send({"type": "http.response.body", "body": body})
 
 
 class Guard:
-    def __init__(self, app, max_body: int, allowed_hosts: frozenset[str] | None):
+    def __init__(self, app, max_body: int, allowed_hosts: frozenset[str] | None, body_timeout: float = 30.0):
         self.app = app
         self.max_body = max_body
         self.allowed_hosts = allowed_hosts  # None: bound beyond loopback by choice, any Host
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -91,8 +98,14 @@ class Guard:
             if len(lengths) > 1 or (lengths and (not lengths[0].isdigit() or int(lengths[0]) > self.max_body)):
                 return await _answer(send, 413, f"the request body is over the limit of {self.max_body} bytes")
             body, more = bytearray(), True
-            while more:  # read it all (within the limit) before the route runs
-                message = await receive()
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.body_timeout
+            while more:  # read it all (within the limit and the time) before the route runs
+                try:
+                    message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+                except asyncio.TimeoutError:
+                    return await _answer(send, 408, f"the request body did not arrive within {self.body_timeout:g} s",
+                                         close=True)
                 if message["type"] == "http.disconnect":
                     return
                 body += message.get("body", b"")
