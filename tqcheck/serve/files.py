@@ -29,7 +29,7 @@ from pathlib import Path
 from ..errors import TqcheckError
 from ..readers import DEFAULT_EXCLUDE
 from ..fixfile import free_backup
-from ..textio import atomic_write, read_bytes
+from ..textio import atomic_write, decode_as, keep_line_breaks, read_bytes
 
 MAX_LISTED = 5000  # a home directory given by mistake should not make the page list a million files
 # The desk edits prose: plain text and Markdown (bilingual XLIFF/PO/TMX files are for `tqcheck check`).
@@ -170,12 +170,14 @@ class Workspace:
                 raise PathRefused(f"{rel}: not a regular file", 404)
             return rel, fh.read()
 
-    def save(self, name: object, text: str, expected_digest: str | None) -> tuple[str, str]:
+    def save(self, name: object, text: str, expected_digest: str | None) -> tuple[str, str | None]:
         """Write ``text`` over the file atomically, after keeping its earlier content in a backup.
 
         ``expected_digest`` is the SHA-256 of the bytes the desk opened: when the file no longer has
         them, someone else changed it and the save is refused rather than overwriting their work.
-        Returns (the name saved, the backup's name).
+        The text is written in the file's own encoding (codec, BOM) and line ends, so only what was
+        edited changes; text that is what the file holds writes nothing.
+        Returns (the name saved, the backup's name, None when nothing was written).
         """
         rel, real = self.resolve(name)
         mode = stat.S_IMODE(real.stat().st_mode)
@@ -185,11 +187,17 @@ class Workspace:
         current = read_bytes(real)
         if expected_digest is not None and digest(current) != expected_digest:
             raise SaveConflict(f"{rel} changed on disk since it was opened; open it again before saving")
+        # The desk opened it as `decode` reads it; a file it cannot read is one it did not open.
+        held, enc = decode_as(current, rel)
+        text = keep_line_breaks(held, text)
         backup = self._backups.get(real)
+        if text == held:
+            return rel, backup.relative_to(self.base).as_posix() if backup else None
+        raw = enc.encode(text, rel)
         if backup is None:
             backup = free_backup(real)
             atomic_write(backup, current)
             os.chmod(backup, mode)  # a backup as private as the file it keeps
             self._backups[real] = backup
-        atomic_write(real, text)
+        atomic_write(real, raw)
         return rel, backup.relative_to(self.base).as_posix()
