@@ -9,16 +9,19 @@ from typing import Iterator
 
 
 @contextmanager
-def served(desk, start_timeout: float = 30.0) -> Iterator[str]:
-    """``desk``'s app under uvicorn on a free loopback port; yields its base URL and stops it after."""
+def served(desk, start_timeout: float = 30.0, header_timeout: float | None = None, **app_options) -> Iterator[str]:
+    """``desk``'s app (``create_app(desk, **app_options)``) under uvicorn, configured as `tqcheck serve`
+    configures it, on a free loopback port; yields its base URL and stops it after."""
     import uvicorn
 
     from tqcheck.serve.app import create_app
+    from tqcheck.serve.server import HEADER_TIMEOUT, uvicorn_options
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(desk), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(desk, **app_options),
+                                           **uvicorn_options("127.0.0.1", port, header_timeout or HEADER_TIMEOUT)))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout

@@ -178,7 +178,7 @@ def test_open_a_file(client, root):
     ("wire/../../secret.txt", 403, "without '..'"),
     ("/etc/passwd", 403, "relative to PATH"),
     ("escape.txt", 403, "outside PATH"),  # a symlink to a file outside
-    ("wire", 404, "not a regular file"),
+    ("wire", 403, "not a file the desk lists"),  # a folder: not a text file name
     ("missing.txt", 404, "no such file"),
     ("wire\\story.txt", 403, "not a file name"),
     ("C:/Windows/win.ini", 403, "relative to PATH"),

@@ -18,7 +18,7 @@ import typer
 from . import __version__
 from .boundary import GuardedGroup, exit_for_failed_files as _exit_for_failed_files, set_debug
 from .config import load_config
-from .errors import InputError, TqcheckError
+from .errors import InputError, OutputError, TqcheckError
 from .options import check_language, check_rules
 from .outputs import Protected, check_writable, inputs_of, write
 from .findings import Severity
@@ -183,23 +183,30 @@ def check(
             changed = changed_lines([d.path for d in docs], diff)  # a bad ref fails before the check
         for problem in unreadable:
             typer.echo(f"tqcheck: error: {problem} (not checked)", err=True)
-        # Every output is checked against every file read before the (long) check starts.
-        protected = Protected(inputs_of(docs, config) + [problem.path for problem in unreadable])
+        # Every output is checked against every file read before the (long) check starts, the baseline
+        # included; --write-baseline alone may name the --baseline it updates: that one is read now,
+        # the findings are compared with it as it was, and the new one is written last.
+        read = inputs_of(docs, config) + [problem.path for problem in unreadable]
+        protected = Protected(read + [str(baseline or "")])
+        updatable = Protected(read)
+        outputs = Protected()
         for option, target in [("--output", output), ("--write-baseline", write_baseline),
                                *(("--report", r) for r in report)]:
             if target is not None:
-                protected.refuse(target, option)
+                (updatable if option == "--write-baseline" else protected).refuse(target, option)
+                if outputs.owner(target) is not None:
+                    raise OutputError(str(target), f"{option} names a file another output option also names")
+                outputs.add(target)
                 check_writable(target, option, directory_ok=site and option == "--output")
+        known = Baseline.load(baseline) if baseline else None
         result = _checked(replace(request, documents=docs))
         result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         if diff is not None:
             from .gitdiff import keep_changed
 
             keep_changed(result, changed)
-        if write_baseline:
-            write(write_baseline, Baseline.from_findings(result.findings).dumps(), protected, "--write-baseline")
-        if baseline:
-            known = Baseline.load(baseline)
+        recorded = Baseline.from_findings(result.findings).dumps() if write_baseline else None
+        if known is not None:
             for r in result.files:
                 r.findings = known.filter_new(r.findings)
         for path in report:
@@ -213,6 +220,8 @@ def check(
                 write(output, out, protected, "--output")
             else:
                 sys.stdout.write(out)
+        if recorded is not None:
+            write(write_baseline, recorded, updatable, "--write-baseline")
     except TqcheckError as exc:
         raise _fail(str(exc)) from None
     _exit_for_failed_files(result)
@@ -252,7 +261,7 @@ def fix(
         check_language(lang, "--lang")
         check_language(source_lang, "--source-lang")
         check_rules(select)
-        check_fix_paths(path, output, in_place, force, config)
+        check_fix_paths(path, output, in_place, force, config, source)
         result = run_check(CheckRequest(paths=[str(path)], config=config, lang=lang, encoding=encoding,
                                         rules=list(select), use_model=not no_model, device=device, source=source,
                                         source_lang=source_lang), warn=_warn)
@@ -260,7 +269,9 @@ def fix(
         doc, findings = result.files[0].document, result.files[0].findings
         fixed, applied = apply_suggestions(doc.raw, findings, min_confidence)
         target = output if output else path
-        backup = write_fixed(path, target, doc.raw, fixed, in_place)
+        if output is not None:  # the source file a mirroring --source folder gave is known only now
+            Protected(inputs_of([doc], config)).refuse(output, "--output")
+        backup = write_fixed(path, target, doc.raw, fixed, in_place, encoding)
         if backup:
             _warn(f"kept the original as {backup}")
         sys.stdout.write(unified_diff(doc.raw, fixed, str(path), str(target)))

@@ -9,6 +9,7 @@ path, not a traceback.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Iterable
 
@@ -59,11 +60,55 @@ class Protected:
                                            "choose another output path")
 
 
+def _through_fd_folder(path: Path) -> bool:
+    """Whether ``path``, or a link on the way to it, is one of /dev/fd/N, /proc/PID/fd/N: a descriptor
+    this process already has open (/dev/stdout is one).  Renaming a new file over its name would leave
+    the descriptor on the old file, so what is written there goes into the open file itself."""
+    p = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on a chain of links
+        if p.startswith(("/dev/fd/", "/proc/")):
+            return True
+        if not os.path.islink(p):
+            return False
+        p = os.path.normpath(os.path.join(os.path.dirname(p), os.readlink(p)))
+    return False
+
+
+def _kind(path: Path, option: str) -> str:
+    """How an output is written: "new" or "file" (atomically, beside its real path), "stream" (into
+    it, as a shell's > does: a terminal, a pipe, a FIFO, /dev/null, /dev/stdout); OutputError for
+    anything else that exists (a socket, a block device), which a rename would destroy."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):  # the folders are checked (or made) later
+        return "new"
+    except OSError as exc:
+        raise OutputError(str(path), f"{option}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(str(path), f"{option} names a directory, not a file")
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return "stream"
+    if stat.S_ISREG(st.st_mode):
+        return "stream" if _through_fd_folder(path) else "file"
+    what = "a socket" if stat.S_ISSOCK(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode) else \
+        "not a regular file"
+    raise OutputError(str(path), f"{option} names {what}; tqcheck writes only regular files, "
+                                 "terminals and pipes, and will not replace it")
+
+
 def check_writable(path: str | Path, option: str, directory_ok: bool = False) -> None:
     """Fail now, before the check runs, when ``path`` cannot be written."""
     p = Path(path)
     if p.is_dir() and not directory_ok:
         raise OutputError(str(p), f"{option} names a directory, not a file")
+    if not p.is_dir():
+        kind = _kind(p, option)
+        if kind == "stream":
+            if not os.access(p, os.W_OK):
+                raise OutputError(str(p), f"{option}: cannot write to it (permission denied)")
+            return
+        if kind == "file":  # a link to a file is followed: the file it leads to is replaced, not the link
+            p = Path(os.path.realpath(p))
     parent = p if (directory_ok and p.is_dir()) else p.parent
     # The nearest existing folder must accept new files (atomic_write creates the rest).
     while not parent.exists() and parent != parent.parent:
@@ -75,11 +120,25 @@ def check_writable(path: str | Path, option: str, directory_ok: bool = False) ->
 
 
 def write(path: str | Path, data: str | bytes, protected: Protected | None = None, option: str = "output") -> None:
-    """``atomic_write`` after the input check, with OS errors as one-line OutputErrors."""
+    """Write an output after the input check, with OS errors as one-line OutputErrors.
+
+    A regular file (or a new one) is written atomically by ``atomic_write`` at its real path, so a
+    symlink stays a link and the file it leads to is the one corrected; a terminal, pipe or FIFO is
+    written into; anything else is refused (see ``_kind``).
+    """
     if protected is not None:
         protected.refuse(path, option)
+    path = Path(path)
+    kind = _kind(path, option)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        atomic_write(path, data)
+        if kind == "stream":
+            # O_APPEND: after a shell's `>` the file is empty anyway, after `>>` its content is kept.
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+        else:
+            atomic_write(os.path.realpath(path), raw)
     except IsADirectoryError:
         raise OutputError(str(path), f"{option} names a directory, not a file") from None
     except OSError as exc:

@@ -1,13 +1,15 @@
 """Reading input bytes into text, and writing outputs atomically."""
 from __future__ import annotations
 
+import bisect
 import codecs
 import os
 import re
-import tempfile
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, OutputError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
@@ -37,35 +39,84 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in data
 
 
-def decode(data: bytes, path: str, encoding: str | None = None) -> str:
-    """Decode file bytes: a BOM wins, else UTF-8 (or ``encoding`` when given).
+@dataclass(frozen=True)
+class Encoding:
+    """How a file's bytes were encoded: the codec of its text and the BOM in front of it.
+
+    ``decode_as`` records it so that writing a corrected file back (``tqcheck fix``, the desk's
+    save) gives the bytes it read wherever the text is unchanged: same codec, same BOM.
+    """
+
+    codec: str  # a codec with a fixed byte order ("utf-16-le", not "utf-16", which would add its own BOM)
+    bom: bytes = b""
+
+    def encode(self, text: str, path: str) -> bytes:
+        """``text`` in this encoding; OutputError naming the first character it cannot hold."""
+        try:
+            return self.bom + text.encode(self.codec)
+        except UnicodeEncodeError as exc:
+            char = text[exc.start]
+            line = bisect.bisect_right(line_starts(text), exc.start)
+            raise OutputError(path, f"{char!r} (U+{ord(char):04X}, line {line}) cannot be written in "
+                                    f"{self.codec}, the file's encoding; nothing was written") from None
+
+
+UTF8 = Encoding("utf-8")
+# Codecs that read (and write) a BOM themselves: the file's BOM says which fixed-order codec it is.
+_BOM_CODECS = {"utf-8-sig": ("utf-8",), "utf-16": ("utf-16-le", "utf-16-be"), "utf-32": ("utf-32-le", "utf-32-be")}
+_NATIVE = {"utf-8-sig": "utf-8", "utf-16": f"utf-16-{sys.byteorder[0]}e", "utf-32": f"utf-32-{sys.byteorder[0]}e"}
+
+
+def _given_encoding(data: bytes, encoding: str) -> Encoding:
+    """The Encoding of ``data`` read as ``--encoding`` names it, with the BOM it starts with (if any)."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError("--encoding", f"unknown encoding {encoding!r}") from None
+    if codec in _BOM_CODECS:
+        for bom, name in _BOMS:
+            if data.startswith(bom) and name in _BOM_CODECS[codec]:
+                return Encoding(name, bom)
+        return Encoding(_NATIVE[codec])
+    bom = "\ufeff".encode(codec, "ignore") if codec.startswith("utf") else b""
+    return Encoding(codec, bom if bom and data.startswith(bom) else b"")
+
+
+def decode_as(data: bytes, path: str, encoding: str | None = None) -> tuple[str, Encoding]:
+    """Decode file bytes: a BOM wins, else UTF-8 (or ``encoding`` when given); also how they were encoded.
 
     Raises InputError naming the file and the byte offset of the first bad byte.
     """
     if encoding:
         try:
-            text = data.decode(encoding)
-        except LookupError:
+            enc = _given_encoding(data, encoding)
+        except InputError:
             raise InputError(path, f"unknown encoding {encoding!r}") from None
+        try:
+            return data[len(enc.bom):].decode(enc.codec), enc
         except UnicodeDecodeError as exc:
-            raise InputError(path, f"not valid {encoding} at byte {exc.start}") from None
-        return text.lstrip("\ufeff") if text.startswith("\ufeff") else text
+            raise InputError(path, f"not valid {encoding} at byte {exc.start + len(enc.bom)}") from None
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(name)
+                return data[len(bom):].decode(name), Encoding(name, bom)
             except UnicodeDecodeError as exc:
                 raise InputError(path, f"not valid {name} at byte {exc.start + len(bom)}") from None
     if looks_binary(data):
         raise InputError(path, "looks like a binary file (NUL bytes), not text")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), UTF8
     except UnicodeDecodeError as exc:
         raise InputError(
             path,
             f"not valid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x}); "
             "save it as UTF-8 or pass --encoding (e.g. --encoding cp1252)",
         ) from None
+
+
+def decode(data: bytes, path: str, encoding: str | None = None) -> str:
+    """The text of file bytes (see ``decode_as``)."""
+    return decode_as(data, path, encoding)[0]
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -83,26 +134,42 @@ def read_text(path: str | Path, encoding: str | None = None) -> str:
     return decode(read_bytes(path), str(path), encoding)
 
 
+def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
+    """A new, empty file beside ``name``, opened for writing.
+
+    Made with mode 0666 so that the umask decides who may read it, as for any file the user's tools
+    create (mkstemp's 0600, or a fixed 0644, would ignore a umask of 077 or 002).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = folder / f".{name}.{os.urandom(6).hex()}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
 def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8", durable: bool = True) -> None:
     """Write to a temp file in the same directory, fsync, then rename over ``path``.
 
-    A reader never sees a half-written file, and a crash leaves the old file intact.  ``durable=False``
-    skips the fsync, for files whose loss after a crash costs only recomputation (cache entries).
+    A reader never sees a half-written file, and a crash leaves the old file intact.  A file that
+    exists keeps its permissions; a new one gets those the umask gives.  ``durable=False`` skips the
+    fsync, for files whose loss after a crash costs only recomputation (cache entries).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temp(path.parent, path.name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
+            try:
+                os.chmod(tmp, path.stat().st_mode & 0o777)
+            except FileNotFoundError:
+                pass
             if durable:
                 os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -110,3 +177,31 @@ def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8", d
         except FileNotFoundError:
             pass
         raise
+
+
+def keep_line_breaks(original: str, edited: str) -> str:
+    """``edited`` with the line breaks ``original`` had, when the editor gave back LF only.
+
+    A browser's text box turns every CRLF and CR into LF, so text edited on the desk would otherwise
+    come back with all its line ends changed.  The lines before the first and after the last that
+    differ keep their own ends; the lines between take the ending most of the file's lines have.
+    """
+    if "\r" not in original or "\r" in edited:
+        return edited
+    ends = [m.group() for m in LINE_BREAK.finditer(original)]
+    old_lines = LINE_BREAK.split(original)
+    new_lines = edited.split("\n")
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) - 1 and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(old_lines), len(new_lines)) - 1 - head
+           and old_lines[-1 - tail] == new_lines[-1 - tail]):
+        tail += 1
+    common = max(set(ends), key=ends.count)
+    new_ends = ends[:head] + [common] * (len(new_lines) - 1 - head - tail) + (ends[len(ends) - tail:] if tail else [])
+    out = [new_lines[0]]
+    for end, line in zip(new_ends, new_lines[1:]):
+        out.append(end)
+        out.append(line)
+    return "".join(out)

@@ -45,6 +45,9 @@ from .page import desk_page
 log = logging.getLogger("tqcheck.serve")
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # 2 MiB: a long article with its source and reference fits many times over
+# Seconds for a request's whole body to arrive: 2 MiB at 100 KB/s, with room; a client that stops
+# half-way gets 408 instead of holding its connection for ever.
+DEFAULT_BODY_TIMEOUT = 30.0
 
 _MEDIA = {"json": "application/json", "sarif": "application/sarif+json", "html": "text/html; charset=utf-8",
           "text": "text/plain; charset=utf-8", "github": "text/plain; charset=utf-8"}
@@ -78,7 +81,8 @@ def answers_errors(route: Callable[[Request], Awaitable[Response]]):
 
 
 def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = DEFAULT_MAX_BODY,
-               allowed_hosts: frozenset[str] | None = frozenset({"127.0.0.1", "localhost", "[::1]"})):
+               allowed_hosts: frozenset[str] | None = frozenset({"127.0.0.1", "localhost", "[::1]"}),
+               body_timeout: float = DEFAULT_BODY_TIMEOUT):
     """The ASGI app.  ``allowed_hosts`` None accepts any Host header (the server was bound beyond loopback)."""
     workspace = workspace or Workspace(None)
 
@@ -203,7 +207,7 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
     ]
     app = Starlette(routes=routes)
     app.state.desk = desk
-    return Guard(app, max_body=max_body, allowed_hosts=allowed_hosts)
+    return Guard(app, max_body=max_body, allowed_hosts=allowed_hosts, body_timeout=body_timeout)
 
 
 def _as_finding(edit: inputs.Edit) -> Finding:

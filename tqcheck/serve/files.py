@@ -1,9 +1,22 @@
 """The files `tqcheck serve PATH` may open and save: PATH itself (a file) or the text files under it.
 
-Every name a request gives is untrusted.  A name is taken only as a relative path of plain parts
-(no "..", no absolute path, no drive, no NUL), and what it resolves to, symlinks followed, must
-still lie under PATH and be a regular file that is already there: the desk opens and saves the
-files it lists, and creates none but the backup it keeps beside a saved file.
+Every name a request gives is untrusted, and the listing is the one source of truth: ``resolve``
+accepts a name only if ``files`` would list it, and ``files`` lists exactly the names ``resolve``
+accepts (it runs it on each file it walks past).  A name is accepted when
+
+- it is spelled as the listing spells it: "/"-separated plain parts, no "", ".", "..", backslash,
+  colon, control character, or part ending in a dot or space (Windows would drop those);
+- no part starts with "." (.git, .env, .tqcheck_cache, editors' temp files) and no folder is one of
+  the tools' folders of ``IGNORED_FOLDERS`` (node_modules, venv, __pycache__...);
+- it ends in one of the text types of ``EDITABLE``;
+- it is the file's own name: followed through links, it names itself, so a link is never opened
+  under its own name (a link inside PATH is reached under its target's name, if that one is listed;
+  a link out of PATH is not reached at all);
+- and the file is a regular file (not a FIFO, a device or a folder) that is already there.
+
+Writing a `.git/config` can run a command on the next `git` use (core.fsmonitor), so these rules
+must hold for every spelling a request tries; tests/test_reliability_desk.py tries them.  The desk
+creates no file but the backup it keeps beside a saved one.
 """
 from __future__ import annotations
 
@@ -11,16 +24,41 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..errors import TqcheckError
-from ..readers import DEFAULT_EXCLUDE, collect_paths
+from ..readers import DEFAULT_EXCLUDE
 from ..fixfile import free_backup
-from ..textio import atomic_write, read_bytes
+from ..textio import atomic_write, decode_as, keep_line_breaks, read_bytes
 
 MAX_LISTED = 5000  # a home directory given by mistake should not make the page list a million files
 # The desk edits prose: plain text and Markdown (bilingual XLIFF/PO/TMX files are for `tqcheck check`).
-EDITABLE = ["*.txt", "*.text", "*.md", "*.markdown"]
+EDITABLE = (".txt", ".text", ".md", ".markdown")
+# Folders of tools and caches, never the user's prose (dot-folders are refused by their dot already).
+# Compared case-folded: on a case-insensitive disk NODE_MODULES is node_modules.
+IGNORED_FOLDERS = frozenset(name.casefold() for name in DEFAULT_EXCLUDE)
+MAX_NAME = 1024
+# Not on every system (Windows lacks the first two): where missing, the checks in resolve() still hold.
+_NO_FOLLOW_NO_WAIT = (getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                      | getattr(os, "O_BINARY", 0))
+
+
+def _plain_part(part: str) -> bool:
+    """A path part the listing can produce: not hidden, nothing a file system reads specially."""
+    return (bool(part) and not part.startswith(".") and not part.endswith((".", " "))
+            and not any(c in "\\:" or ord(c) < 0x20 or ord(c) == 0x7F for c in part))
+
+
+def _listable_folder(part: str) -> bool:
+    return _plain_part(part) and part.casefold() not in IGNORED_FOLDERS
+
+
+def listable(name: str) -> bool:
+    """Whether ``name`` (relative to PATH, "/"-separated) is spelled as the desk lists files: the name test
+    that ``Workspace.resolve`` and ``Workspace.files`` share.  The file system tests come after."""
+    parts = name.split("/")
+    return (len(name) <= MAX_NAME and all(_listable_folder(p) for p in parts[:-1]) and _plain_part(parts[-1])
+            and parts[-1].lower().endswith(EDITABLE))
 
 
 class PathRefused(TqcheckError):
@@ -65,35 +103,45 @@ class Workspace:
         return self.root if self.root.is_dir() else self.root.parent
 
     def files(self) -> list[str]:
-        """The text files the desk may open, as names relative to ``base`` ("/" separated)."""
+        """The text files the desk may open, as names relative to ``base`` ("/" separated), each real file once."""
         if self.root is None:
             return []
         if self.root.is_file():
             return [self.root.name]
-        found, _ = collect_paths([str(self.root)], EDITABLE, DEFAULT_EXCLUDE)
         names = []
-        for f in found:
-            try:
-                names.append(self.resolve(os.path.relpath(f, self.root).replace(os.sep, "/"))[0])
-            except PathRefused:  # a symlink out of PATH met while walking: not listed
-                continue
-            if len(names) >= MAX_LISTED:
-                break
+        # Links to folders are not followed: the files behind them are listed under their own names or
+        # not at all.  Files are only stat'ed, never opened: a FIFO named story.txt must not hang the list.
+        for folder, dirs, found in os.walk(self.root):
+            rel = Path(folder).relative_to(self.root).as_posix()
+            prefix = "" if rel == "." else rel + "/"
+            dirs[:] = sorted(d for d in dirs if _listable_folder(d))  # only a shortcut: resolve() refuses them too
+            for name in sorted(found):
+                try:
+                    names.append(self.resolve(prefix + name)[0])
+                except PathRefused:
+                    continue
+                if len(names) >= MAX_LISTED:
+                    return names
         return names
 
     def resolve(self, name: object) -> tuple[str, Path]:
-        """(the canonical relative name, the real file) for a name a request gave; PathRefused otherwise."""
+        """(the name, the real file) for a name the listing would give; PathRefused for any other name."""
         if self.root is None:
             raise PathRefused("this desk was started without PATH: there are no files to open", 404)
-        if not isinstance(name, str) or not name or len(name) > 1024 or "\x00" in name or "\\" in name:
+        if not isinstance(name, str) or not name or len(name) > MAX_NAME or "\x00" in name or "\\" in name:
             raise PathRefused("not a file name")
-        pure = PurePosixPath(name)
-        if pure.is_absolute() or ".." in pure.parts or (len(name) > 1 and name[1] == ":"):
+        parts = name.split("/")
+        if name.startswith("/") or ".." in parts or (len(name) > 1 and name[1] == ":"):
             raise PathRefused(f"{name}: only names relative to PATH, without '..', are allowed")
         base = self.base
-        candidate = base / Path(*pure.parts) if pure.parts else base
+        if self.root.is_file():  # the desk was started on this one file: its name alone is accepted
+            if name != self.root.name:
+                raise PathRefused(f"{name}: outside PATH")
+        elif not listable(name):
+            raise PathRefused(f"{name}: not a file the desk lists (text files under PATH, no hidden file or "
+                              "folder, as /api/files names them)")
         try:
-            real = candidate.resolve(strict=True)
+            real = (base / name).resolve(strict=True)
         except (FileNotFoundError, NotADirectoryError):
             raise PathRefused(f"{name}: no such file under PATH", 404) from None
         except (OSError, RuntimeError):  # a symlink loop
@@ -101,20 +149,35 @@ class Workspace:
         inside = real == self.root if self.root.is_file() else real.is_relative_to(self.root)
         if not inside:
             raise PathRefused(f"{name}: outside PATH")
+        own = real.relative_to(base).as_posix()
+        if own != name:  # a link, or a path through a linked folder: the file is listed under its own name
+            hint = f": open {own}" if not self.root.is_file() and listable(own) else ""
+            raise PathRefused(f"{name}: a link; the desk opens files under their own names only{hint}")
         if not real.is_file():
             raise PathRefused(f"{name}: not a regular file", 404)
-        return real.relative_to(base).as_posix(), real
+        return name, real
 
     def read(self, name: object) -> tuple[str, bytes]:
         rel, real = self.resolve(name)
-        return rel, read_bytes(real)
+        # Opened without following a link and without blocking: the file checked above may have been
+        # swapped for a link or a FIFO since; what is read is what was checked, or nothing.
+        try:
+            fd = os.open(real, os.O_RDONLY | _NO_FOLLOW_NO_WAIT)
+        except OSError as exc:
+            raise PathRefused(f"{rel}: cannot be opened ({exc.strerror})") from None
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise PathRefused(f"{rel}: not a regular file", 404)
+            return rel, fh.read()
 
-    def save(self, name: object, text: str, expected_digest: str | None) -> tuple[str, str]:
+    def save(self, name: object, text: str, expected_digest: str | None) -> tuple[str, str | None]:
         """Write ``text`` over the file atomically, after keeping its earlier content in a backup.
 
         ``expected_digest`` is the SHA-256 of the bytes the desk opened: when the file no longer has
         them, someone else changed it and the save is refused rather than overwriting their work.
-        Returns (the name saved, the backup's name).
+        The text is written in the file's own encoding (codec, BOM) and line ends, so only what was
+        edited changes; text that is what the file holds writes nothing.
+        Returns (the name saved, the backup's name, None when nothing was written).
         """
         rel, real = self.resolve(name)
         mode = stat.S_IMODE(real.stat().st_mode)
@@ -124,11 +187,17 @@ class Workspace:
         current = read_bytes(real)
         if expected_digest is not None and digest(current) != expected_digest:
             raise SaveConflict(f"{rel} changed on disk since it was opened; open it again before saving")
+        # The desk opened it as `decode` reads it; a file it cannot read is one it did not open.
+        held, enc = decode_as(current, rel)
+        text = keep_line_breaks(held, text)
         backup = self._backups.get(real)
+        if text == held:
+            return rel, backup.relative_to(self.base).as_posix() if backup else None
+        raw = enc.encode(text, rel)
         if backup is None:
             backup = free_backup(real)
             atomic_write(backup, current)
             os.chmod(backup, mode)  # a backup as private as the file it keeps
             self._backups[real] = backup
-        atomic_write(real, text)
+        atomic_write(real, raw)
         return rel, backup.relative_to(self.base).as_posix()

@@ -439,7 +439,8 @@
     if (!state.file || state.text === null) { return; }
     api('/api/save', { path: state.file.path, text: state.text, sha256: state.file.sha256 }).then(function (res) {
       state.file.sha256 = res.sha256;
-      say('Saved ' + res.path + ' (the earlier text is in ' + res.backup + ').');
+      say(res.backup ? 'Saved ' + res.path + ' (the earlier text is in ' + res.backup + ').'
+                     : res.path + ' already holds this text: nothing to save.');
     }, function (err) { say('Not saved: ' + err.message, true); });
   }
   var saveBtn = $('#save');
