@@ -152,7 +152,7 @@ def parse_config(data: dict, path: Path) -> Config:
             cfg.rules[rule_id] = value
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    from .options import valid_language
+    from .langtag import valid_language
 
     cfg.lang = _str_or_none(data, "lang", path)
     cfg.source_lang = _str_or_none(data, "source-lang", path)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..lm import get_language_model
+from .declared import Needs, analysis
 
 TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
 # Proposals (top-k) are worked out only for words at least this surprising; below it no rule reads them.
@@ -65,6 +66,7 @@ class Word:
     state: np.ndarray | None = field(default=None, repr=False)
 
 
+@analysis(needs=[Needs.MODEL])
 class LMReading(list):
     """The document's words with their surprisal, one list per non-empty paragraph."""
 
@@ -73,6 +75,13 @@ class LMReading(list):
         # How it was read (``windows``): rules judge a paragraph's first word, and allow their hints per
         # block of words or per paragraph, accordingly.
         self.in_context = in_context
+
+    def settle(self, doc, outcome) -> None:
+        """Once the document's rules have run: the report's fluency strip, and the hidden states (5 KB a
+        word) dropped, since the report keeps the document and a corpus run would otherwise keep every
+        file's states to the end."""
+        outcome.fluency = sentence_scores(self, doc)
+        release_states(self)
 
 
 # Rules that allow a few hints "per paragraph" allow them per block of this many consecutive words
