@@ -9,13 +9,13 @@ which source span, as the file says.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
 from ..textio import LINE_BREAK, decode, line_starts
+from ..untrusted import Unparsable, json_loads, json_raw_decode
 from .base import SourceFile, Span
 
 SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".po": "po", ".pot": "po", ".tmx": "tmx", ".tsv": "tsv",
@@ -262,7 +262,6 @@ _JSON_ESC = {"n": "\n", "t": "\t", "r": "\r", "b": " ", "f": " ", "/": "/", "\\"
 # surrogate cannot be text and reads as U+FFFD.
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\(u[0-9a-fA-F]{4}|.)")
 _JSON_WS = " \t\r\n"
-_decoder = json.JSONDecoder()
 
 
 def _json_escape_char(m: re.Match) -> str:
@@ -299,11 +298,11 @@ def _string_spans(line: str) -> dict[str, Span]:
         return out
     i = skip(i + 1)
     while i < len(line) and line[i] != "}":
-        key, i = _decoder.raw_decode(line, i)
+        key, i = json_raw_decode(line, i)
         i = skip(i)
         i = skip(i + 1)  # the colon
         value_start = i
-        value, i = _decoder.raw_decode(line, i)
+        value, i = json_raw_decode(line, i)
         if isinstance(key, str) and isinstance(value, str):
             out[key] = (value_start + 1, i - 1)
         else:
@@ -320,9 +319,11 @@ def _read_jsonl(b: _Builder, data: bytes):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(b.path, f"line {n}, column {exc.colno}: {exc.msg}") from None
+            rec = json_loads(line)
+            spans = _string_spans(line) if isinstance(rec, dict) else {}
+        except Unparsable as exc:  # a syntax error, or a line nested too deeply or a number too long to read
+            where = f"line {n}, column {exc.column}" if exc.column else f"line {n}"
+            raise InputError(b.path, f"{where}: {exc.problem}") from None
         if not isinstance(rec, dict):
             raise InputError(b.path, f"line {n}: expected a JSON object with source and target")
         skey = next((k for k in ("source", "src") if isinstance(rec.get(k), str)), None)
@@ -331,7 +332,7 @@ def _read_jsonl(b: _Builder, data: bytes):
             raise InputError(b.path, f"line {n}: needs string fields \"source\" and \"target\"")
         src_lang = src_lang or _str(rec.get("source_lang") or rec.get("src_lang"))
         tgt_lang = tgt_lang or _str(rec.get("target_lang") or rec.get("tgt_lang"))
-        span = _string_spans(line).get(tkey)
+        span = spans.get(tkey)
         if span is None:
             raise InputError(b.path, f"line {n}: could not locate the {tkey} string")
         s, e = start + span[0], start + span[1]
