@@ -371,3 +371,37 @@ def test_fuzz_a_wrong_typed_value_at_any_config_key_is_a_config_error_naming_it(
         assert ".".join(path) in message, (path, message)
 
     run_property("config wrong types", profile, _wrong_typed(), prop)
+
+
+# --- 9, the readers' other scans: XML written on one line ----------------------------------------------
+
+_ONE_LINE = {
+    "xlf": '<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+           '<file source-language="es" target-language="en" datatype="plaintext" original="x"><body>'
+           '<trans-unit id="1"><source>Hola , amigo.</source><target>Hello there , friend.</target></trans-unit>'
+           '<trans-unit id="2"><source>Adios.</source><target>Good  bye.</target></trans-unit></body></file></xliff>',
+    "xlf2": '<?xml version="1.0"?><xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="es" '
+            'trgLang="en"><file id="f"><unit id="1"><segment><source>Hola , amigo.</source><target>Hello there , '
+            'friend.</target></segment></unit><unit id="2"><segment><source>Adios.</source><target>Good  bye.'
+            '</target></segment></unit></file></xliff>',
+    "tmx": '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="es" adminlang="en" '
+           'segtype="sentence" datatype="plaintext" o-tmf="x" creationtool="x" creationtoolversion="1"/><body>'
+           '<tu><tuv xml:lang="es"><seg>Hola , amigo.</seg></tuv><tuv xml:lang="en"><seg>Hello there , friend.</seg>'
+           '</tuv></tu><tu><tuv xml:lang="es"><seg>Adios.</seg></tuv><tuv xml:lang="en"><seg>Good  bye.</seg></tuv>'
+           '</tu></body></tmx>',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_ONE_LINE))
+def test_a_bilingual_xml_file_on_one_line_reads_each_units_own_target(tmp_path, cli, kind):
+    """lxml gives an element's line only; each target was searched from its line's start, so on one
+    line every unit read the first target (a TMX, the first <seg>: the source), and the rest went unchecked."""
+    text = _ONE_LINE[kind]
+    p = tmp_path / ("pairs.tmx" if kind == "tmx" else "pairs.xlf")
+    p.write_text(text, "utf-8")
+    code, out, err = cli("check", "--no-model", "--lang", "en", "--rule", "space-before-punctuation",
+                         "--rule", "doubled-space", "-f", "json", p)
+    assert "internal error" not in err
+    found = json.loads(out)["files"][0]["findings"]
+    assert [(f["rule"], text[f["start"] - 4:f["end"] + 4]) for f in found] == [
+        ("space-before-punctuation", "here , fri"), ("doubled-space", "Good  bye.")]
