@@ -20,6 +20,7 @@ from .lm import describe_model
 from .outcome import DocumentOutcome
 from .report import FileResult, Report
 from .rules import Rule, all_rules
+from .settings import parse_settings
 from .suppress import parse_inline
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,10 @@ class Engine:
         self.rules = select_rules(ctx.config, only)
         for rule in self.rules:
             ctx.settings(rule)  # a bad [tool.tqcheck.rules.<id>] table fails before any file is read
+        # ... and so does one of a rule not selected (--rule): a mistake in the config is one whatever runs.
+        registry = all_rules()
+        for rule_id, options in ctx.config.rule_options.items():
+            parse_settings(rule_id, registry[rule_id].Settings, options, ctx.config.path)
         # spaCy runs only the components the selected rules read.
         ctx.parse_annotations = frozenset().union(*(r.reads for r in self.rules))
         ctx.model_states = any(r.reads_states for r in self.rules)

@@ -21,6 +21,7 @@ from pathlib import Path
 from .errors import InputError
 from .findings import Finding
 from .textio import atomic_write, read_text
+from .untrusted import Unparsable, json_loads
 
 _DIRECTIVE = re.compile(
     r"<!--\s*tqcheck-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->", re.IGNORECASE
@@ -112,11 +113,16 @@ class Baseline:
     def load(cls, path: str | Path) -> "Baseline":
         text = read_text(path)
         try:
-            data = json.loads(text)
-            files = data["files"]
-            return cls({p: Counter(fps) for p, fps in files.items()})
-        except (ValueError, KeyError, TypeError):
-            raise InputError(str(path), "not a tqcheck baseline (expected JSON with a 'files' table)") from None
+            data = json_loads(text)
+        except Unparsable as exc:  # a syntax error, or nested too deeply or a number too long to read
+            raise InputError(str(path), f"not a tqcheck baseline: {exc.problem}") from None
+        files = data.get("files") if isinstance(data, dict) else None
+        if not isinstance(files, dict) or not all(
+                isinstance(fps, dict) and all(isinstance(n, int) and not isinstance(n, bool) for n in fps.values())
+                for fps in files.values()):
+            raise InputError(str(path), "not a tqcheck baseline (expected JSON with a 'files' table of "
+                                        "fingerprint counts)")
+        return cls({p: Counter(fps) for p, fps in files.items()})
 
     @classmethod
     def from_findings(cls, findings: list[Finding]) -> "Baseline":
