@@ -158,10 +158,16 @@ def filled(tmp_path_factory):
     corpus = _corpus(base / "content")
     cache = base / "cache"
 
-    def run(cache_dir, warn=lambda m: None):
+    def run(cache_dir, warn=lambda m: None, rendered: bool = False):
+        """The report as JSON data; with ``rendered``, having rendered it in every format first."""
+        from tqcheck.render import FORMATS, render
+
         request = CheckRequest(paths=[str(corpus)], config=Config(), lang="en", use_model=False,
                                cache_dir=str(cache_dir) if cache_dir else None)
-        return run_check(request, warn=warn).to_dict()
+        report = run_check(request, warn=warn)
+        for fmt in FORMATS if rendered else ():
+            render(report, fmt.name, color=False)
+        return report.to_dict()
 
     fresh = run(None)
     run(cache)
@@ -208,6 +214,7 @@ def test_a_cache_entry_that_is_a_fifo_or_a_link_to_dev_zero_is_rebuilt_without_h
 
 
 DEEP = "\u0000deep\u0000"
+HUGE = "\u0000huge\u0000"
 
 
 def _set(record: dict, path: tuple, value) -> dict:
@@ -219,8 +226,10 @@ def _set(record: dict, path: tuple, value) -> dict:
 
 
 def _dump(record: dict) -> str:
-    # JSON nested far past any parser's recursion limit cannot come from json.dumps: spliced in as text.
-    return json.dumps(record, ensure_ascii=False).replace(json.dumps(DEEP), "[" * 100_000 + "]" * 100_000)
+    # JSON nested far past any parser's recursion limit, or a number of 5,000 digits, cannot come from
+    # json.dumps: spliced in as text.
+    return (json.dumps(record, ensure_ascii=False).replace(json.dumps(DEEP), "[" * 100_000 + "]" * 100_000)
+            .replace(json.dumps(HUGE), "1" + "0" * 5000))
 
 
 # Wrong values for one field each of a real entry (c.txt: its findings, name ledger, corpus summary).
@@ -246,6 +255,7 @@ WRONG = {
     "another file's entry": (("path",), "/elsewhere/c.txt"),
     "not a language": (("language",), "<script>"),
     "evidence nested 100,000 deep": (("findings", 0, "evidence", "x"), DEEP),
+    "a span of 5,000 digits": (("findings", 0, "end"), HUGE),
     "errors recorded": (("errors",), ["tool-error: rule x failed"]),
 }
 
@@ -286,8 +296,8 @@ _GARBAGE = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.te
                                                 st.dictionaries(st.text(max_size=4), inner, max_size=3)),
                         max_leaves=8)
 _WRONG_VALUE = st.one_of(
-    st.sampled_from([math.nan, math.inf, -math.inf, -1, -(10 ** 30), 10 ** 30, 10 ** 4300, 999, "", "x", True,
-                     False, None, [], {}, [None], {"": None}, DEEP]),
+    st.sampled_from([math.nan, math.inf, -math.inf, -1, -(10 ** 30), 10 ** 30, HUGE, 999, "", "x", True,
+                     False, None, [], {}, [None], {"": None}, DEEP, [[0, 10 ** 9]], [0, -1]]),
     st.integers(min_value=-(10 ** 20), max_value=10 ** 20),
     _GARBAGE,
 )
@@ -297,8 +307,8 @@ _WRONG_VALUE = st.one_of(
 def test_fuzz_cache_entries_with_wrong_values_never_crash_a_run(profile, filled, tmp_path_factory):
     """Any field of a real entry replaced by a wrong value: written as damage (its checksum no longer
     matches), the entry is refused with a message naming it and the findings are a fresh run's; written as
-    tqcheck would write it (checksum redone), the run still never crashes, and a refused entry leaves the
-    findings a fresh run's."""
+    tqcheck would write it (checksum redone), the run and every renderer still never crash, and a refused
+    entry leaves the findings a fresh run's."""
     corpus, pristine, fresh, run = filled
     record = json.loads(next(iter(pristine.rglob("*.json"))).read_bytes().partition(b"\n")[2])
     sites = [p for p in _paths(record) if p]
@@ -316,7 +326,7 @@ def test_fuzz_cache_entries_with_wrong_values_never_crash_a_run(profile, filled,
         else:
             entry.write_bytes(original.partition(b"\n")[0] + b"\n" + mutated.encode("utf-8"))
         warnings: list[str] = []
-        report = run(cache, warnings.append)  # never raises
+        report = run(cache, warnings.append, rendered=True)  # never raises, nor does any renderer
         refused = any(str(entry) in w and "is damaged" in w for w in warnings)
         if entry.read_bytes() != original and not resigned:
             assert refused, warnings
