@@ -228,3 +228,18 @@ def test_suppression_matching_does_not_grow_with_the_number_of_comments():
     # Every comment but the two that silenced the last line's doubled space stays unused.
     assert len(unused_small) == 2 * 200 + 1 - 2 and len(unused_large) == 2 * 2000 + 1 - 2
     assert "tqcheck-disable-file doubled-space" not in unused_large
+
+
+@pytest.mark.parametrize("ends", [["\r"] * 4, ["\r\n", "\r", "\n", "\r"]])
+def test_html_fix_view_has_a_row_per_line_of_a_cr_file(ends):
+    from tqcheck.context import Context
+    from tqcheck.document import Document
+    from tqcheck.engine import Engine
+    from tqcheck.render.html import diff_view
+
+    text = _join(["First line.", "They met , then left.", "Third line.", "Blinken left , later."], ends)
+    doc = Document.from_text(text, lang="en")
+    findings = Engine(Context(use_model=False), only=["space-before-punctuation"]).run([doc]).files[0].findings
+    view = diff_view(text, list(enumerate(findings)), 0.7)
+    assert [r["changed"] for r in view["rows"]] == [False, True, False, True]
+    assert [p["text"] for p in view["rows"][2]["inline"]] == ["Third line." + ends[2]]
