@@ -100,8 +100,8 @@ CASES: list[Case] = [
     Case("parse_inline: comment markers without a directive", lambda n: _repeat("<!--", n), parse_inline),
     Case("parse_inline: a comment opener then whitespace, repeated",
          lambda n: _repeat("<!--" + " " * 60 + "tqcheck", n), parse_inline),
-    Case("parse_inline: a directive with a huge rule list", lambda n: "<!-- tqcheck-disable " + _repeat("r, ", n) + " -->",
-         parse_inline),
+    Case("parse_inline: a directive with a huge rule list",
+         lambda n: "<!-- tqcheck-disable " + _repeat("r, ", n) + " -->", parse_inline),
 ]
 
 

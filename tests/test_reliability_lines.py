@@ -132,6 +132,7 @@ def test_an_unused_next_line_comment_in_a_bare_cr_file_is_reported_on_its_line(c
     path.write_bytes("Fine.\r<!-- tqcheck-disable-next-line space-before-punctuation -->\rAlso fine.\r".encode())
     code, out, err = cli("check", path, "--no-model", "--lang", "en", "-f", "json", "--fail-on", "never",
                          "--no-cache", "--rule", "space-before-punctuation", "--rule", "unused-suppression")
+    assert code == 0, err
     found = [(f["rule"], f["line"], f["column"]) for r in json.loads(out)["files"] for f in r["findings"]]
     assert found == [("unused-suppression", 2, 1)]
 
@@ -146,6 +147,7 @@ def test_a_baseline_written_from_a_crlf_checkout_holds_with_other_line_ends(cli,
     base = tmp_path / "baseline.json"
     code, out, err = cli("check", path, "--no-model", "--lang", "en", "-f", "json", "--fail-on", "never",
                          "--no-cache", "--write-baseline", base)
+    assert code == 0, err
     rules = sorted(f["rule"] for r in json.loads(out)["files"] for f in r["findings"])
     assert "doubled-word" in rules
     path.write_bytes(checkout.join(lines).encode())
