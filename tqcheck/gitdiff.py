@@ -97,7 +97,9 @@ def changed_in(hunks: list[Hunk], lines: Lines) -> set[int]:
     for h in hunks:
         covered = lines.lines_of_git_lines(h.start, h.count)
         old, new = split_lines(h.old, keepends=True), split_lines(h.new, keepends=True)
-        if len(new) != len(covered):  # the file changed since git read it: count git's lines whole
+        if len(new) != len(covered):
+            # Not the lines git diffed (the file changed since it was read, or a clean filter reshaped
+            # them): count git's lines whole.
             out.update(covered)
             continue
         # One git line may hold many (bare CRs): only those whose text changed are changed lines.

@@ -132,7 +132,7 @@ def _comments(text: str):
 
 def parse_inline(text: str, lines: Lines | None = None) -> Suppressions:
     """The suppression comments of ``text`` (``lines``: its line index, when the caller has one)."""
-    sup = Suppressions(lines or Lines(text))
+    sup = Suppressions(lines if lines is not None else Lines(text))
     open_at: dict[str, Directive] = {}
 
     def directive(start: int, end: int, kind: str, rule: str) -> Directive:
