@@ -148,7 +148,7 @@ class Engine:
             return None
 
     def _finish(self, doc: Document, findings: list[Finding], ran: set[str]) -> list[Finding]:
-        sup = parse_inline(doc.raw)
+        sup = parse_inline(doc.raw, doc.lines)
         seen: set[tuple] = set()
         out: list[Finding] = []
         for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):

@@ -4,12 +4,12 @@ from __future__ import annotations
 import bisect
 import codecs
 import os
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, OutputError
+from .lines import LINE_BREAK, line_starts  # noqa: F401  (what a line is lives in .lines; readers import it here)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
@@ -18,17 +18,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-
-# CRLF, bare CR (old Mac, some exports) and LF all end a line: for line numbers, columns and paragraphs.
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def line_starts(text: str) -> list[int]:
-    """Offsets at which the lines of ``text`` start (CR, CRLF and LF alike)."""
-    starts = [0]
-    starts.extend(m.end() for m in LINE_BREAK.finditer(text))
-    return starts
 
 
 def looks_binary(data: bytes) -> bool:
