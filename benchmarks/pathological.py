@@ -21,6 +21,10 @@ vary with its load; the ratio per doubling is what to read), before (main at fe6
   linear before and stay so.
 End to end, ``tqcheck check --no-model`` on 800 KB of next-line comments with a finding under each
 (three rules): 18.0 s -> 2.6 s, the same JSON report.
+
+Markdown cases (issue #23, class 9): ``markdown_ignored``, the reader's whole scan of a .md file
+(markdown-it's block parse, front matter, comments, code spans, autolinks, link targets, URLs, tags).
+Figures are in the commit that made the reader linear.
 """
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tqcheck.findings import Category, Finding, Severity  # noqa: E402
+from tqcheck.readers.markdown import markdown_ignored, plain_ignored  # noqa: E402
 from tqcheck.suppress import parse_inline  # noqa: E402
 
 
@@ -87,6 +92,21 @@ def _disable_file_many(size: int):
     return text, _findings_on_lines(text, "doubled-space", "  ")
 
 
+def _backtick_runs_of_every_length(size: int) -> str:
+    """Runs of 1, 2, 3, ... backticks: no two alike, so no run closes another and each is an opener."""
+    parts, n, length = [], 0, 1
+    while n < size:
+        parts.append("`" * length + "a")
+        n += length + 1
+        length += 1
+    return "".join(parts)
+
+
+def _targets_then_unclosed_title(size: int) -> str:
+    half = size // 2
+    return _repeat("](", half) + ' "' + "a" * half
+
+
 CASES: list[Case] = [
     Case("suppress: next-line directive on every line, a finding per line", _next_line_every_line, _match_all),
     Case("suppress: disable/enable pairs, findings of another rule", _disable_enable_pairs, _match_all),
@@ -102,6 +122,25 @@ CASES: list[Case] = [
          lambda n: _repeat("<!--" + " " * 60 + "tqcheck", n), parse_inline),
     Case("parse_inline: a directive with a huge rule list",
          lambda n: "<!-- tqcheck-disable " + _repeat("r, ", n) + " -->", parse_inline),
+    Case("markdown: '](' repeated", lambda n: _repeat("](", n), markdown_ignored),
+    Case("markdown: '[' then '](' (half each)", lambda n: _repeat("[", n // 2) + _repeat("](", n // 2),
+         markdown_ignored),
+    Case("markdown: nested brackets '[[[...]]]'", lambda n: _repeat("[", n // 2) + _repeat("]", n // 2),
+         markdown_ignored),
+    Case("markdown: '[a](' repeated (links never closed)", lambda n: _repeat("[a](", n), markdown_ignored),
+    Case("markdown: '](' then one unclosed title", _targets_then_unclosed_title, markdown_ignored),
+    Case("markdown: '](a \"' repeated (titles never closed)", lambda n: _repeat('](a "', n), markdown_ignored),
+    Case("markdown: unclosed comments '<!--'", lambda n: _repeat("<!--", n), markdown_ignored),
+    Case("markdown: '<!--' on every line", lambda n: _repeat("<!-- a\n", n), markdown_ignored),
+    Case("markdown: backtick runs of every length, none closed", _backtick_runs_of_every_length, markdown_ignored),
+    Case("markdown: '`a``' repeated (many backticks)", lambda n: _repeat("`a``", n), markdown_ignored),
+    Case("markdown: one long emphasis run '***...a___...'", lambda n: _repeat("*", n // 2) + "a" + _repeat("_", n // 2),
+         markdown_ignored),
+    Case("markdown: '*a_' repeated (emphasis never closed)", lambda n: _repeat("*a_", n), markdown_ignored),
+    Case("markdown: HTML tags never closed '<a '", lambda n: _repeat("<a ", n), markdown_ignored),
+    Case("markdown: autolink schemes never closed '<a:'", lambda n: _repeat("<a:", n), markdown_ignored),
+    Case("markdown: 'www.' repeated", lambda n: _repeat("www.", n), markdown_ignored),
+    Case("plain text: 'http://' then punctuation", lambda n: _repeat("http://.,", n), plain_ignored),
 ]
 
 
