@@ -13,11 +13,9 @@ with a message.
 """
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
-import stat
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -26,7 +24,7 @@ from typing import Callable
 from . import __version__, fingerprint
 from .cache_entry import BadEntry, outcome_from_entry
 from .outcome import DocumentOutcome
-from .textio import atomic_write
+from .textio import NotARegularFile, atomic_write, read_regular_file
 
 # v2: an entry is the SHA-256 of its record on the first line, then the record (JSON), so a value
 # changed on disk (a torn write, a bit flip, a hand edit) is found even where it is well-typed.
@@ -133,36 +131,11 @@ class ResultsCache:
 
 
 def _read_entry(path: Path) -> bytes:
-    """The entry's bytes, read only from a regular file of at most MAX_ENTRY_BYTES: a link is not
-    followed (to /dev/zero it would be read forever), a FIFO or a device not read (opened without
-    blocking, refused after fstat)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    if os.path.islink(path):  # O_NOFOLLOW closes the race; this says it plainly where it exists
-        raise BadEntry("a symbolic link, not a file")
+    """The entry's bytes, read only from a regular file of at most MAX_ENTRY_BYTES (``read_regular_file``)."""
     try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.EMLINK):
-            raise BadEntry("a symbolic link, not a file") from None
-        raise
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise BadEntry("not a regular file")
-        if st.st_size > MAX_ENTRY_BYTES:
-            raise BadEntry(f"{st.st_size} bytes, more than an entry holds")
-        chunks, total = [], 0
-        while total <= MAX_ENTRY_BYTES:  # bounded even if the file grows while it is read
-            chunk = os.read(fd, min(1 << 20, MAX_ENTRY_BYTES + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        if total > MAX_ENTRY_BYTES:
-            raise BadEntry("grew past the size an entry holds while it was read")
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+        return read_regular_file(path, MAX_ENTRY_BYTES)
+    except NotARegularFile as exc:
+        raise BadEntry(str(exc)) from None
 
 
 def _verified(entry: bytes) -> bytes:
