@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import InputError
 from .findings import Finding
 from .lines import Lines
-from .textio import atomic_write, read_text
+from .textio import read_text
 from .untrusted import Unparsable, json_loads
 
 # The opening of a directive.  Its rule list runs to the first ">" after it, which must close the
@@ -196,9 +196,6 @@ class Baseline:
     def dumps(self) -> str:
         data = {"version": 1, "files": {p: dict(sorted(c.items())) for p, c in sorted(self.entries.items())}}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-    def save(self, path: str | Path) -> None:
-        atomic_write(path, self.dumps())
 
     def filter_new(self, findings: list[Finding]) -> list[Finding]:
         """Findings not in the baseline (each baselined fingerprint absorbs as many as it counted)."""
