@@ -24,12 +24,12 @@ Example::
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError
 from .findings import Severity
+from .untrusted import Unparsable, toml_loads
 
 CONFIG_NAMES = ("tqcheck.toml", ".tqcheck.toml", "pyproject.toml")
 
@@ -75,35 +75,57 @@ def find_config(start: Path | None = None) -> Path | None:
                 return candidate
             # A pyproject.toml that cannot be read is an error, as a broken tqcheck.toml is: skipping it
             # would silently drop the settings it may hold.
-            if "tqcheck" in _read_toml(candidate).get("tool", {}):
+            if "tqcheck" in _tool_table(_read_toml(candidate), candidate):
                 return candidate
     return None
 
 
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text("utf-8"))
+        return toml_loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file") from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a directory, not a config file") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not valid UTF-8 at byte {exc.start} (TOML files are UTF-8)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except Unparsable as exc:  # a syntax error, or arrays nested too deeply or a number too long to read
+        raise ConfigError(f"{path}: invalid TOML: {exc.problem}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+_TOML_TYPES = {bool: "boolean", int: "integer", float: "float", str: "string", list: "array", dict: "table"}
+
+
+def shown(value) -> str:
+    """A config value in a message: its TOML type and a short repr (a value can be a whole table)."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{_TOML_TYPES.get(type(value), type(value).__name__)} {text}"
+
+
+def _tool_table(data: dict, path: Path) -> dict:
+    """pyproject.toml's ``tool`` table: ``tool = 5`` is the file's mistake, said as such."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table ([tool.tqcheck] holds tqcheck's settings), "
+                          f"not {shown(tool)}")
+    return tool
 
 
 def _str_list(value, key: str, path: Path) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: '{key}' must be a string or a list of strings")
+        raise ConfigError(f"{path}: '{key}' must be a string or a list of strings, not {shown(value)}")
     return list(value)
 
 
 def load_config(path: Path | None = None, search_from: Path | None = None) -> Config:
+    """The settings of ``path`` (or the config found from ``search_from``).  Every key of the wrong type is
+    a ConfigError naming the file and the key as it is written under [tool.tqcheck] (or in tqcheck.toml)."""
     if path is None:
         path = find_config(search_from)
         if path is None:
@@ -111,16 +133,43 @@ def load_config(path: Path | None = None, search_from: Path | None = None) -> Co
     path = Path(path)
     data = _read_toml(path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("tqcheck", {})
+        data = _tool_table(data, path).get("tqcheck", {})
         if not isinstance(data, dict):
-            raise ConfigError(f"{path}: [tool.tqcheck] must be a table")
+            raise ConfigError(f"{path}: [tool.tqcheck] must be a table, not {shown(data)}")
     return parse_config(data, path)
 
 
 def _str_or_none(data: dict, key: str, path: Path) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
-        raise ConfigError(f"{path}: '{key}' must be a string, not {type(value).__name__} {value!r}")
+        raise ConfigError(f"{path}: '{key}' must be a string, not {shown(value)}")
+    return value
+
+
+def _severity(value, key: str, path: Path) -> Severity:
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: '{key}' must be error, warning or info, not {shown(value)}")
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: '{key}': {exc}") from None
+
+
+def _rule_setting(rule_id: str, value, cfg: Config, path: Path) -> str:
+    """``rules.<id> = "off" | "on" | true | false | a severity``, or a table of the rule's settings
+    with an optional ``severity``: what the rule is set to ("on", "off" or a severity)."""
+    key = f"rules.{rule_id}"
+    if isinstance(value, dict):
+        options = dict(value)
+        value = options.pop("severity", "on")
+        key += ".severity"
+        cfg.rule_options[rule_id] = options  # checked against the rule's Settings by tqcheck.settings
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: '{key}' must be \"on\", \"off\" or a severity, not {shown(value)}")
+    if value not in ("on", "off"):
+        _severity(value, key, path)
     return value
 
 
@@ -133,25 +182,11 @@ def parse_config(data: dict, path: Path) -> Config:
     cfg = Config(path=str(path))
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
-        raise ConfigError(f"{path}: 'rules' must be a table of rule = \"off\" or a severity, "
-                          f"not {type(rules).__name__} {rules!r}")
-    try:
-        if "fail-on" in data:
-            cfg.fail_on = Severity.parse(_str_or_none(data, "fail-on", path))
-        for rule_id, value in rules.items():
-            if isinstance(value, dict):
-                options = dict(value)
-                value = options.pop("severity", "on")
-                cfg.rule_options[rule_id] = options
-            if isinstance(value, bool):
-                value = "on" if value else "off"
-            if not isinstance(value, str):
-                raise ValueError(f"rules.{rule_id} must be \"on\", \"off\" or a severity, not {value!r}")
-            if value not in ("on", "off"):
-                Severity.parse(value)
-            cfg.rules[rule_id] = value
-    except ValueError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(f"{path}: 'rules' must be a table of rule = \"off\" or a severity, not {shown(rules)}")
+    if "fail-on" in data:
+        cfg.fail_on = _severity(data["fail-on"], "fail-on", path)
+    for rule_id, value in rules.items():
+        cfg.rules[rule_id] = _rule_setting(rule_id, value, cfg, path)
     from .langtag import valid_language
 
     cfg.lang = _str_or_none(data, "lang", path)
@@ -163,13 +198,13 @@ def parse_config(data: dict, path: Path) -> Config:
     cfg.entity_style = _str_or_none(data, "entity-style", path) or "noun"
     if cfg.entity_style not in ("noun", "strict"):
         raise ConfigError(f"{path}: entity-style must be \"noun\" or \"strict\", not {cfg.entity_style!r}")
-    cfg.diacritics = data.get("diacritics", "")
+    cfg.diacritics = _str_or_none(data, "diacritics", path) or ""
     if cfg.diacritics not in ("", "keep", "ascii"):
         raise ConfigError(f"{path}: diacritics must be \"keep\" or \"ascii\", not {cfg.diacritics!r}")
     cfg.include = _str_list(data.get("include", []), "include", path)
     cfg.exclude = _str_list(data.get("exclude", []), "exclude", path)
     glossary = data.get("glossary", {})
     if not isinstance(glossary, dict):
-        raise ConfigError(f"{path}: 'glossary' must be a table of canonical = [variants]")
+        raise ConfigError(f"{path}: 'glossary' must be a table of canonical = [variants], not {shown(glossary)}")
     cfg.glossary = {k: _str_list(v, f"glossary.{k}", path) for k, v in glossary.items()}
     return cfg

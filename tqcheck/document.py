@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, TypeVar
 
-from . import langid, segment, textio
+from . import langid, segment
 from .analysis.declared import is_analysis
+from .lines import Lines
 from .readers.base import SourceFile, Span
 
 T = TypeVar("T")
@@ -88,13 +89,14 @@ class Document:
         return segment.tokens(self.text)
 
     @cached_property
-    def _line_starts(self) -> list[int]:
-        return textio.line_starts(self.raw)  # CR, CRLF and LF alike
+    def lines(self) -> Lines:
+        """The line index of ``raw`` (tqcheck.lines: CR, CRLF and LF alike), shared by positions,
+        suppression comments and ``--diff``."""
+        return Lines(self.raw)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of a character offset."""
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line] + 1
+        return self.lines.line_col(offset)
 
     @cached_property
     def _ignored_merged(self) -> tuple[list[int], list[int]]:

@@ -19,6 +19,7 @@ from .lm import describe_model
 from .outcome import DocumentOutcome
 from .report import FileResult, Report
 from .rules import CorpusRule, DocumentRule, Rule, SuppressionRule, all_rules
+from .settings import parse_settings
 from .suppress import parse_inline
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,10 @@ class Engine:
         self._needs = {r.id: needs_of(r.requires) for r in self.rules}
         for rule in self.rules:
             ctx.settings(rule)  # a bad [tool.tqcheck.rules.<id>] table fails before any file is read
+        # ... and so does one of a rule not selected (--rule): a mistake in the config is one whatever runs.
+        registry = all_rules()
+        for rule_id, options in ctx.config.rule_options.items():
+            parse_settings(rule_id, registry[rule_id].Settings, options, ctx.config.path)
         # spaCy runs only the components the selected rules read.
         ctx.parse_annotations = frozenset().union(*(r.reads for r in self.rules))
         ctx.model_states = any(r.reads_states for r in self.rules)
@@ -143,7 +148,7 @@ class Engine:
             return None
 
     def _finish(self, doc: Document, findings: list[Finding], ran: set[str]) -> list[Finding]:
-        sup = parse_inline(doc.raw)
+        sup = parse_inline(doc.raw, doc.lines)
         seen: set[tuple] = set()
         out: list[Finding] = []
         for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):

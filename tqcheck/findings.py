@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .lines import LINE_BREAK
+
 
 class Severity(str, Enum):
     INFO = "info"
@@ -97,10 +99,13 @@ def fingerprint(rule: str, text: str, start: int, end: int, window: int = 4) -> 
     """Hash of the rule, the flagged words and a few words either side.
 
     Keyed on normalised nearby words, not on line numbers, so a finding keeps
-    its fingerprint when lines move or text elsewhere in the file changes.
+    its fingerprint when lines move or text elsewhere in the file changes.  A
+    line break inside the flagged text counts as a line break, whether CR, CRLF
+    or LF (tqcheck.lines): a baseline written from a CRLF checkout still holds
+    in an LF one (git's autocrlf gives each platform its own).
     """
     before = _WORD.findall(text[max(0, start - 200):start])[-window:]
     after = _WORD.findall(text[end:end + 200])[:window]
-    flagged = text[start:end]
+    flagged = LINE_BREAK.sub("\n", text[start:end])
     key = "\x1f".join([rule, " ".join(before).casefold(), flagged.casefold(), " ".join(after).casefold()])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .findings import Finding
+from .lines import split_lines
 
 DEFAULT_MIN_CONFIDENCE = 0.7
 # Above this product of changed tokens on each side, a changed stretch is one replacement (see _word_ops).
@@ -107,9 +108,14 @@ def _choose(group: list[Finding]) -> list[Finding]:
 def unified_diff(old: str, new: str, path: str, new_path: str | None = None) -> str:
     """A line-level unified diff, as ``tqcheck fix`` prints it."""
     out = []
-    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+    for line in difflib.unified_diff(split_lines(old, keepends=True), split_lines(new, keepends=True),
                                      fromfile=f"a/{path}", tofile=f"b/{new_path or path}"):
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+        if line.endswith("\n"):
+            out.append(line)
+        elif line.endswith("\r"):  # a bare-CR line end: the line ends, the diff's row needs its LF
+            out.append(line + "\n")
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 
@@ -203,7 +209,7 @@ def word_diff(a: str, b: str) -> list[DiffOp]:
     a long article fast and stops a word match from pairing distant paragraphs.
     Joining ``old`` of all ops gives ``a``; joining ``new`` gives ``b``.
     """
-    la, lb = a.splitlines(keepends=True), b.splitlines(keepends=True)
+    la, lb = split_lines(a, keepends=True), split_lines(b, keepends=True)
     line_starts = [0]
     for line in la:
         line_starts.append(line_starts[-1] + len(line))

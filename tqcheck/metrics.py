@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .lines import split_lines
+
 NO_SPACE_SCRIPTS = {"th", "lo", "km", "my", "bo"}
 
 
@@ -77,8 +79,8 @@ def score(hyps: list[str], refs: list[str], lang: str | None = None, tokenize: s
 def segments_against_reference(target, reference) -> tuple[list[str], list[str], str]:
     """Pair a target Document with its reference Document: by line when both have the same
     number of non-empty lines, else by sentence alignment (joining the sentences of each bead)."""
-    t_lines = [ln.strip() for ln in target.text.splitlines() if ln.strip()]
-    r_lines = [ln.strip() for ln in reference.text.splitlines() if ln.strip()]
+    t_lines = [ln.strip() for ln in split_lines(target.text) if ln.strip()]
+    r_lines = [ln.strip() for ln in split_lines(reference.text) if ln.strip()]
     if len(t_lines) == len(r_lines):
         return t_lines, r_lines, "lines"
     from .align import align_documents
@@ -148,11 +150,10 @@ def score_files(hyp, ref, fmt: str = "text", lang: str | None = None, tokenize: 
     from .errors import TqcheckError
     from .readers import read_source
 
-    hyps = read_source(str(hyp), encoding, fmt="text").text.split("\n")
-    refs = read_source(str(ref), encoding, fmt="text").text.split("\n")
-    for lines in (hyps, refs):  # a final newline does not start a segment
-        if lines and lines[-1] == "":
-            lines.pop()
+    # One segment per line, lines as tqcheck counts them everywhere (tqcheck.lines: CR, CRLF and LF, so a
+    # CRLF file has no CR left on its segments); a final line break does not start a segment.
+    hyps = split_lines(read_source(str(hyp), encoding, fmt="text").text)
+    refs = split_lines(read_source(str(ref), encoding, fmt="text").text)
     if len(hyps) != len(refs):
         raise TqcheckError(f"{hyp} has {len(hyps)} lines but {ref} has {len(refs)}; "
                            "score needs one segment per line in both")

@@ -123,7 +123,8 @@ def run_check(request: CheckRequest, warn: Callable[[str], None] = log.warning,
     ctx = ctx or request.context()
     engine = Engine(ctx, only=request.rules or None)
     cache, keys = _cache_for(request, engine, docs, warn)
-    outcomes: list[DocumentOutcome | None] = [cache.get(k) if cache else None for k in keys]
+    outcomes: list[DocumentOutcome | None] = [cache.get(k, d, engine.rules) if cache else None
+                                              for k, d in zip(keys, docs)]
     for doc, outcome in zip(docs, outcomes):
         if outcome is not None:
             doc.lang = outcome.language  # as detected when it was checked: no detection again
@@ -144,6 +145,10 @@ def run_check(request: CheckRequest, warn: Callable[[str], None] = log.warning,
         from .executors import check_locally
 
         fresh = check_locally(engine, pending, progress)
+    if cache and request.use_model and todo:
+        # The check may have converted the model's weights (its first use): file the results under the
+        # files they were made with, or the next run would miss them all.
+        keys = _cache_keys(request, engine, docs)
     for i, outcome in zip(todo, fresh):
         outcomes[i] = outcome
         if cache and not outcome.errors:  # a file a rule crashed on is checked again next time
@@ -175,20 +180,19 @@ def _cache_for(request: CheckRequest, engine: Engine, docs: list[Document], warn
         return None, [None] * len(docs)
     from pathlib import Path
 
-    from .lm import store
-    from .lm.cards import get_card
-    from .results_cache import ResultsCache, file_key, run_signature
+    from .results_cache import ResultsCache
 
-    model_id = None
-    if request.use_model:
-        card = get_card(engine.ctx.model)
-        # Results made while the model's package was missing must not outlive its installation.
-        model_id = card.id if store.installed(card) else f"{card.id} (not installed)"
-    signature = run_signature(request, [r.id for r in engine.rules], model_id)
-    cache = ResultsCache(Path(request.cache_dir), warn)
+    return ResultsCache(Path(request.cache_dir), warn), _cache_keys(request, engine, docs)
+
+
+def _cache_keys(request: CheckRequest, engine: Engine, docs: list[Document]) -> list[str]:
+    from .lm.cards import get_card
+    from .results_cache import file_key, run_signature
+
+    card = get_card(engine.ctx.model) if request.use_model else None
+    signature = run_signature(request, [r.id for r in engine.rules], card)
 
     def text_of(d: Document | None) -> bytes | None:
         return None if d is None else d.raw.encode("utf-8", "surrogatepass")
 
-    keys = [file_key(signature, d.path, text_of(d), [text_of(d.source), text_of(d.reference)]) for d in docs]
-    return cache, keys
+    return [file_key(signature, d.path, text_of(d), [text_of(d.source), text_of(d.reference)]) for d in docs]

@@ -12,12 +12,13 @@ import re
 
 import sentencex
 
+from .lines import LINE_BREAK
+
 Span = tuple[int, int]
 
 # A blank line between two line breaks, each CR, CRLF or LF.
 # (A CRLF is one break: "\r(?!\n)" keeps its CR from counting as a break of its own.)
 _PARA_BREAK = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t\f\v]*(?:\r\n|\r(?!\n)|\n)\s*")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Words: letters/digits joined by inner hyphens or apostrophes; CJK ideographs one per token.
 _TOKEN = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]"
@@ -55,7 +56,7 @@ def paragraphs(text: str) -> list[Span]:
 def _block(text: str, start: int, end: int) -> list[Span]:
     # (line start, line end) pairs; a line break may be CR, CRLF or LF.
     lines, pos = [], start
-    for m in _LINE_BREAK.finditer(text, start, end):
+    for m in LINE_BREAK.finditer(text, start, end):
         lines.append((pos, m.start()))
         pos = m.end()
     lines.append((pos, end))
@@ -95,7 +96,7 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Span]:
 # spaCy refuses a text over 1,000,000 characters ([E088]) and its memory, like the model's context,
 # grows with what it holds at once; no real paragraph comes near this, a file without blank lines can.
 MAX_PARAGRAPH_CHARS = 20_000
-_CUT_AT = (re.compile(r"\r\n|\r|\n"), re.compile(r"[.!?。！？][\"'”’)]*\s"), re.compile(r"\s"))
+_CUT_AT = (LINE_BREAK, re.compile(r"[.!?。！？][\"'”’)]*\s"), re.compile(r"\s"))
 
 
 def bounded(text: str, paras: list[Span], limit: int = MAX_PARAGRAPH_CHARS) -> tuple[list[Span], list[Span]]:

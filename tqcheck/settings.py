@@ -41,7 +41,9 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
         return value
     if hint is str and isinstance(value, str):
         return value
-    raise ConfigError(f"{where} must be {getattr(hint, '__name__', hint)}, not {value!r}")
+    from .config import shown
+
+    raise ConfigError(f"{where} must be {getattr(hint, '__name__', hint)}, not {shown(value)}")
 
 
 def parse_settings(rule_id: str, settings_cls: type, raw: dict[str, Any], config_path: str | None) -> Any:
@@ -65,7 +67,7 @@ def build_settings(rule, config) -> Any:
 
 def parse_option(text: str, config) -> None:
     """``RULE.KEY=VALUE`` (the evaluation's --set) into the config, as a TOML table entry would be."""
-    import tomllib
+    from .untrusted import Unparsable, toml_loads
 
     try:
         name, value = text.split("=", 1)
@@ -73,7 +75,7 @@ def parse_option(text: str, config) -> None:
     except ValueError:
         raise ConfigError(f"--set {text!r}: expected RULE.KEY=VALUE") from None
     try:
-        parsed = tomllib.loads(f"v = {value.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
+        parsed = toml_loads(f"v = {value.strip()}")["v"]
+    except Unparsable:  # not a TOML value: the text itself, as a string
         parsed = value.strip()
     config.rule_options.setdefault(rule_id, {})[key.strip()] = parsed

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import errno
 import os
-import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, OutputError
+from .lines import LINE_BREAK, line_starts  # noqa: F401  (what a line is lives in .lines; readers import it here)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
@@ -18,17 +20,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-
-# CRLF, bare CR (old Mac, some exports) and LF all end a line: for line numbers, columns and paragraphs.
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def line_starts(text: str) -> list[int]:
-    """Offsets at which the lines of ``text`` start (CR, CRLF and LF alike)."""
-    starts = [0]
-    starts.extend(m.end() for m in LINE_BREAK.finditer(text))
-    return starts
 
 
 def looks_binary(data: bytes) -> bool:
@@ -128,6 +119,49 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputError(str(path), "is a directory") from None
     except OSError as exc:
         raise InputError(str(path), exc.strerror or str(exc)) from None
+
+
+class NotARegularFile(OSError):
+    """What stands at a path is a link, a FIFO, a device or a folder, or more bytes than asked for."""
+
+
+# Not on every system (Windows lacks the first two): where missing, callers' own checks still hold.
+_NO_FOLLOW_NO_WAIT = (getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                      | getattr(os, "O_BINARY", 0))
+
+
+def read_regular_file(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of the regular file at ``path``, for paths an attacker or an accident may control (a
+    cache entry, a file the desk serves).  A link is not followed (to /dev/zero it would be read for
+    ever), a FIFO or a device not waited on (opened without blocking, refused after fstat), and at most
+    ``max_bytes`` are read, even from a file that grows while it is read.  Raises NotARegularFile for
+    any of those, or the OSError of the open."""
+    if os.path.islink(path):  # O_NOFOLLOW closes the race; this says it plainly where it exists
+        raise NotARegularFile("a symbolic link, not a file")
+    try:
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW_NO_WAIT)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):
+            raise NotARegularFile("a symbolic link, not a file") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile("not a regular file")
+        if max_bytes is not None and st.st_size > max_bytes:
+            raise NotARegularFile(f"{st.st_size} bytes, more than the {max_bytes} it may hold")
+        chunks, total = [], 0
+        while max_bytes is None or total <= max_bytes:
+            chunk = os.read(fd, 1 << 20 if max_bytes is None else min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if max_bytes is not None and total > max_bytes:
+            raise NotARegularFile(f"grew past {max_bytes} bytes while it was read")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> str:

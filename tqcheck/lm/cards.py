@@ -6,11 +6,11 @@ from its card, so adding a model is adding a card (and its package).
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import TqcheckError
+from ..untrusted import Unparsable, toml_loads
 
 REQUIRED = ("id", "package", "module", "source", "file", "architecture", "license", "languages", "memory", "speed")
 
@@ -48,8 +48,8 @@ def load_cards(folder: Path | None = None) -> dict[str, ModelCard]:
     cards: dict[str, ModelCard] = {}
     for path in sorted(folder.glob("*.toml")):
         try:
-            data = tomllib.loads(path.read_text("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = toml_loads(path.read_text("utf-8"))
+        except (Unparsable, UnicodeDecodeError) as exc:
             raise TqcheckError(f"{path}: invalid model card: {exc}") from None
         missing = [k for k in REQUIRED if k not in data]
         if missing:

@@ -9,13 +9,13 @@ which source span, as the file says.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
 from ..textio import LINE_BREAK, decode, line_starts
+from ..untrusted import Unparsable, json_loads, json_raw_decode
 from .base import SourceFile, Span
 
 SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".po": "po", ".pot": "po", ".tmx": "tmx", ".tsv": "tsv",
@@ -119,10 +119,31 @@ def _lines(text: str):
     yield n, pos, text[pos:]
 
 
-def _xml_content(b: _Builder, starts: list[int], line: int, tag: str) -> Span | None:
-    """Locate the element ``tag`` whose start tag is on ``line`` (lxml's sourceline) and keep its text."""
+def _local(el) -> str:
+    return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+
+
+def _start_tags(text: str, starts: list[int], root, tag: str) -> dict:
+    """Where each ``tag`` element's start tag is in ``text``.  lxml gives only the line it is on, so the
+    k-th such element of a line is the k-th start tag found on it: in a file written on one line
+    (minified XLIFF, or a TMX unit whose source and target segs share a line) searching each from its
+    line's start would give them all the first one, and rescan the line for each."""
     open_re = re.compile(r"<(?:[\w.-]+:)?" + tag + r"\b[^>]*?(/?)>")
-    m = open_re.search(b.text, starts[max(line - 1, 0)])
+    found, resume = {}, {}
+    for el in root.iter():
+        if _local(el) != tag or not el.sourceline:
+            continue
+        line = el.sourceline
+        m = open_re.search(text, max(starts[min(line, len(starts)) - 1], resume.get(line, 0)))
+        if not m:
+            continue
+        found[el] = m
+        resume[line] = m.end()
+    return found
+
+
+def _xml_content(b: _Builder, m: re.Match | None, tag: str) -> Span | None:
+    """Keep the text of the element whose start tag ``m`` is (see _start_tags)."""
     if not m or m.group(1):
         return None
     close = re.compile(r"</(?:[\w.-]+:)?" + tag + r"\s*>").search(b.text, m.end())
@@ -150,15 +171,15 @@ def _read_xliff(b: _Builder, data: bytes):
         from translate.storage.xliff import xlifffile as Store
     store = _parse(Store, data, b.path)
     starts = line_starts(b.text)  # lxml's sourceline counts CR, CRLF and LF alike
+    tags = _start_tags(b.text, starts, store.document.getroot(), "target")
     for unit in store.units:
         if unit.isheader() or not unit.source:
             continue
         el = unit.xmlelement
-        target_el = next((c for c in el.iter() if isinstance(c.tag, str) and c.tag.rsplit("}", 1)[-1] == "target"),
-                         None)
+        target_el = next((c for c in el.iter() if _local(c) == "target"), None)
         if target_el is None:
             continue
-        span = _xml_content(b, starts, target_el.sourceline, "target")
+        span = _xml_content(b, tags.get(target_el), "target")
         if span:
             b.unit(str(unit.source), span)
     return store.getsourcelanguage(), store.gettargetlanguage()
@@ -171,7 +192,7 @@ def _read_tmx(b: _Builder, data: bytes):
     root = store.document.getroot()
     header = root.find("header")
     src_lang = header.get("srclang") if header is not None else None
-    starts = line_starts(b.text)
+    tags = _start_tags(b.text, line_starts(b.text), root, "seg")
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     tgt_lang = None
     for tu in root.iter("tu"):
@@ -183,7 +204,7 @@ def _read_tmx(b: _Builder, data: bytes):
         if tgt is None or tgt[1] is None or src[1] is None:
             continue
         tgt_lang = tgt_lang or tgt[0]
-        span = _xml_content(b, starts, tgt[1].sourceline, "seg")
+        span = _xml_content(b, tags.get(tgt[1]), "seg")
         if span:
             b.unit("".join(src[1].itertext()), span)
     return src_lang, tgt_lang
@@ -262,7 +283,6 @@ _JSON_ESC = {"n": "\n", "t": "\t", "r": "\r", "b": " ", "f": " ", "/": "/", "\\"
 # surrogate cannot be text and reads as U+FFFD.
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\(u[0-9a-fA-F]{4}|.)")
 _JSON_WS = " \t\r\n"
-_decoder = json.JSONDecoder()
 
 
 def _json_escape_char(m: re.Match) -> str:
@@ -299,11 +319,11 @@ def _string_spans(line: str) -> dict[str, Span]:
         return out
     i = skip(i + 1)
     while i < len(line) and line[i] != "}":
-        key, i = _decoder.raw_decode(line, i)
+        key, i = json_raw_decode(line, i)
         i = skip(i)
         i = skip(i + 1)  # the colon
         value_start = i
-        value, i = _decoder.raw_decode(line, i)
+        value, i = json_raw_decode(line, i)
         if isinstance(key, str) and isinstance(value, str):
             out[key] = (value_start + 1, i - 1)
         else:
@@ -320,9 +340,11 @@ def _read_jsonl(b: _Builder, data: bytes):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(b.path, f"line {n}, column {exc.colno}: {exc.msg}") from None
+            rec = json_loads(line)
+            spans = _string_spans(line) if isinstance(rec, dict) else {}
+        except Unparsable as exc:  # a syntax error, or a line nested too deeply or a number too long to read
+            where = f"line {n}, column {exc.column}" if exc.column else f"line {n}"
+            raise InputError(b.path, f"{where}: {exc.problem}") from None
         if not isinstance(rec, dict):
             raise InputError(b.path, f"line {n}: expected a JSON object with source and target")
         skey = next((k for k in ("source", "src") if isinstance(rec.get(k), str)), None)
@@ -331,7 +353,7 @@ def _read_jsonl(b: _Builder, data: bytes):
             raise InputError(b.path, f"line {n}: needs string fields \"source\" and \"target\"")
         src_lang = src_lang or _str(rec.get("source_lang") or rec.get("src_lang"))
         tgt_lang = tgt_lang or _str(rec.get("target_lang") or rec.get("tgt_lang"))
-        span = _string_spans(line).get(tkey)
+        span = spans.get(tkey)
         if span is None:
             raise InputError(b.path, f"line {n}: could not locate the {tkey} string")
         s, e = start + span[0], start + span[1]

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from ..findings import Category, Finding, Severity
 from ..fix import DEFAULT_MIN_CONFIDENCE, apply_suggestions, edit_diff
+from ..lines import split_lines
 from ..report import FileResult, Report
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -226,15 +227,13 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence
     # Built from the applied edits themselves: linear, where matching the two texts was quadratic.
     for op in edit_diff(original, [(f.start, f.end, f.suggestions[0]) for f in applied]) if applied else []:
         if op.tag == "equal":
-            # A row ends at each line break of unchanged text.
-            for part in re.split(r"(?<=\n)", op.old):
-                if not part:
-                    continue
+            # A row ends at each line break of unchanged text (CR, CRLF or LF: tqcheck.lines).
+            for part in split_lines(op.old, keepends=True):
                 piece = {"kind": "eq", "text": part}
                 row["inline"].append(piece)
                 row["left"].append(piece)
                 row["right"].append(piece)
-                if part.endswith("\n"):
+                if part.endswith(("\n", "\r")):
                     close_row()
             continue
         owners = _owners(op, applied_ids, ends)

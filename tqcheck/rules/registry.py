@@ -92,6 +92,14 @@ class CorpusRule(Rule):
         """What the rule needs to know of one document, as plain JSON-able data."""
         return None
 
+    def check_summary(self, summary: Any, size: int) -> None:
+        """Raise ValueError unless ``summary`` has the shape ``map_document`` gives, with its offsets inside
+        a text of ``size`` characters.  The results cache keeps summaries on disk and checks each one read
+        back here, so ``reduce`` never meets one it would crash on (or that yields a finding outside its
+        file).  The default accepts only the default summary, None."""
+        if summary is not None:
+            raise ValueError(f"{self.id} keeps no summary")
+
     def reduce(self, summaries: "list[tuple[str, Any]]", ctx: "Context") -> Iterable[Finding]:
         """Over every document's (path, summary): findings whose ``path`` names their document."""
         return ()

@@ -29,7 +29,7 @@ from pathlib import Path
 from ..errors import TqcheckError
 from ..readers import DEFAULT_EXCLUDE
 from ..fixfile import free_backup
-from ..textio import atomic_write, decode_as, keep_line_breaks, read_bytes
+from ..textio import NotARegularFile, atomic_write, decode_as, keep_line_breaks, read_bytes, read_regular_file
 
 MAX_LISTED = 5000  # a home directory given by mistake should not make the page list a million files
 # The desk edits prose: plain text and Markdown (bilingual XLIFF/PO/TMX files are for `tqcheck check`).
@@ -38,9 +38,6 @@ EDITABLE = (".txt", ".text", ".md", ".markdown")
 # Compared case-folded: on a case-insensitive disk NODE_MODULES is node_modules.
 IGNORED_FOLDERS = frozenset(name.casefold() for name in DEFAULT_EXCLUDE)
 MAX_NAME = 1024
-# Not on every system (Windows lacks the first two): where missing, the checks in resolve() still hold.
-_NO_FOLLOW_NO_WAIT = (getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-                      | getattr(os, "O_BINARY", 0))
 
 
 def _plain_part(part: str) -> bool:
@@ -159,16 +156,14 @@ class Workspace:
 
     def read(self, name: object) -> tuple[str, bytes]:
         rel, real = self.resolve(name)
-        # Opened without following a link and without blocking: the file checked above may have been
+        # Read without following a link and without blocking: the file checked above may have been
         # swapped for a link or a FIFO since; what is read is what was checked, or nothing.
         try:
-            fd = os.open(real, os.O_RDONLY | _NO_FOLLOW_NO_WAIT)
+            return rel, read_regular_file(real)
+        except NotARegularFile:
+            raise PathRefused(f"{rel}: not a regular file", 404) from None
         except OSError as exc:
             raise PathRefused(f"{rel}: cannot be opened ({exc.strerror})") from None
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                raise PathRefused(f"{rel}: not a regular file", 404)
-            return rel, fh.read()
 
     def save(self, name: object, text: str, expected_digest: str | None) -> tuple[str, str | None]:
         """Write ``text`` over the file atomically, after keeping its earlier content in a backup.

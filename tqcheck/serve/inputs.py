@@ -6,12 +6,12 @@ nobody defined is answered with 400 and a message, never a traceback.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from ..errors import TqcheckError
 from ..fix import DEFAULT_MIN_CONFIDENCE
 from ..render import FORMATS
+from ..untrusted import Unparsable, json_loads
 from .desk import CheckInput
 
 
@@ -33,11 +33,12 @@ def parse_json(body: bytes, content_type: str) -> dict:
         # A cross-site form can post text/plain without asking first; JSON makes the browser ask (CORS).
         raise RequestError("send the request as application/json", 415)
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = json_loads(body.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise RequestError(f"the request body is not valid UTF-8 (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise RequestError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except Unparsable as exc:  # a syntax error, or a body nested too deeply or a number too long to read
+        where = f" at line {exc.line} column {exc.column}" if exc.line else ""
+        raise RequestError(f"malformed JSON: {exc.problem}{where}") from None
     if not isinstance(data, dict):
         raise RequestError("the request body must be a JSON object")
     return data

@@ -53,6 +53,25 @@ class NameVariantCorpus(CorpusRule):
             out.append({"start": start, "lang": doc.lang, "forms": forms})
         return out
 
+    def check_summary(self, summary, size):
+        from ...cache_entry import check_span
+
+        if not isinstance(summary, list):
+            raise ValueError("not a list of units")
+        for i, unit in enumerate(summary):
+            if not (isinstance(unit, dict) and isinstance(unit.get("lang"), str)
+                    and isinstance(unit.get("forms"), list)):
+                raise ValueError(f"unit {i} is not a table with a language and forms")
+            check_span(unit.get("start"), unit.get("start"), size, f"unit {i}")
+            for form in unit["forms"]:
+                if not (isinstance(form, list) and len(form) == 2 and isinstance(form[0], str)
+                        and isinstance(form[1], list)):
+                    raise ValueError(f"unit {i} has a form that is not (spelling, spans)")
+                for span in form[1]:
+                    if not (isinstance(span, list) and len(span) == 2):
+                        raise ValueError(f"unit {i} has a span that is not (start, end)")
+                    check_span(span[0], span[1], size, f"unit {i} span")
+
     def reduce(self, summaries, ctx):
         # spelling -> {unit: (path, spans)} for units that use it as their only spelling of an entity
         uses: dict[str, dict[tuple, tuple]] = defaultdict(dict)
