@@ -311,7 +311,7 @@ def test_reading_alone_is_a_field_of_the_request_and_its_context_not_a_module_gl
     alone = CheckRequest(read_in_context=False)
     assert not alone.context().read_in_context
     assert not hasattr(reading, "IN_CONTEXT")
-    assert run_signature(alone, ["lm-error-span"], "m") != run_signature(CheckRequest(), ["lm-error-span"], "m")
+    assert run_signature(alone, ["lm-error-span"]) != run_signature(CheckRequest(), ["lm-error-span"])
 
 
 def test_read_alone_every_paragraph_is_its_own_window():
