@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tqcheck.align import align_sentences  # noqa: E402
 from tqcheck.document import Document  # noqa: E402
-from tqcheck.evaluation import load_eval  # noqa: E402
+from tqcheck.lab.evaluation import load_eval  # noqa: E402
 
 
 def sentences_of(units: list[list[tuple[int, str]]], lang: str) -> tuple[list[str], list[int]]:

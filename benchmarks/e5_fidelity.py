@@ -56,7 +56,7 @@ def c_engine_embeddings(texts: list[str]) -> np.ndarray | None:
 
 
 def retrieval(enc, limit: int | None) -> tuple[float, float, float, int]:
-    from tqcheck.evaluation import load_eval
+    from tqcheck.lab.evaluation import load_eval
 
     root = Path(__file__).resolve().parent.parent
     path = next((p / "shared/eval/dev.docs.jsonl" for p in (root.parent, root.parent.parent)

@@ -1,6 +1,8 @@
 """The engine: suppressions (and the ones that suppress nothing), typed rule settings, folding hints."""
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ from tqcheck.config import load_config
 from tqcheck.context import Context
 from tqcheck.document import Document
 from tqcheck.engine import Engine, _drop_shadowed
-from tqcheck.errors import ConfigError
+from tqcheck.errors import ConfigError, TqcheckError
 from tqcheck.findings import Category, Finding, Severity
 
 
@@ -138,3 +140,123 @@ def test_a_checked_document_keeps_no_hidden_states():
     reading = report.files[0].document.analysis(LMReading, lambda: None)
     assert reading and all(w.state is None for para in reading for w in para)
     assert report.files[0].fluency  # what the report shows of the reading was taken first
+
+
+NEW_RULE = '''"""A rule added by dropping one file into its family's folder."""
+from ...findings import Category, Severity
+from ..registry import DocumentRule, register
+
+
+@register
+class ExclamationMark(DocumentRule):
+    id = "exclamation-mark"
+    family = "typography"
+    category = Category.STYLE
+    severity = Severity.INFO
+    description = """An exclamation mark in wire copy."""
+    bad = ("Talks collapsed!",)
+    good = ("Talks collapsed.",)
+
+    def check(self, doc, ctx):
+        for i, ch in enumerate(doc.text):
+            if ch == "!":
+                yield self.finding(i, i + 1, "An exclamation mark in wire copy.")
+'''
+
+
+def test_a_new_rule_file_is_found_without_being_listed_anywhere(tmp_path):
+    # A rule missing from its family's __init__ once vanished silently: the package is walked instead.
+    import shutil
+    import subprocess
+    import sys
+
+    import tqcheck
+
+    copy = tmp_path / "tqcheck"
+    shutil.copytree(Path(tqcheck.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "rules" / "typography" / "exclamation_mark.py").write_text(NEW_RULE, "utf-8")
+    (tmp_path / "story.txt").write_text("Talks collapsed! The minister left.\n", "utf-8")
+    out = subprocess.run([sys.executable, "-m", "tqcheck", "check", "--no-model", "-f", "json", "story.txt"],
+                         cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    found = json.loads(out.stdout)["files"][0]["findings"]
+    assert [(f["rule"], f["text"]) for f in found if f["rule"] == "exclamation-mark"] == [("exclamation-mark", "!")]
+
+
+def _engine_with(monkeypatch, *rules):
+    import tqcheck.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "select_rules", lambda config, only=None: [r() for r in rules])
+    return Engine(Context(use_model=False))
+
+
+def test_a_rule_that_requires_what_is_not_a_declared_analysis_fails_when_the_engine_is_built(monkeypatch):
+    # Needs were strings ("model"): a typo made a rule that silently ran everywhere, or nowhere.
+    from tqcheck.rules import DocumentRule
+
+    class Misdeclared(DocumentRule):
+        id = "misdeclared"
+        family = "typography"
+        category = Category.STYLE
+        description = "requires a type that is no analysis"
+        requires = (str,)
+
+    with pytest.raises(TqcheckError, match="misdeclared requires 'str', which is not a declared analysis"):
+        _engine_with(monkeypatch, Misdeclared)
+
+
+def test_analyses_that_build_on_each_other_in_a_circle_are_refused():
+    from tqcheck.analysis.declared import AnalysisGraphError, analysis, check_graph
+
+    class First(list):
+        pass
+
+    @analysis(reads=[First])
+    class Second(list):
+        pass
+
+    analysis(reads=[Second])(First)
+    with pytest.raises(AnalysisGraphError, match="circle: First -> Second -> First"):
+        check_graph({"some-rule": (First,)})
+
+
+def test_a_document_keeps_analyses_only_under_declared_types():
+    # Functions and tuples once served as keys: analyses nobody could declare, require or find.
+    doc = Document.from_text("The talks ended.", lang="en")
+    with pytest.raises(TypeError, match="not a declared analysis type"):
+        doc.analysis(("calque", "zh"), lambda: [])
+
+
+def test_a_rule_of_no_kind_cannot_be_registered():
+    from tqcheck.rules import Rule, register
+
+    class Kindless(Rule):
+        id = "kindless"
+
+    with pytest.raises(TypeError, match="subclass DocumentRule, CorpusRule or SuppressionRule"):
+        register(Kindless)
+
+
+def test_a_rule_reading_the_source_side_is_not_run_on_a_document_without_a_source(monkeypatch):
+    from tqcheck.analysis.source import SourceSide
+    from tqcheck.rules import DocumentRule
+
+    seen = []
+
+    class NeedsSource(DocumentRule):
+        id = "needs-source"
+        family = "source"
+        category = Category.ACCURACY
+        description = "reads the source side"
+        requires = (SourceSide,)
+
+        def check(self, doc, ctx):
+            seen.append(doc.path)
+            return ()
+
+    engine = _engine_with(monkeypatch, NeedsSource)
+    lone = Document.from_text("The talks ended.", lang="en", path="lone.txt")
+    paired = Document.from_text("The talks ended.", lang="en", path="paired.txt")
+    paired.source = Document.from_text("Die Gespräche endeten.", lang="de", path="paired.de.txt")
+    engine.run([lone, paired])
+    assert seen == ["paired.txt"]
+    assert NeedsSource.needs() == ["source"]

@@ -168,7 +168,7 @@ def test_all_input_text_is_escaped(report_factory):
     f.message = "<b>bold</b> & <script>alert(1)</script>"
     f.suggestions = ["<img src=y onerror=alert(3)>"]
     f.evidence = {"<k>": "<v>", "list": ["<x>", 1], "map": {"<a>": 1}, "deep": {"<b>": ["<c>"]}}
-    from tqcheck.analysis.names import NameLedger
+    from tqcheck.names.ledger import NameLedger
     from tqcheck.names import Entity, Form, Mention, Reason
 
     hostile = Form("<script>n</script>", [Mention(0, 4, "<i>", "PERSON")])

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tqcheck.evaluation import run, score
+from tqcheck.lab.evaluation import run, score
 
 from .conftest import EVAL_ENDE, EVAL_ZHEN, need
 
@@ -63,8 +63,8 @@ def test_training_the_detector_is_reproducible_for_a_seed(tmp_path):
     import numpy as np
 
     from tqcheck.detector import Detector
-    from tqcheck.detector.extract import extract
-    from tqcheck.detector.train import train
+    from tqcheck.lab.detector.extract import extract
+    from tqcheck.lab.detector.train import train
 
     path = EVAL_ZHEN.parent.parent / "train" / "2021-news-zh-en.jsonl"
     need(path)

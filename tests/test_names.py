@@ -14,7 +14,7 @@ from tqcheck.document import Document
 from tqcheck.context import Context
 from tqcheck.engine import Engine
 from tqcheck.names import compare
-from tqcheck.names.canonical import preferred_from_source
+from tqcheck.names.source_votes import preferred_from_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "blinken-beijing.en.txt"

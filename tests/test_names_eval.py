@@ -22,7 +22,7 @@ def shared(*parts) -> Path:
 
 
 def score(eval_path: Path, tmp_path: Path, **kw) -> dict:
-    from tqcheck.evaluation import run, score as run_scorer
+    from tqcheck.lab.evaluation import run, score as run_scorer
 
     from tqcheck.config import Config
 
@@ -117,7 +117,7 @@ def test_en_de_no_flood(tmp_path):
 @pytest.mark.slow
 def test_cli_with_source_gives_the_evaluations_name_findings(cli, tmp_path):
     """The evaluation's --source and `tqcheck check --source` on the same texts agree finding for finding."""
-    from tqcheck.evaluation import load_eval, run
+    from tqcheck.lab.evaluation import load_eval, run
 
     # The documents whose raters found a name spelled two ways, where the source has most to say.
     lines = [line for line in shared("eval", "dev.docs.jsonl").read_text("utf-8").splitlines()

@@ -266,14 +266,7 @@ AFP_STYLE = ("French President Emmanuel Macron's government forced its pension r
              "The opposition said it would file a motion of no confidence in the government.")
 
 
-@pytest.fixture
-def in_context(monkeypatch):
-    from tqcheck.analysis import reading
-
-    monkeypatch.setattr(reading, "IN_CONTEXT", True)
-
-
-def test_a_paragraph_is_read_after_the_article_before_it(lm, in_context):
+def test_a_paragraph_is_read_after_the_article_before_it(lm):
     # Read alone, a paragraph's opening words look improbable ("The unions ..." 16.5 nats in a
     # 7-paragraph AFP-style article), which flooded wire copy with hints.  In context, each paragraph
     # after the first is read with the text before it.
@@ -298,32 +291,39 @@ def test_a_paragraph_is_read_after_the_article_before_it(lm, in_context):
     assert abs(opening[first] - alone_opening[first]) < 0.01
 
 
-@pytest.fixture
-def read_alone(monkeypatch):
-    from tqcheck.analysis import reading
-
-    monkeypatch.setattr(reading, "IN_CONTEXT", False)
-
-
 def test_by_default_paragraphs_are_read_in_context():
     # The trained detector learned from in-context readings: the default must be what it was trained on.
     from tqcheck.analysis import reading
+    from tqcheck.pipeline import CheckRequest
 
-    assert reading.IN_CONTEXT
+    assert Context().read_in_context and CheckRequest().context().read_in_context
     doc = Document.from_text(SEED.read_text("utf-8"), lang="en")
     assert any(w.context for w in reading.windows(doc))
 
 
-def test_read_alone_every_paragraph_is_its_own_window(read_alone):
+def test_reading_alone_is_a_field_of_the_request_and_its_context_not_a_module_global():
+    # The evaluation's --read-alone once set a module global that worker processes and the results
+    # cache's key never saw.
+    from tqcheck.analysis import reading
+    from tqcheck.pipeline import CheckRequest
+    from tqcheck.results_cache import run_signature
+
+    alone = CheckRequest(read_in_context=False)
+    assert not alone.context().read_in_context
+    assert not hasattr(reading, "IN_CONTEXT")
+    assert run_signature(alone, ["lm-error-span"]) != run_signature(CheckRequest(), ["lm-error-span"])
+
+
+def test_read_alone_every_paragraph_is_its_own_window():
     from tqcheck.analysis import reading
 
     doc = Document.from_text(SEED.read_text("utf-8"), lang="en")
-    wins = reading.windows(doc)
+    wins = reading.windows(doc, in_context=False)
     assert [w.paragraphs for w in wins] == [[p] for p in reading._paragraphs(doc)]
     assert all(w.context == "" for w in wins)
 
 
-def test_windows_cover_every_paragraph_once_each_after_the_text_before_it(in_context):
+def test_windows_cover_every_paragraph_once_each_after_the_text_before_it():
     from tqcheck.analysis import reading
 
     text = SEED.read_text("utf-8")
@@ -339,7 +339,7 @@ def test_windows_cover_every_paragraph_once_each_after_the_text_before_it(in_con
         assert len(w.context) <= reading.CONTEXT_CHARS + reading.TITLE_CHARS + 2
 
 
-def test_hint_allowance_is_per_block_of_words_not_per_paragraph(in_context):
+def test_hint_allowance_is_per_block_of_words_not_per_paragraph():
     from tqcheck.analysis.reading import LMReading, blocks
 
     one_sentence_paragraphs = LMReading([[i] * 12 for i in range(10)])  # 120 words, 10 paragraphs
@@ -350,7 +350,8 @@ def test_hint_allowance_is_per_block_of_words_not_per_paragraph(in_context):
     assert [len(b) for b in blocks(one_sentence_paragraphs)] == [120]  # BLOCK_WORDS, 100: one block
 
 
-def test_read_alone_the_hint_allowance_stays_per_paragraph(read_alone):
+def test_read_alone_the_hint_allowance_stays_per_paragraph():
     from tqcheck.analysis.reading import LMReading, blocks
 
-    assert [len(b) for b in blocks(LMReading([[i] * 12 for i in range(10)]))] == [12] * 10
+    read_alone = LMReading([[i] * 12 for i in range(10)], in_context=False)
+    assert [len(b) for b in blocks(read_alone)] == [12] * 10

@@ -20,10 +20,10 @@ def ctx():
 
 def _findings(rule_id, text, lang, ctx):
     rule = RULES[rule_id]
-    if "model" in rule.requires and get_language_model(ctx) is None:
+    if "model" in rule.needs() and get_language_model(ctx) is None:
         # Without the model a model rule finds nothing: its good examples would pass without being tested.
         pytest.skip(f"{rule_id} needs the language model, which is not installed")
-    if "source" in rule.requires:
+    if "source" in rule.needs():
         # Source rules document themselves with "SOURCE => TARGET" examples.
         source, text = text.split(" => ")
         doc = Document.from_text(text, lang=lang)
@@ -46,7 +46,7 @@ def test_every_rule_documents_itself():
         assert rule.bad, f"{rule_id} has no bad example"
         assert rule.good, f"{rule_id} has no good example"
         assert rule_id == rule_id.lower() and " " not in rule_id
-        if "source" in rule.requires:
+        if "source" in rule.needs():
             assert all(" => " in ex for ex in rule.bad + rule.good), rule_id
 
 

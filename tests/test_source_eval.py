@@ -10,7 +10,7 @@ import pytest
 
 from tqcheck.context import Context
 from tqcheck.engine import Engine
-from tqcheck.evaluation import load_eval
+from tqcheck.lab.evaluation import load_eval
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = next((p / "shared/eval/dev.docs.jsonl" for p in (ROOT.parent, ROOT.parent.parent)
@@ -79,7 +79,7 @@ def test_chinese_left_in_english_output_is_untranslated(docs):
 def test_source_rules_precision_on_dev(tmp_path):
     if not EVAL.exists():
         pytest.skip("no eval data")
-    from tqcheck.evaluation import run, score
+    from tqcheck.lab.evaluation import run, score
 
     rules = ["source-number-mismatch", "source-number-missing", "source-omission", "source-addition",
              "source-length-ratio", "source-untranslated", "source-quote-missing"]

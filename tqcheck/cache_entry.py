@@ -14,6 +14,7 @@ from typing import Any
 
 from .findings import Category, Severity
 from .outcome import VERSION, DocumentOutcome
+from .rules.registry import CorpusRule
 
 _CATEGORIES = {c.value for c in Category}
 _SEVERITIES = {s.value for s in Severity}
@@ -61,7 +62,7 @@ def outcome_from_entry(data: Any, doc, rules: list) -> DocumentOutcome:
                 _number(t, f"{where}.tokens[{j}]")
     for rule_id, summary in _is(data.get("corpus"), dict, "corpus").items():
         rule = by_id.get(rule_id)
-        if rule is None or rule.scope != "corpus" or rule_id not in ran:
+        if rule is None or not isinstance(rule, CorpusRule) or rule_id not in ran:
             raise BadEntry(f"corpus holds a summary for {_show(rule_id)}, not a corpus rule that ran")
         try:
             rule.check_summary(summary, size)

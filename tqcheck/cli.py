@@ -333,8 +333,8 @@ def explain(rule_id: str = typer.Argument(..., help="Rule id, as `tqcheck rules`
     typer.echo(f"{r.id}  ({r.family} / {r.category.value}, default {r.severity.value}, languages: {langs})"
                + ("" if r.default else "\noff by default: switch it on in the config ([tool.tqcheck.rules] "
                                       f"{r.id} = \"on\") or name it with --rule"))
-    if r.requires:
-        typer.echo(f"needs: {', '.join(sorted(r.requires))}")
+    if r.needs():
+        typer.echo(f"needs: {', '.join(r.needs())}")
     from .settings import settings_keys
 
     keys = settings_keys(r.Settings)
@@ -399,7 +399,7 @@ def names(
                                "incremental cache (default: on)."),
 ):
     """The name ledger: every entity, its spellings with counts and files, the spelling chosen and why."""
-    from .analysis.names import corpus_ledger
+    from .names.ledger import corpus_ledger
 
     try:
         config = load_config(config_path)

@@ -187,7 +187,7 @@ def parse_config(data: dict, path: Path) -> Config:
         cfg.fail_on = _severity(data["fail-on"], "fail-on", path)
     for rule_id, value in rules.items():
         cfg.rules[rule_id] = _rule_setting(rule_id, value, cfg, path)
-    from .options import valid_language
+    from .langtag import valid_language
 
     cfg.lang = _str_or_none(data, "lang", path)
     cfg.source_lang = _str_or_none(data, "source-lang", path)

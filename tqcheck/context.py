@@ -27,6 +27,9 @@ class Context:
     # Whether the model's reading keeps hidden states (a rule reads them: ``Rule.reads_states``).  Without
     # them the paragraph pass can come from the disk score cache; the engine sets this from its rules.
     model_states: bool = True
+    # Paragraphs read by the model after the article before them (``analysis.reading``), as the trained
+    # detector learned; off, each alone (the evaluation's --read-alone).
+    read_in_context: bool = True
     # Run-level facts a user should see once, whichever file they came from (e.g. a model that is missing).
     notices: list[str] = field(default_factory=list)
     _resources: dict[Any, Any] = field(default_factory=dict, repr=False)

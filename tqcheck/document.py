@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any, Callable, TypeVar
 
 from . import langid, segment
+from .analysis.declared import is_analysis
 from .lines import Lines
 from .readers.base import SourceFile, Span
 
@@ -37,8 +38,8 @@ class Document:
     units: list[tuple[Span, Span]] | None = None
     # What a reader of the report should know about how the file was read (e.g. a paragraph cut in pieces).
     notices: list[str] = field(default_factory=list)
-    # Shared analyses (tqcheck.analysis), computed once, keyed by their type.
-    _analyses: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Shared analyses (declared types, ``tqcheck.analysis.declared``), computed once, keyed by their type.
+    _analyses: dict[type, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_source(cls, src: SourceFile, lang: str | None = None) -> "Document":
@@ -54,14 +55,21 @@ class Document:
         """ISO 639-1 code of the text's language ("und" when undetermined)."""
         return self.declared_lang or langid.detect(self.text)[0]
 
-    def analysis(self, key: Any, build: Callable[[], T]) -> T:
-        """The document's analysis ``key`` (a type from tqcheck.analysis), built on first use and kept."""
+    def analysis(self, key: type, build: Callable[[], T]) -> T:
+        """The document's analysis ``key`` (a declared analysis type), built on first use and kept."""
         if key not in self._analyses:
+            if not is_analysis(key):
+                # A function or a tuple as a key made an analysis nobody could declare, require or find.
+                raise TypeError(f"{key!r} is not a declared analysis type (tqcheck.analysis.declared)")
             self._analyses[key] = build()
         return self._analyses[key]
 
-    def has_analysis(self, key: Any) -> bool:
+    def has_analysis(self, key: type) -> bool:
         return key in self._analyses
+
+    def analyses(self) -> list[Any]:
+        """The analyses built so far, in the order they were built."""
+        return list(self._analyses.values())
 
     @cached_property
     def paragraphs(self) -> list[Span]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Callable, Iterable
 
-from .analysis.names import NameLedger
-from .analysis.reading import LMReading, release_states, sentence_scores
+from .analysis.declared import AnalysisGraphError, Needs, Settles, check_graph, needs_of
 from .config import Config
 from .context import Context
 from .document import Document
@@ -19,7 +18,7 @@ from .findings import Finding, Severity, fingerprint
 from .lm import describe_model
 from .outcome import DocumentOutcome
 from .report import FileResult, Report
-from .rules import Rule, all_rules
+from .rules import CorpusRule, DocumentRule, Rule, SuppressionRule, all_rules
 from .settings import parse_settings
 from .suppress import parse_inline
 
@@ -40,6 +39,11 @@ class Engine:
     def __init__(self, ctx: Context, only: Iterable[str] | None = None):
         self.ctx = ctx
         self.rules = select_rules(ctx.config, only)
+        try:  # every analysis a rule reads is declared, and none builds on itself: known before any file is read
+            check_graph({r.id: r.requires for r in self.rules})
+        except AnalysisGraphError as exc:
+            raise TqcheckError(str(exc)) from None
+        self._needs = {r.id: needs_of(r.requires) for r in self.rules}
         for rule in self.rules:
             ctx.settings(rule)  # a bad [tool.tqcheck.rules.<id>] table fails before any file is read
         # ... and so does one of a rule not selected (--rule): a mistake in the config is one whatever runs.
@@ -55,11 +59,12 @@ class Engine:
             langs = ", ".join(sorted(rule.languages or ()))
             result.notices.append(f"{rule.id}: not run on language '{doc.lang}' (supports {langs})")
             return False
-        if "model" in rule.requires and not self.ctx.use_model:
+        needs = self._needs[rule.id]
+        if Needs.MODEL in needs and not self.ctx.use_model:
             return False
-        if "source" in rule.requires and doc.source is None:
+        if Needs.SOURCE in needs and doc.source is None:
             return False
-        if "reference" in rule.requires and doc.reference is None:
+        if Needs.REFERENCE in needs and doc.reference is None:
             return False
         return True
 
@@ -75,13 +80,13 @@ class Engine:
         """The document-scope rules on one document: what they found (not yet placed) and what the report
         shows of the analyses they made.  Runs anywhere (a worker, another machine); ``finish`` completes it."""
         out = DocumentOutcome(doc.path, doc.lang)
-        runnable = [r for r in self.rules if r.scope in ("document", "corpus") and self._runnable(r, doc, out)]
+        runnable = [r for r in self.rules if isinstance(r, (DocumentRule, CorpusRule)) and self._runnable(r, doc, out)]
         out.ran = [r.id for r in runnable]
         # A rule whose prepare step failed or was skipped on this file is not asked to check it.
         prepared = [rule for rule in runnable
                     if self._guarded(rule, [out], lambda: rule.prepare(doc, self.ctx) or ()) is not None]
         for rule in prepared:
-            if rule.scope == "document":
+            if isinstance(rule, DocumentRule):
                 out.findings.extend(self._guarded(rule, [out], lambda: rule.check(doc, self.ctx)) or ())
             else:  # a corpus rule's map step: what it needs of this document, for its reduce in ``finish``
                 summary = self._guarded(rule, [out], lambda: [rule.map_document(doc, self.ctx)])
@@ -89,16 +94,11 @@ class Engine:
                     out.corpus[rule.id] = summary[0]
         out.notices.extend(doc.notices)  # e.g. a paragraph checked in pieces
         out.notices.extend(n for n in self.ctx.notices if n not in out.notices)  # e.g. the model is missing
-        # Analyses the rules made that a report shows (the name ledger, the model's reading), and the
-        # mentions the corpus rules read.
-        if doc.has_analysis(NameLedger):
-            out.names = doc.analysis(NameLedger, lambda: None).entries()
-        if doc.has_analysis(LMReading):
-            read = doc.analysis(LMReading, lambda: None)
-            out.fluency = sentence_scores(read, doc)
-            # The hidden states (5 KB a word) are for the rules, which have run: the report keeps the
-            # document, and a corpus run would otherwise keep every file's states to the end.
-            release_states(read)
+        # The analyses the rules made settle what the report keeps of them (the names table, the fluency
+        # strip) and drop what it need not keep (the model's hidden states).
+        for made in doc.analyses():
+            if isinstance(made, Settles):
+                made.settle(doc, out)
         out.model = describe_model(self.ctx)
         return out
 
@@ -110,7 +110,7 @@ class Engine:
                    for doc, out in zip(docs, outcomes)}
         raw = {out.path: list(out.findings) for out in outcomes}
         for rule in self.rules:
-            if rule.scope != "corpus":
+            if not isinstance(rule, CorpusRule):
                 continue
             summaries = [(out.path, out.corpus[rule.id]) for out in outcomes if rule.id in out.corpus]
             if not summaries:
@@ -165,7 +165,7 @@ class Engine:
         # Rules that review the suppressions themselves (a comment that silenced nothing); the comment
         # is markup a Markdown reader blanks out, so these are placed after the ignored-span filter.
         for rule in self.rules:
-            if rule.scope == "suppressions":
+            if isinstance(rule, SuppressionRule):
                 for f in rule.check_suppressions(doc, sup.unused(), ran):
                     out.append(self._place(doc, f))
         return _drop_shadowed(sorted(out, key=lambda f: (f.start, f.end, f.rule)),

@@ -4,18 +4,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from .errors import TqcheckError
-
-
-def valid_language(value: object) -> bool:
-    """A registered language tag ("en", "zh-Hant", "pt-BR"), as langcodes (wordfreq's dependency) knows them."""
-    if not isinstance(value, str) or not value.strip():
-        return False
-    import langcodes
-
-    try:
-        return langcodes.tag_is_valid(value) and langcodes.Language.get(value).is_valid()
-    except (ValueError, LookupError):
-        return False
+from .langtag import valid_language
 
 
 def check_language(value: str | None, option: str) -> None:

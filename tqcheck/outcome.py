@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .analysis.names import LedgerEntry, Spelling
+from .names.ledger import LedgerEntry, Spelling
 from .findings import Category, Finding, Severity
-from .names.cluster import Reason
+from .names.entity import Reason
 
 VERSION = 1
 

@@ -48,10 +48,12 @@ class CheckRequest:
     # the Ray cluster at ``ray_address``, else RAY_ADDRESS, else a Ray started for the run).
     executor: str = "local"
     ray_address: str | None = None
+    # How the model reads paragraphs (``Context.read_in_context``): after the article before them, or alone.
+    read_in_context: bool = True
 
     def context(self) -> Context:
         return Context(config=self.config, use_model=self.use_model, device=self.device,
-                       source_lang=self.source_lang, model_id=self.model)
+                       source_lang=self.source_lang, model_id=self.model, read_in_context=self.read_in_context)
 
 
 def load_documents(request: CheckRequest, warn: Callable[[str], None] = log.warning,

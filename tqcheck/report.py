@@ -9,7 +9,7 @@ from . import __version__
 from .findings import Category, Finding, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .analysis.names import LedgerEntry
+    from .names.ledger import LedgerEntry
     from .document import Document
 
 

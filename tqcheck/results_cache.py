@@ -53,7 +53,8 @@ def run_signature(request, rules: list[str], card=None) -> str:
     config.pop("path", None)  # where the settings were read from does not matter, what they say does
     parts = {"tqcheck": __version__, "code": fingerprint.package_files(), "format": FORMAT, "config": config,
              "rules": sorted(rules), "lang": request.lang, "encoding": request.encoding,
-             "source_lang": request.source_lang, "python": sys.version,
+             "source_lang": request.source_lang, "read_in_context": request.read_in_context,
+             "python": sys.version,
              "packages": fingerprint.distributions((card.package,) if card is not None else ())}
     if request.use_model and card is not None:
         from .lm import store

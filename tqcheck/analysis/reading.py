@@ -6,7 +6,7 @@ the result is kept on the document as an ``LMReading``, so the word, clause
 and name rules never run the model twice over the same text.
 
 A paragraph is read with the article before it, as a reader reads it
-(``IN_CONTEXT``): the document is read in windows of consecutive paragraphs
+(``Context.read_in_context``, on unless a run asks otherwise): the document is read in windows of consecutive paragraphs
 (as the document writes them, blank lines included), each after the title and
 the end of the text before it as context.  Read alone, a paragraph's first
 words look improbable ("The unions ..." 16.5 nats at the start of an AFP-style
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..lm import get_language_model
+from .declared import Needs, analysis
 
 TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
 # Proposals (top-k) are worked out only for words at least this surprising; below it no rule reads them.
@@ -35,13 +36,13 @@ PROPOSALS_FROM = 8.0
 # rater-relevant signal in these two (issue #18's feasibility run).
 STATE_LAYERS = (9, 18)
 # Whether paragraphs are read in context (windows, below; hint allowances per block of words; the first
-# word of a paragraph judged like any other), or each alone.  The trained detector (``tqcheck.detector``)
-# learned from in-context readings, so this is on; the opt-in hint rules (lm-disfluency,
-# lm-awkward-clause) were calibrated on paragraphs read alone, and on zh-en dev read in context they give
-# char P 0.653 at R 0.185 with the documents' paragraphs and 0.658 at 0.187 with one segment a paragraph
-# (alone: 0.659 at 0.215 and 0.507 at 0.288).  ``python -m tqcheck.evaluation --read-alone`` measures
-# the old reading.
-IN_CONTEXT = True
+# word of a paragraph judged like any other), or each alone, is the run's ``Context.read_in_context``
+# (``CheckRequest.read_in_context``; part of the results cache's key).  The trained detector
+# (``tqcheck.detector``) learned from in-context readings, so that is the default; the opt-in hint rules
+# (lm-disfluency, lm-awkward-clause) were calibrated on paragraphs read alone, and on zh-en dev read in
+# context they give char P 0.653 at R 0.185 with the documents' paragraphs and 0.658 at 0.187 with one
+# segment a paragraph (alone: 0.659 at 0.215 and 0.507 at 0.288).  ``python -m tqcheck.lab.evaluation
+# --read-alone`` measures the old reading.
 # A window holds consecutive paragraphs up to about this many characters (about 300 tokens of English;
 # one longer paragraph is a window by itself).
 WINDOW_CHARS = 1500
@@ -65,8 +66,22 @@ class Word:
     state: np.ndarray | None = field(default=None, repr=False)
 
 
+@analysis(needs=[Needs.MODEL])
 class LMReading(list):
     """The document's words with their surprisal, one list per non-empty paragraph."""
+
+    def __init__(self, paragraphs=(), in_context: bool = True):
+        super().__init__(paragraphs)
+        # How it was read (``windows``): rules judge a paragraph's first word, and allow their hints per
+        # block of words or per paragraph, accordingly.
+        self.in_context = in_context
+
+    def settle(self, doc, outcome) -> None:
+        """Once the document's rules have run: the report's fluency strip, and the hidden states (5 KB a
+        word) dropped, since the report keeps the document and a corpus run would otherwise keep every
+        file's states to the end."""
+        outcome.fluency = sentence_scores(self, doc)
+        release_states(self)
 
 
 # Rules that allow a few hints "per paragraph" allow them per block of this many consecutive words
@@ -79,8 +94,8 @@ BLOCK_WORDS = 100
 
 def blocks(reading: LMReading, size: int | None = None) -> list[list[Word]]:
     """The document's words in blocks of ``size`` consecutive words, whatever the paragraphs (a
-    remainder under half a block joins the block before it).  Without ``IN_CONTEXT``, the paragraphs."""
-    if not IN_CONTEXT and size is None:
+    remainder under half a block joins the block before it).  Read paragraph by paragraph, the paragraphs."""
+    if not reading.in_context and size is None:
         return list(reading)
     size = size or BLOCK_WORDS
     words = [w for para in reading for w in para]
@@ -103,11 +118,11 @@ class Window:
     context: str  # what the model reads before doc.text[start:end]
 
 
-def windows(doc) -> list[Window]:
+def windows(doc, in_context: bool = True) -> list[Window]:
     """The paragraphs grouped into windows of at most ``WINDOW_CHARS`` (whole paragraphs), each with
-    the title and the preceding text as its context."""
+    the title and the preceding text as its context; with ``in_context`` off, each paragraph alone."""
     out: list[Window] = []
-    if not IN_CONTEXT:
+    if not in_context:
         return [Window(s, e, [(s, e)], "") for s, e in _paragraphs(doc)]
     for s, e in _paragraphs(doc):
         if out and e - out[-1].start <= WINDOW_CHARS:
@@ -133,8 +148,8 @@ def _context(doc, start: int) -> str:
     return tail
 
 
-def _requests(doc) -> tuple[list[Window], list[str], list[str]]:
-    wins = windows(doc)
+def _requests(doc, ctx) -> tuple[list[Window], list[str], list[str]]:
+    wins = windows(doc, ctx.read_in_context)
     return wins, [doc.text[w.start:w.end] for w in wins], [w.context for w in wins]
 
 
@@ -143,7 +158,7 @@ def prefetch(doc, ctx) -> None:
     queued rescoring is run in the same pass."""
     lm = get_language_model(ctx) if not doc.has_analysis(LMReading) else None
     if lm is not None:
-        _, texts, contexts = _requests(doc)
+        _, texts, contexts = _requests(doc, ctx)
         lm.prefetch(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, proposals=True, layers=_layers(ctx))
 
 
@@ -164,9 +179,9 @@ def _read(doc, ctx) -> LMReading | None:
     lm = get_language_model(ctx)
     if lm is None:
         return None
-    wins, texts, contexts = _requests(doc)
+    wins, texts, contexts = _requests(doc, ctx)
     per_window = lm.alternatives(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, layers=_layers(ctx))
-    out = LMReading()
+    out = LMReading(in_context=ctx.read_in_context)
     for win, toks in zip(wins, per_window):
         ends = [win.start + e for _, e, _, _ in toks]  # token ends only grow: find a word's first token by bisection
         states = getattr(toks, "states", None)

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..align import Alignment, align_documents
+from .declared import Needs, analysis
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 Span = tuple[int, int]
 
 
+@analysis(needs=[Needs.SOURCE])
 @dataclass
 class SourceSide:
     document: "Document"

@@ -134,10 +134,6 @@ def kind_of(run: Flag) -> str:
     return "accuracy" if run.major >= MAJOR_FROM else "fluency"
 
 
-# A word this common (wordfreq Zipf: "of" 7.4, "with" 6.9, "at" 6.6) between two flagged words joins them.
-BRIDGE_ZIPF = 6.5
-
-
 # Two flagged phrases with only a comma between them are one finding when each is at least this many
 # words long: a garbled clause goes on across its commas, but a lone flagged word beside a comma is
 # its own problem, and joining it would only add the unmarked comma (on en-de dev, where a comma

@@ -1,11 +1,12 @@
 """Name consistency mechanics: mentions, entity clustering, the chosen spelling, name-order data.
 
-The ledger the rules and reports read is built from these in tqcheck.analysis.names.
+The ledger the rules and reports read is built from these in ``ledger``.
 """
-from .canonical import preferred_from_source, register_source_hook
-from .cluster import Entity, Form, Reason, cluster
+from .cluster import cluster
+from .entity import Entity, Form, Reason
 from .compare import same_entity
 from .mentions import Mention, extract_mentions
+from .source_votes import preferred_from_source
 
 __all__ = ["Entity", "Form", "Mention", "Reason", "cluster", "extract_mentions", "preferred_from_source",
-           "register_source_hook", "same_entity"]
+           "same_entity"]

@@ -1,7 +1,7 @@
 """Choose the right spelling of an entity, and say which evidence decided.
 
 Evidence, strongest first: the config glossary; the source text (a hook other
-modules can extend: ``register_source_hook``); frequency (a spelling's own
+votes listed in ``source_votes``); frequency (a spelling's own
 occurrences plus the short forms only it explains), with the first full
 mention breaking ties; the language model's preference for each spelling in
 its own sentences, when a model is loaded (it decides only a tie, and its
@@ -10,107 +10,15 @@ preference is always reported).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING
 
-from .cluster import Entity, Reason
+from .entity import Entity, Reason
 from .compare import key
-from .data import chinese_surname_hanzi
+from .source_votes import preferred_from_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
     from ..document import Document
-
-# hook(source_document, spellings) -> the spelling the source supports, or None
-SourceHook = Callable[["Document", list[str]], Optional[str]]
-_SOURCE_HOOKS: list[SourceHook] = []
-
-
-def register_source_hook(hook: SourceHook) -> SourceHook:
-    """Let source-side transliteration (any language) vote on a cluster's spelling."""
-    if hook not in _SOURCE_HOOKS:
-        _SOURCE_HOOKS.append(hook)
-    return hook
-
-
-def preferred_from_source(source: "Document", spellings: list[str]) -> str | None:
-    """The spelling that a source-side hook finds in the source text, or None."""
-    for hook in _SOURCE_HOOKS:
-        choice = hook(source, spellings)
-        if choice:
-            return choice
-    return None
-
-
-_HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def han_names(text: str) -> list[tuple[str, int, str]]:
-    """(family pinyin, offset, full pinyin key) of each family-name-led run of 2-3 Han characters.
-
-    A run that starts with a family name gives candidates with one- and two-character given
-    names; they are only matched against spellings in the translation, so over-generating
-    costs nothing.  秦刚 -> ("qin", offset, "qingang").
-    """
-    try:
-        from pypinyin import lazy_pinyin
-    except ImportError:  # pragma: no cover
-        return []
-    surnames = chinese_surname_hanzi()
-    out = []
-    for m in _HAN.finditer(text):
-        run = m.group(0)
-        for i in range(len(run) - 1):
-            for fam_len in (2, 1):
-                fam = run[i:i + fam_len]
-                if fam not in surnames:
-                    continue
-                for given_len in (2, 1):
-                    given = run[i + fam_len:i + fam_len + given_len]
-                    if len(given) == given_len:
-                        out.append((surnames[fam], m.start() + i,
-                                    surnames[fam] + "".join(lazy_pinyin(given)).replace("ü", "v")))
-    return out
-
-
-def chinese_source_names(source: "Document") -> set[str]:
-    """Pinyin keys of the Chinese personal names in a source text: 秦刚 -> 'qingang'."""
-    return source.analysis(chinese_source_names, lambda: {k for _, _, k in han_names(source.text)})
-
-
-def chinese_source_hook(source: "Document", spellings: list[str]) -> str | None:
-    if not _HAN.search(source.text):
-        return None
-    keys = chinese_source_names(source)
-    hits = [s for s in spellings if key(s).replace("ü", "v") in keys]
-    return hits[0] if len(hits) == 1 else None
-
-
-register_source_hook(chinese_source_hook)
-
-
-def transliterated_source_hook(source: "Document", spellings: list[str]) -> str | None:
-    """Sources without Han characters: the spelling closest to a name in the source.
-
-    Latin-script sources ("Qin Gang" in a Spanish original) are compared as they are,
-    other scripts through anyascii (tqcheck.source.names).  Pinyin is left to the
-    Chinese hook above: read as pinyin, Korean and Vietnamese names mislead.
-    """
-    if _HAN.search(source.text):
-        return None
-    from ..source.names import source_name_candidates
-
-    scored = []
-    for spelling in spellings:
-        found = source_name_candidates(source, spelling, min_score=0.9, limit=1)
-        scored.append((found[0].score if found else 0.0, spelling))
-    scored.sort(reverse=True)
-    if scored and scored[0][0] >= 0.95 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.05):
-        return scored[0][1]
-    return None
-
-
-register_source_hook(transliterated_source_hook)
-
 
 def _glossary_choice(spellings: list[str], glossary: dict[str, list[str]]) -> str | None:
     keys = {key(s): s for s in spellings}

@@ -23,7 +23,7 @@ from .sounds import sound_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
-    from .cluster import Form
+    from .entity import Form
 
 # Words around a name that say nothing about a role.
 _STOP = frozenset("""a an the of in on at to for and or but by with from as his her its their our your my

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..analysis.declared import analysis
 from ..analysis.lexical import at_sentence_start, zipf
-from ..analysis.parse import parse
+from ..analysis.parse import Parse, parse
 from .data import fold
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +40,11 @@ class Mention:
     @property
     def tokens(self) -> list[str]:
         return [t for t in re.split(r"[\s\u00a0]+", self.text) if t]
+
+
+@analysis(reads=[Parse])
+class Mentions(list):
+    """The document's name mentions (``extract_mentions``): what the ledger and the corpus rule read."""
 
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -224,8 +230,8 @@ def _close(a: str, b: str) -> bool:
 def extract_mentions(doc: "Document", ctx: "Context | None" = None) -> list[Mention]:
     """Name mentions of a document, computed once (the ledger and the corpus rule read them)."""
 
-    def build() -> list[Mention]:
+    def build() -> Mentions:
         mentions = english_mentions(doc, ctx) if doc.lang == "en" else capitalised_mentions(doc)
-        return [m for m in mentions if not doc.is_ignored(m.start, m.end)]
+        return Mentions(m for m in mentions if not doc.is_ignored(m.start, m.end))
 
-    return doc.analysis(Mention, build)
+    return doc.analysis(Mentions, build)

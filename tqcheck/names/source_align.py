@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .canonical import _HAN, han_names, register_source_hook
-from .cluster import Entity, Reason
+from .han import _HAN, han_names, han_runs, place_keys
+from .entity import Entity, Reason
 from .compare import family_given, key, name_style, same_entity
 from .data import chinese_surnames, fold
 from .sounds import sounds_alike, pinyin_sound_key, sound_key
@@ -88,16 +88,6 @@ def merge_by_source(ents: list[Entity], side: "SourceSide") -> list[Entity]:
 # consonant skeletons (vowels, h, w and y dropped; l/r, s/sh/x/q/j/z/c, b/p, d/t, g/k each one class),
 # which is how transliteration into Chinese and back tends to keep a name recognisable.
 
-def _han_runs(text: str, lo: int = 2, hi: int = 4) -> set[str]:
-    """Every run of lo..hi Han characters in the text (candidate transliterations)."""
-    out = set()
-    for m in _HAN.finditer(text):
-        run = m.group(0)
-        for n in range(lo, hi + 1):
-            out.update(run[i:i + n] for i in range(len(run) - n + 1))
-    return out
-
-
 def _family_word(e: Entity) -> str | None:
     """The word of a person entity that its transliteration renders: the family name (western order)."""
     full = max(e.spellings, key=lambda f: (len(f.tokens), f.count))
@@ -142,7 +132,7 @@ def merge_transliterations(ents: list[Entity], side: "SourceSide") -> list[Entit
             continue
         for i in segs:
             if i not in runs:
-                runs[i] = _han_runs(side.source_text_of(i))
+                runs[i] = han_runs(side.source_text_of(i))
         common = set.intersection(*(runs[i] for i in segs))
         for x in common - sounds.keys():
             sounds[x] = pinyin_sound_key(lazy_pinyin(x))
@@ -181,22 +171,6 @@ def merge_transliterations(ents: list[Entity], side: "SourceSide") -> list[Entit
 # sentences behind both spellings write one place, whose pinyin is one of the two spellings, and never
 # the other's.
 
-# Official spellings that are not plain toneless pinyin.
-_PLACE_PINYIN = {"陕西": "shaanxi"}
-
-
-def _place_keys(text: str) -> set[str]:
-    """Pinyin keys of every run of 2-4 Han characters of a source sentence."""
-    from pypinyin import lazy_pinyin
-
-    out = set()
-    for run in _han_runs(text, 2, 4):
-        out.add(_PLACE_PINYIN.get(run) or "".join(lazy_pinyin(run)).replace("ü", "v"))
-        if run[-1] in "省市县区州" and len(run) > 2:  # 湖南省 -> hunan (the spelling drops "province")
-            out.add("".join(lazy_pinyin(run[:-1])).replace("ü", "v"))
-    return out
-
-
 def merge_places_by_source(ents: list[Entity], side: "SourceSide") -> list[Entity]:
     if not side.segments or not _HAN.search(side.text):
         return ents
@@ -209,7 +183,7 @@ def merge_places_by_source(ents: list[Entity], side: "SourceSide") -> list[Entit
             if i is None:
                 return None
             if i not in keys_at:
-                keys_at[i] = _place_keys(side.source_text_of(i))
+                keys_at[i] = place_keys(side.source_text_of(i))
             out.append(keys_at[i])
         return out
 
@@ -242,17 +216,3 @@ def merge_places_by_source(ents: list[Entity], side: "SourceSide") -> list[Entit
     return [e for e in ents if id(e) not in merged]
 
 
-def _source_place_keys(source) -> set[str]:
-    return source.analysis(_source_place_keys, lambda: _place_keys(source.text))
-
-
-def chinese_place_hook(source, spellings: list[str]) -> str | None:
-    """The one spelling whose pinyin a Chinese source writes (a place: 湖南 -> 'Hunan', not 'Henan')."""
-    if not _HAN.search(source.text):
-        return None
-    keys = _source_place_keys(source)
-    hits = [s for s in spellings if key(s) in keys]
-    return hits[0] if len(hits) == 1 else None
-
-
-register_source_hook(chinese_place_hook)

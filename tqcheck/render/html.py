@@ -32,7 +32,7 @@ from ..lines import split_lines
 from ..report import FileResult, Report
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..analysis.names import LedgerEntry
+    from ..names.ledger import LedgerEntry
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr",
                            "ug", "ur", "yi"})

@@ -1,8 +1,12 @@
 """Rules are small self-describing units; the engine knows none of them by name."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
+from ..analysis.declared import needs_of
 from ..findings import Category, Finding, Severity
 from ..settings import NoSettings
 
@@ -13,10 +17,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Rule:
-    """Base class: subclass, fill in the class attributes, implement ``check``.
+    """What every rule declares: who it is, what it reports, which languages and analyses it needs.
 
-    ``bad`` examples must each produce at least one finding of this rule and
-    ``good`` examples none; the test suite runs them for every registered rule.
+    Subclass one of the three kinds below (``DocumentRule``, ``CorpusRule``, ``SuppressionRule``), fill
+    in the class attributes and implement the kind's methods; the engine tells the kinds apart by type.
+    ``bad`` examples must each produce at least one finding of this rule and ``good`` examples none;
+    the test suite runs them for every registered rule.
     """
 
     id: ClassVar[str]
@@ -24,12 +30,12 @@ class Rule:
     category: ClassVar[Category]
     severity: ClassVar[Severity] = Severity.WARNING
     languages: ClassVar[frozenset[str] | None] = None  # None: any language
-    requires: ClassVar[frozenset[str]] = frozenset()  # "model", "source", "reference"
+    # The analysis types it reads (declared with ``tqcheck.analysis.declared.analysis``): the engine checks
+    # them when it is built, and runs the rule on a document only when their needs (the model, a source,
+    # a reference) are met there.
+    requires: ClassVar[tuple[type, ...]] = ()
     reads: ClassVar[frozenset[str]] = frozenset()  # annotations of the spaCy parse it reads: "entities", "tags"
     reads_states: ClassVar[bool] = False  # reads the hidden states the model's reading keeps (the detector)
-    # "document"; "corpus": sees every document of the run at once; "suppressions": reviews, per document,
-    # the suppression comments that silenced nothing (``check_suppressions``)
-    scope: ClassVar[str] = "document"
     # Whether it runs unless the config says otherwise; an opt-in rule is switched on with
     # ``[tool.tqcheck.rules] <id> = "on"`` (or a severity), or named with --rule.
     default: ClassVar[bool] = True
@@ -44,35 +50,10 @@ class Rule:
     # The rule's own settings, a frozen dataclass filled from ``[tool.tqcheck.rules.<id>]`` (ctx.settings(self)).
     Settings: ClassVar[type] = NoSettings
 
-    def prepare(self, doc: "Document", ctx: "Context") -> None:
-        """Optional: declare work ahead of ``check`` (the engine calls this for every rule of a document
-        before any check), e.g. queue texts with the language model's ``prefetch`` so they are scored
-        in the same pass as other rules' texts."""
-
-    def check(self, doc: "Document", ctx: "Context") -> Iterable[Finding]:
-        return ()
-
-    def map_document(self, doc: "Document", ctx: "Context") -> Any:
-        """Corpus rules, step one, beside the document checks (a worker, the cache): what the rule needs to
-        know of one document, as plain JSON-able data."""
-        return None
-
-    def check_summary(self, summary: Any, size: int) -> None:
-        """Corpus rules: raise ValueError unless ``summary`` has the shape ``map_document`` gives, with its
-        offsets inside a text of ``size`` characters.  The results cache keeps summaries on disk and
-        checks each one read back here, so ``reduce`` never meets one it would crash on (or that yields a
-        finding outside its file).  The default accepts only the default summary, None."""
-        if summary is not None:
-            raise ValueError(f"{self.id} keeps no summary")
-
-    def reduce(self, summaries: "list[tuple[str, Any]]", ctx: "Context") -> Iterable[Finding]:
-        """Corpus rules, step two, over every document's (path, summary): findings whose ``path`` names
-        their document."""
-        return ()
-
-    def check_suppressions(self, doc: "Document", unused: "list[Directive]", ran: set[str]) -> Iterable[Finding]:
-        """Suppression rules: findings about the comments that silenced nothing (``ran``: the rules that ran)."""
-        return ()
+    @classmethod
+    def needs(cls) -> list[str]:
+        """What the rule cannot run without ("model", "source", "reference"), from the analyses it reads."""
+        return sorted(n.value for n in needs_of(cls.requires))
 
     def supports(self, lang: str) -> bool:
         return self.languages is None or lang in self.languages
@@ -88,19 +69,79 @@ class Rule:
         return cls.description.strip().splitlines()[0]
 
 
+class DocumentRule(Rule):
+    """Checks one document at a time (anywhere: here, a worker process, a Ray actor)."""
+
+    def prepare(self, doc: "Document", ctx: "Context") -> None:
+        """Optional: declare work ahead of ``check`` (the engine calls this for every rule of a document
+        before any check), e.g. queue texts with the language model's ``prefetch`` so they are scored
+        in the same pass as other rules' texts."""
+
+    def check(self, doc: "Document", ctx: "Context") -> Iterable[Finding]:
+        return ()
+
+
+class CorpusRule(Rule):
+    """Sees every document of the run at once: a summary of each (``map_document``, beside the document
+    checks, kept in the results cache), then one step over all of them (``reduce``)."""
+
+    def prepare(self, doc: "Document", ctx: "Context") -> None:
+        """Optional, as ``DocumentRule.prepare``."""
+
+    def map_document(self, doc: "Document", ctx: "Context") -> Any:
+        """What the rule needs to know of one document, as plain JSON-able data."""
+        return None
+
+    def check_summary(self, summary: Any, size: int) -> None:
+        """Raise ValueError unless ``summary`` has the shape ``map_document`` gives, with its offsets inside
+        a text of ``size`` characters.  The results cache keeps summaries on disk and checks each one read
+        back here, so ``reduce`` never meets one it would crash on (or that yields a finding outside its
+        file).  The default accepts only the default summary, None."""
+        if summary is not None:
+            raise ValueError(f"{self.id} keeps no summary")
+
+    def reduce(self, summaries: "list[tuple[str, Any]]", ctx: "Context") -> Iterable[Finding]:
+        """Over every document's (path, summary): findings whose ``path`` names their document."""
+        return ()
+
+
+class SuppressionRule(Rule):
+    """Reviews, per document, the suppression comments that silenced nothing, after every other rule."""
+
+    def check_suppressions(self, doc: "Document", unused: "list[Directive]", ran: set[str]) -> Iterable[Finding]:
+        """Findings about the comments that silenced nothing (``ran``: the rules that ran on the document)."""
+        return ()
+
+
+# The kinds a registered rule may be (a rule of none of them would never be run).
+KINDS = (DocumentRule, CorpusRule, SuppressionRule)
+
+
 _REGISTRY: dict[str, type[Rule]] = {}
 
 
 def register(cls: type[Rule]) -> type[Rule]:
+    if not issubclass(cls, KINDS):
+        raise TypeError(f"rule {cls.id}: subclass DocumentRule, CorpusRule or SuppressionRule, not Rule itself")
     if cls.id in _REGISTRY and _REGISTRY[cls.id] is not cls:
         raise ValueError(f"duplicate rule id {cls.id}")
     _REGISTRY[cls.id] = cls
     return cls
 
 
-def all_rules() -> dict[str, type[Rule]]:
-    from . import load_builtin  # noqa: F401  (importing registers the built-in rules)
+_LOADED: list[bool] = []
 
+
+def load_builtin() -> None:
+    """Import every module under tqcheck.rules, once: each registers the rules it defines."""
+    if _LOADED:
+        return
+    for info in pkgutil.walk_packages([str(Path(__file__).parent)], prefix=f"{__package__}."):
+        importlib.import_module(info.name)
+    _LOADED.append(True)
+
+
+def all_rules() -> dict[str, type[Rule]]:
     load_builtin()
     return dict(sorted(_REGISTRY.items()))
 
@@ -115,5 +156,5 @@ def get_rule(rule_id: str) -> type[Rule]:
 def rules_table() -> list[dict]:
     """Every rule as ``tqcheck rules --json`` and ``GET /api/rules`` list it."""
     return [{"id": r.id, "family": r.family, "category": r.category.value, "severity": r.severity.value,
-             "languages": sorted(r.languages) if r.languages else ["*"], "requires": sorted(r.requires),
+             "languages": sorted(r.languages) if r.languages else ["*"], "requires": r.needs(),
              "default": r.default, "summary": r.summary()} for r in all_rules().values()]

@@ -1,2 +1,1 @@
-"""Rules about tqcheck's own directives: one module per rule; importing registers them."""
-from . import unused_suppression  # noqa: F401
+"""Rules about tqcheck's own directives: one module per rule (``tqcheck.rules.load_builtin`` finds them)."""

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from ...findings import Category, Severity
 from ...suppress import ALL
-from ..registry import Rule, all_rules, register
+from ..registry import SuppressionRule, all_rules, register
 
 
 @register
-class UnusedSuppression(Rule):
+class UnusedSuppression(SuppressionRule):
     id = "unused-suppression"
     family = "meta"
     category = Category.STYLE
     severity = Severity.WARNING
-    scope = "suppressions"
     description = """A tqcheck-disable comment that suppresses nothing, or names a rule that does not exist.
 
     A comment is reported only when the rule it names ran on the file (a rule that

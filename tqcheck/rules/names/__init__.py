@@ -1,9 +1,1 @@
-"""Name consistency: one module per rule; importing registers them."""
-from . import (  # noqa: F401
-    abbreviation_style,
-    entity_style,
-    name_order,
-    name_variant,
-    name_variant_corpus,
-    unlikely_name,
-)
+"""Name consistency: one module per rule (``tqcheck.rules.load_builtin`` finds them)."""

@@ -6,11 +6,11 @@ from collections import Counter
 from ...findings import Category, Severity
 from ...names.data import entity_styles
 from ...names.styles import occurrences
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 
 @register
-class AbbreviationStyle(Rule):
+class AbbreviationStyle(DocumentRule):
     id = "abbreviation-style"
     family = "names"
     category = Category.TYPOGRAPHY

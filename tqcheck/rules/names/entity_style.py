@@ -7,7 +7,7 @@ from collections import Counter
 from ...findings import Category, Severity
 from ...names.data import entity_styles
 from ...names.styles import introduced, occurrences, syllable_abbreviations
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 # Noun uses written both ways are a mix when the abbreviation comes first ("the US ... the
 # United States") or when the text switches back ("the United States ... the US ... the United
@@ -25,7 +25,7 @@ SPELLED_OUT_MIN = 3
 
 
 @register
-class EntityStyle(Rule):
+class EntityStyle(DocumentRule):
     id = "entity-style"
     family = "names"
     category = Category.NAME

@@ -1,15 +1,16 @@
 """The given name of a Chinese or Korean name used as if it were the family name."""
 from __future__ import annotations
 
-from ...analysis.names import name_ledger
+from ...names.ledger import NameLedger, name_ledger
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 
 @register
-class NameOrder(Rule):
+class NameOrder(DocumentRule):
     id = "name-order"
     family = "names"
+    requires = (NameLedger,)
     category = Category.NAME
     reads = frozenset({"entities"})
     severity = Severity.WARNING

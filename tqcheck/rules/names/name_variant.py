@@ -1,9 +1,9 @@
 """One entity spelled more than one way in a document."""
 from __future__ import annotations
 
-from ...analysis.names import name_ledger
+from ...names.ledger import NameLedger, name_ledger
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 
 def explain(e, spelling: str) -> str:
@@ -12,9 +12,10 @@ def explain(e, spelling: str) -> str:
 
 
 @register
-class NameVariant(Rule):
+class NameVariant(DocumentRule):
     id = "name-variant"
     family = "names"
+    requires = (NameLedger,)
     category = Category.NAME
     reads = frozenset({"entities"})
     severity = Severity.WARNING

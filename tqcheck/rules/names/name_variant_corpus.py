@@ -5,8 +5,9 @@ from collections import defaultdict
 
 from ...findings import Category, Severity
 from ...names import cluster, extract_mentions, same_entity
+from ...names.mentions import Mentions
 from ...names.compare import blocking_keys
-from ..registry import Rule, register
+from ..registry import CorpusRule, register
 
 
 def units(docs, ctx):
@@ -21,13 +22,13 @@ def units(docs, ctx):
 
 
 @register
-class NameVariantCorpus(Rule):
+class NameVariantCorpus(CorpusRule):
     id = "name-variant-corpus"
     family = "names"
+    requires = (Mentions,)
     category = Category.NAME
     reads = frozenset({"entities"})
     severity = Severity.INFO
-    scope = "corpus"
     description = """A file spells an entity differently from the other files of the run.
 
     All files checked together form a corpus (a content repository, a book, a site; a form

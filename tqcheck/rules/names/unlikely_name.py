@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ...analysis import reading
 from ...analysis.lexical import name_at, zipf
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 # Calibrated on all 130 zh-en dev documents (one paragraph pass each): capitalised words inside a
 # sentence whose tokens add up to >= 10 nats, at most three per paragraph, land on an annotated error
@@ -38,7 +38,7 @@ _CAPITALISED = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 @register
-class UnlikelyName(reading.ReadsParagraphs, Rule):
+class UnlikelyName(reading.ReadsParagraphs, DocumentRule):
     @dataclass(frozen=True)
     class Settings:
         min_surprisal: float = MIN_SURPRISAL  # nats for a one-off name to be flagged
@@ -52,7 +52,7 @@ class UnlikelyName(reading.ReadsParagraphs, Rule):
     # Names are told from other words by capitals inside a sentence, which only English allows here
     # (German capitalises every noun); the threshold is calibrated on English.
     languages = frozenset({"en"})
-    requires = frozenset({"model"})
+    requires = (reading.LMReading,)
     description = """A name the language model finds very unlikely where it stands: check its spelling against the source.
 
     Reads the same paragraph pass as the phrasing rules.  A capitalised word

@@ -1,2 +1,3 @@
-"""Phrasing: MT-ese (calques, false friends), surprising words and garbled clauses, judged by a language model."""
-from . import calque, clause, error_span, surprisal  # noqa: F401  (importing registers the rules)
+"""Phrasing: MT-ese (calques, false friends), surprising words and garbled clauses, judged by a language model.
+
+One module per rule, beside the helpers they share; ``tqcheck.rules.load_builtin`` finds them."""

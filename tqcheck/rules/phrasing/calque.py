@@ -5,7 +5,7 @@ from collections import Counter
 
 from ...findings import Category, Severity
 from ...lm import get_language_model
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 from . import lexicon
 from .rescore import prefetch, rescore
 
@@ -23,7 +23,7 @@ def source_language(doc, ctx) -> str | None:
 
 
 @register
-class Calque(Rule):
+class Calque(DocumentRule):
     id = "mt-calque"
     family = "phrasing"
     category = Category.ACCURACY
@@ -46,12 +46,10 @@ class Calque(Rule):
             "Flights fell to the lowest level since the covid-19 pandemic.")
 
     def _hits(self, doc, ctx):
-        """Lexicon matches (start, end, entries), and per match the span and replacements to rescore;
-        matched once per document and source language (``prepare`` and ``check`` both need them)."""
+        """Lexicon matches (start, end, entries), and per match the span and replacements to rescore.
+        ``prepare`` and ``check`` both match: one compiled pattern over the text costs less than keeping
+        the matches on the document."""
         src = source_language(doc, ctx)
-        return doc.analysis((Calque, src), lambda: self._match(doc, src))
-
-    def _match(self, doc, src):
         lexicons = lexicon.load_lexicons()
         if src and src not in lexicons:
             return [], []

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from ...analysis import reading
 from ...analysis.lexical import name_at, sentence_starts
-from ...analysis.parse import parse
+from ...analysis.parse import Parse, parse
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
-# Calibrated on all 130 zh-en dev documents (one paragraph pass each; `python -m tqcheck.evaluation
+# Calibrated on all 130 zh-en dev documents (one paragraph pass each; `python -m tqcheck.lab.evaluation
 # ../shared/eval/dev.docs.jsonl --rule lm-awkward-clause`).  The mean over a clause's first words, not
 # its whole length: on dev the errors gather where a clause opens (a wrong join, a dropped verb, source
 # word order), and a long predictable tail would dilute them.  Swept: first 3/4/5 words, 6-7 nats;
@@ -52,7 +52,7 @@ def clauses(text: str, words: list[reading.Word], sentence_starts: set[int] = fr
 
 
 @register
-class AwkwardClause(reading.ReadsParagraphs, Rule):
+class AwkwardClause(reading.ReadsParagraphs, DocumentRule):
     @dataclass(frozen=True)
     class Settings:
         mean_surprisal: float = MEAN_SURPRISAL  # nats per word over a clause's opening words
@@ -68,7 +68,7 @@ class AwkwardClause(reading.ReadsParagraphs, Rule):
     # char precision 0.13 at 6 nats and 0.20 at 8, against 0.17; German words are longer and rarer to
     # the model, and a per-language threshold would need its own calibration.
     languages = frozenset({"en"})
-    requires = frozenset({"model"})
+    requires = (reading.LMReading, Parse)
     generic = True  # a hint: it gives way to a specific finding on the same words (engine)
     # Replaced by the trained detector (lm-error-span), which reads the same pass: on zh-en dev it
     # reaches higher precision and recall in both layouts than these thresholds (README, "Measured").

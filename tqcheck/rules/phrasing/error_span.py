@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...analysis import reading
-from ...analysis.detection import detection
+from ...detector.detection import Detection, detection
 from ...detector import flagged_runs, kind_of
 from ...errors import ConfigError
 from ...findings import Category, Severity
 from ...lm import get_language_model
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 from .rescore import rescore, safe_rewrite
 
 # From this calibrated confidence a finding is a warning: on the evaluation set's dev documents about
@@ -21,7 +21,7 @@ CONTEXT_CHARS = 200
 
 
 @register
-class ErrorSpan(reading.ReadsParagraphs, Rule):
+class ErrorSpan(reading.ReadsParagraphs, DocumentRule):
     @dataclass(frozen=True)
     class Settings:
         # The lowest calibrated confidence reported; unset: the detector's default, chosen on dev for
@@ -32,7 +32,7 @@ class ErrorSpan(reading.ReadsParagraphs, Rule):
     family = "phrasing"
     category = Category.FLUENCY
     severity = Severity.INFO  # a warning from WARNING_FROM confidence
-    requires = frozenset({"model"})
+    requires = (Detection,)
     languages = frozenset({"en", "de"})
     generic = True  # a hint: it gives way to a specific finding on the same words (engine)
     reads_states = True

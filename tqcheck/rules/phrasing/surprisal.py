@@ -8,7 +8,7 @@ from ...analysis import reading
 from ...analysis.lexical import name_at
 from ...findings import Category, Severity
 from ...lm import get_language_model
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 from .rescore import kind_of, rescore, safe_rewrite
 
 # Thresholds from sweeps on all 130 zh-en dev documents (one paragraph pass each, cached):
@@ -28,7 +28,7 @@ MAX_REWRITES = 3  # safe rewrites (function words, inflections) rescored per fla
 CONTEXT_CHARS = 200
 
 @register
-class Surprisal(reading.ReadsParagraphs, Rule):
+class Surprisal(reading.ReadsParagraphs, DocumentRule):
     @dataclass(frozen=True)
     class Settings:
         min_surprisal: float = MIN_SURPRISAL  # nats for a word to be flagged without a fix
@@ -38,7 +38,7 @@ class Surprisal(reading.ReadsParagraphs, Rule):
     category = Category.FLUENCY
     # About half of these flags land on an annotated error (dev char precision ~0.55): a hint, not a verdict.
     severity = Severity.INFO
-    requires = frozenset({"model"})
+    requires = (reading.LMReading,)
     generic = True  # a hint: it gives way to a specific finding on the same words (engine)
     # Replaced by the trained detector (lm-error-span), which reads the same pass: on zh-en dev it
     # reaches higher precision and recall in both layouts than these thresholds (README, "Measured").
@@ -71,7 +71,7 @@ class Surprisal(reading.ReadsParagraphs, Rule):
         # A word read with nothing before it (the document's first; every paragraph's first, unless the
         # paragraphs are read in context) is surprising whatever it is: its surprisal says little.
         opening = paragraphs[0][0].start if paragraphs and paragraphs[0] else -1
-        alone = not reading.IN_CONTEXT
+        alone = not paragraphs.in_context
         for words in reading.blocks(paragraphs):
             cands = []
             for word in words:

@@ -1,2 +1,2 @@
-"""Checks that compare the target with its source text (need ``--source``)."""
-from . import addition, length_ratio, number_mismatch, number_missing, omission, quotes, untranslated  # noqa: F401
+"""Checks that compare the target with its source text (need ``--source``); one module per rule
+(``tqcheck.rules.load_builtin`` finds them)."""

@@ -1,20 +1,20 @@
 """A target sentence with no source counterpart."""
 from __future__ import annotations
 
-from ...analysis.source import source_side
+from ...analysis.source import SourceSide, source_side
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 MIN_CHARS = 20
 
 
 @register
-class SourceAddition(Rule):
+class SourceAddition(DocumentRule):
     id = "source-addition"
     family = "source"
     category = Category.ACCURACY
     severity = Severity.WARNING
-    requires = frozenset({"source"})
+    requires = (SourceSide,)
     description = """A target sentence has no counterpart in the source (addition).
 
     The sentence alignment pairs every target sentence with source sentences;

@@ -1,9 +1,9 @@
 """A translated sentence much shorter or longer than its source suggests (partial omission or addition)."""
 from __future__ import annotations
 
-from ...analysis.source import source_side
+from ...analysis.source import SourceSide, source_side
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 LOW, HIGH = 0.45, 2.2  # target/expected length outside this band is an outlier
 MIN_EXPECTED = 40  # expected target characters; shorter pairs vary too much
@@ -14,12 +14,12 @@ def _len(text: str) -> int:
 
 
 @register
-class SourceLengthRatio(Rule):
+class SourceLengthRatio(DocumentRule):
     id = "source-length-ratio"
     family = "source"
     category = Category.ACCURACY
     severity = Severity.INFO
-    requires = frozenset({"source"})
+    requires = (SourceSide,)
     description = """A translated sentence is far shorter or longer than its source.
 
     The expected length is the source length times this document pair's own

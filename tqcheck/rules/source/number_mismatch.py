@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.source import source_side
+from ...analysis.source import SourceSide, source_side
 from ...findings import Category, Severity
 from ...source.numbers import NumberMention, extract_numbers, format_number, value_set
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 
 def source_values(al, lang: str) -> list[set[float]]:
@@ -25,12 +25,12 @@ def excused(n: NumberMention, values: set[float], text_after: str) -> bool:
 
 
 @register
-class SourceNumberMismatch(Rule):
+class SourceNumberMismatch(DocumentRule):
     id = "source-number-mismatch"
     family = "source"
     category = Category.ACCURACY
     severity = Severity.WARNING
-    requires = frozenset({"source"})
+    requires = (SourceSide,)
     description = """A number in the target is not in the aligned source sentence.
 
     Numbers, amounts, percentages and dates are compared as values, so notation

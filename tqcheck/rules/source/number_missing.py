@@ -1,19 +1,19 @@
 """A number of the source sentence that its translation leaves out."""
 from __future__ import annotations
 
-from ...analysis.source import source_side
+from ...analysis.source import SourceSide, source_side
 from ...findings import Category, Severity
 from ...source.numbers import extract_numbers, format_number, value_set
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 
 @register
-class SourceNumberMissing(Rule):
+class SourceNumberMissing(DocumentRule):
     id = "source-number-missing"
     family = "source"
     category = Category.ACCURACY
     severity = Severity.INFO
-    requires = frozenset({"source"})
+    requires = (SourceSide,)
     description = """A number in the source sentence appears nowhere in its translation.
 
     The whole translated sentence is marked, since the missing number has no

@@ -1,9 +1,9 @@
 """A source sentence with no translation."""
 from __future__ import annotations
 
-from ...analysis.source import source_side
+from ...analysis.source import SourceSide, source_side
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 MIN_CHARS = 12  # bylines, "(完)" and headings this short are often dropped on purpose
 
@@ -14,12 +14,12 @@ def _size(text: str) -> int:
 
 
 @register
-class SourceOmission(Rule):
+class SourceOmission(DocumentRule):
     id = "source-omission"
     family = "source"
     category = Category.ACCURACY
     severity = Severity.WARNING
-    requires = frozenset({"source"})
+    requires = (SourceSide,)
     description = """A source sentence has no counterpart in the translation (omission).
 
     The sentence alignment pairs every source sentence with target sentences;

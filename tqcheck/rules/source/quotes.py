@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.source import source_side
+from ...analysis.source import SourceSide, source_side
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 # Opening/closing pairs across languages; straight quotes count when they come in pairs.
 _QUOTED = re.compile(r"“[^”]{2,}”|‘[^’]{2,}’|«[^»]{2,}»|»[^«]{2,}«|„[^“”]{2,}[“”]|「[^」]{2,}」|『[^』]{2,}』|"
@@ -14,12 +14,12 @@ _ANY_QUOTE = re.compile(r"[\"“”‘’«»„「」『』‹›]|(?<![A-Za-z]
 
 
 @register
-class SourceQuoteMissing(Rule):
+class SourceQuoteMissing(DocumentRule):
     id = "source-quote-missing"
     family = "source"
     category = Category.TYPOGRAPHY
     severity = Severity.INFO
-    requires = frozenset({"source"})
+    requires = (SourceSide,)
     description = """The source sentence quotes someone; its translation has no quotation marks.
 
     Dropping the marks turns a quotation into the writer's own words.  Reported

@@ -5,9 +5,9 @@ import re
 from functools import lru_cache
 
 from ...analysis.lexical import zipf
-from ...analysis.source import source_side
+from ...analysis.source import SourceSide, source_side
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f"
                   r"\uff00-\uffef\s·]*")
@@ -49,12 +49,12 @@ def _source_share(text: str, src_lang: str, tgt_lang: str) -> float:
 
 
 @register
-class SourceUntranslated(Rule):
+class SourceUntranslated(DocumentRule):
     id = "source-untranslated"
     family = "source"
     category = Category.ACCURACY
     severity = Severity.WARNING
-    requires = frozenset({"source"})
+    requires = (SourceSide,)
     description = """Target text still in the source language (not translated).
 
     Where the source is written in another script, source-script runs in the

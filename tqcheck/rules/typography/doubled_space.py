@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 # Inside a line only: indentation and Markdown's trailing-two-space line break are layout.
 _SPACES = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
 
 
 @register
-class DoubledSpace(Rule):
+class DoubledSpace(DocumentRule):
     id = "doubled-space"
     family = "typography"
     category = Category.TYPOGRAPHY

@@ -5,7 +5,7 @@ import re
 
 from ...analysis.lexical import at_sentence_start
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 _DOUBLED = re.compile(r"\b(\w+)(\s+)(\1)\b", re.IGNORECASE | re.UNICODE)
 # Doublings that are grammatical in the language ("had had", German "die die").
@@ -19,7 +19,7 @@ _ALLOWED = {
 
 
 @register
-class DoubledWord(Rule):
+class DoubledWord(DocumentRule):
     id = "doubled-word"
     family = "typography"
     category = Category.FLUENCY

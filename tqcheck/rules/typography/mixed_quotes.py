@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 _STRAIGHT_PAIR = re.compile(r'"([^"\n]{1,400})"')
 _LOCAL = {"de": ("„", "“"), "fr": ("« ", " »"), "en": ("“", "”"), "es": ("«", "»"), "it": ("«", "»"),
@@ -13,7 +13,7 @@ _CURLY = "“”„«»"
 
 
 @register
-class MixedQuotes(Rule):
+class MixedQuotes(DocumentRule):
     id = "mixed-quotes"
     family = "typography"
     category = Category.LOCALE

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 _END = re.compile(r"[.!?…。！？][\"'”’»)]*$")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 @register
-class RunInHeading(Rule):
+class RunInHeading(DocumentRule):
     id = "run-in-heading"
     family = "typography"
     category = Category.STYLE

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 # French puts a (narrow) space before ; : ! ? and inside « » by rule, so those are
 # only checked outside French; , . ) ] are checked everywhere.
@@ -13,7 +13,7 @@ _NOT_FRENCH = re.compile(r"(?<=\w)[ \t\u00a0]+([;:!?])(?!\S)")
 
 
 @register
-class SpaceBeforePunctuation(Rule):
+class SpaceBeforePunctuation(DocumentRule):
     id = "space-before-punctuation"
     family = "typography"
     category = Category.TYPOGRAPHY

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ...findings import Category, Severity
-from ..registry import Rule, register
+from ..registry import DocumentRule, register
 
 _STRAIGHT = re.compile('"')
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
@@ -39,7 +39,7 @@ def _check_pairs(text, start, end, pairs):
 
 
 @register
-class UnbalancedPairs(Rule):
+class UnbalancedPairs(DocumentRule):
     id = "unbalanced-pairs"
     family = "typography"
     category = Category.TYPOGRAPHY

@@ -5,7 +5,7 @@ joined into one Document, segments separated by a blank line where a
 paragraph starts and a space otherwise; findings are mapped back to
 (segment, start, end) and written in the scorer's prediction format.
 
-    python -m tqcheck.evaluation ../shared/eval/dev.docs.jsonl --rule name-variant --out pred.jsonl
+    python -m tqcheck.lab.evaluation ../shared/eval/dev.docs.jsonl --rule name-variant --out pred.jsonl
 
 The checks run through ``run_check``, exactly as ``tqcheck check`` runs them.  With ``--source`` the
 source is aligned by the same aligner as ``tqcheck check --source`` (what a user gets);
@@ -21,11 +21,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, load_config
-from .document import Document
-from .findings import Finding
-from .pipeline import CheckRequest, run_check
-from .settings import parse_option
+from ..config import Config, load_config
+from ..document import Document
+from ..findings import Finding
+from ..pipeline import CheckRequest, run_check
+from ..settings import parse_option
 
 # Finding category -> the scorer's "kind" (it maps kinds to families by substring).
 KIND = {
@@ -129,7 +129,7 @@ def gold_units(doc: EvalDoc) -> list[tuple[tuple[int, int], tuple[int, int]]]:
 
 def run(eval_path: str, rules: list[str] | None, use_source: bool, use_model: bool,
         limit: int | None = None, config: Config | None = None, gold_alignment: bool = False,
-        layout: str = "article") -> list[dict]:
+        layout: str = "article", read_in_context: bool = True) -> list[dict]:
     docs = load_eval(eval_path, limit, layout)
     for d in docs:
         if use_source:
@@ -139,12 +139,12 @@ def run(eval_path: str, rules: list[str] | None, use_source: bool, use_model: bo
     if not rules:
         # The evaluation documents are independent (ten systems' translations of each source
         # document), not one content repository: the corpus check would compare systems.
-        from .rules.registry import all_rules
+        from ..rules.registry import all_rules
 
         registry = all_rules()
         rules = [r for r in registry if r != "name-variant-corpus" and config.rule_enabled(r, registry[r].default)]
     report = run_check(CheckRequest(documents=[d.target for d in docs], config=config, rules=rules,
-                                    use_model=use_model))
+                                    use_model=use_model, read_in_context=read_in_context))
     return [to_prediction(d, r.findings) for d, r in zip(docs, report.files)]
 
 
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--layout", choices=LAYOUTS, default="article",
                     help="article: the documents' own paragraphs; sentences: every segment a paragraph of its own")
     ap.add_argument("--read-alone", action="store_true",
-                    help="read every paragraph alone, not after the article before it (reading.IN_CONTEXT off)")
+                    help="read every paragraph alone, not after the article before it (CheckRequest.read_in_context off)")
     ap.add_argument("--scorer-args", default="", help="extra arguments for score_eval.py")
     ap.add_argument("--gold-alignment", action="store_true",
                     help="with --source: pair the segments as the data does, instead of aligning them")
@@ -185,12 +185,8 @@ def main(argv: list[str] | None = None) -> None:
     config = load_config(Path(args.config)) if args.config else Config()
     for option in args.set:
         parse_option(option, config)
-    if args.read_alone:
-        from .analysis import reading
-
-        reading.IN_CONTEXT = False
     preds = run(args.eval_path, args.rule, args.source, not args.no_model, args.limit, config=config,
-                gold_alignment=args.gold_alignment, layout=args.layout)
+                gold_alignment=args.gold_alignment, layout=args.layout, read_in_context=not args.read_alone)
     with open(args.out, "w", encoding="utf-8") as fh:
         for p in preds:
             fh.write(json.dumps(p, ensure_ascii=False) + "\n")

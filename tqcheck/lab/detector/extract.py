@@ -1,6 +1,6 @@
 """Read MQM-annotated documents with the model and keep, per word, the detector's features and the raters' labels.
 
-    python -m tqcheck.detector.extract ../shared/train/2021-news-zh-en.jsonl work/news-zh-en.npz --fraction 0.4
+    python -m tqcheck.lab.detector.extract ../shared/train/2021-news-zh-en.jsonl work/news-zh-en.npz --fraction 0.4
 
 Takes the training files (``../shared/train``) and the evaluation files (``../shared/eval``): both hold
 documents as segments in order, each with its target and the target-side error spans.  Every document
@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..analysis import reading
-from ..context import Context
-from ..document import Document
+from ...analysis import reading
+from ...context import Context
+from ...document import Document
 from ..evaluation import join_segments
-from .features import word_features
+from ...detector.features import word_features
 
 LAYOUTS = ("article", "sentences", "mixed")
 
@@ -71,8 +71,7 @@ def labels(words, starts: list[int], rec: dict) -> tuple[np.ndarray, np.ndarray,
 
 def extract(path: str, out: str, layout: str = "mixed", fraction: float = 1.0, seed: int = 0,
             batch: int = 8, limit: int | None = None) -> None:
-    reading.IN_CONTEXT = True  # as ``tqcheck check`` reads (an evaluation's --read-alone must not leak in)
-    ctx = Context()
+    ctx = Context()  # read in context, as ``tqcheck check`` reads
     rows: dict[str, list] = {k: [] for k in ("X", "y", "major", "doc", "seg", "start", "end", "local")}
     ids: list[str] = []
     t0, n_words = time.time(), 0

@@ -1,12 +1,12 @@
 """The shipped detector from scratch, in one command (about 40 minutes on 2 CPU cores):
 
-    python -m tqcheck.detector.build --shared ../shared --work work/detector
+    python -m tqcheck.lab.detector.build --shared ../shared --work work/detector
 
 1. reads a seeded sample of the MQM training files with the model (``extract``): 30 % of the WMT21
    zh-en news documents, 25 % of the en-de news, 20 % of each TED file (about 180,000 words);
 2. trains the network on them (``train``, seed 0);
 3. reads the evaluation set's dev documents in both layouts, runs the other default rules on them
-   (``tqcheck.evaluation``), and calibrates the network per target language (``calibrate``): the
+   (``tqcheck.lab.evaluation``), and calibrates the network per target language (``calibrate``): the
    default threshold is the lowest at which the default rules, the detector among them, reach
    character precision 0.60 in English and 0.40 in German.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import WEIGHTS
+from ...detector import WEIGHTS
 from .calibrate import main as calibrate
 from .extract import extract
 from .train import train
@@ -54,7 +54,7 @@ def _other_rules(eval_path: Path, layout: str, out: Path) -> str:
     """The other default rules' predictions on the evaluation file, as the evaluation writes them."""
     import json
 
-    from ..config import Config
+    from ...config import Config
     from ..evaluation import run
 
     if not out.exists():

@@ -7,11 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..names.canonical import choose
-from ..names.cluster import Entity, Reason, cluster
-from ..names.mentions import extract_mentions
-from ..names.source_align import merge_by_source, merge_places_by_source, merge_transliterations
-from .source import source_side
+from .canonical import choose
+from .cluster import cluster
+from .entity import Entity, Reason
+from .mentions import extract_mentions
+from .source_align import merge_by_source, merge_places_by_source, merge_transliterations
+from ..analysis.declared import analysis
+from ..analysis.parse import Parse
+from ..analysis.source import SourceSide, source_side
+from .mentions import Mentions
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
@@ -69,6 +73,7 @@ def _spellings(e: Entity) -> list[Spelling]:
     return [Spelling(f.surface, f.count, role, sorted((m.start, m.end) for m in f.mentions)) for f, role in forms]
 
 
+@analysis(reads=[Mentions, Parse, SourceSide])
 @dataclass
 class NameLedger:
     """The entities of one document (``entities`` are what the rules read; ``entries`` what readers see)."""
@@ -80,6 +85,9 @@ class NameLedger:
                             e.decided_by, list(e.evidence))
                 for e in self.entities if len(e.mentions) >= min_mentions]
 
+    def settle(self, doc, outcome) -> None:
+        """Once the document's rules have run: the report's names table."""
+        outcome.names = self.entries()
 
 
 def name_ledger(doc: "Document", ctx: "Context | None" = None) -> NameLedger:

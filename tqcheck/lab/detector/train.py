@@ -1,10 +1,10 @@
-"""Train the detector's network on features read from MQM-annotated MT (``tqcheck.detector.extract``).
+"""Train the detector's network on features read from MQM-annotated MT (``tqcheck.lab.detector.extract``).
 
-    python -m tqcheck.detector.train work/tr-*.npz --out tqcheck/data/detector/gemma-3-270m.npz
+    python -m tqcheck.lab.detector.train work/tr-*.npz --out tqcheck/data/detector/gemma-3-270m.npz
 
 Deterministic for a seed on one machine (CPU, fixed thread count).  Each of the bagged networks holds
 back its own tenth of the training documents (by document) to choose its epoch; the evaluation set is
-never read here (it only calibrates, ``tqcheck.detector.calibrate``).
+never read here (it only calibrates, ``tqcheck.lab.detector.calibrate``).
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import Detector
-from .features import SCALARS, with_neighbours
+from ...detector import Detector
+from ...detector.features import SCALARS, with_neighbours
 
 HIDDEN = 64
 EPOCHS = 4
@@ -138,7 +138,7 @@ def _auc(score: np.ndarray, label: np.ndarray) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("features", nargs="+", help="npz files from tqcheck.detector.extract")
+    ap.add_argument("features", nargs="+", help="npz files from tqcheck.lab.detector.extract")
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--neighbours", type=int, default=NEIGHBOURS)

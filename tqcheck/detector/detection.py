@@ -10,9 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import RuleSkipped
-from . import reading
+from ..analysis import reading
+from ..analysis.declared import Needs, analysis
 
 
+@analysis(needs=[Needs.MODEL], reads=[reading.LMReading])
 @dataclass
 class Detection:
     words: list  # ``reading.Word``s, in document order
@@ -39,8 +41,8 @@ def detection(doc, ctx) -> Detection | None:
 
 
 def _detect(doc, ctx) -> Detection | None:
-    from ..detector import detector_for
-    from ..detector.features import bridges, commas, word_features
+    from . import detector_for
+    from .features import bridges, commas, word_features
     from ..lm.cards import get_card
 
     model_id = get_card(ctx.model).id

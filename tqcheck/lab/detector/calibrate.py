@@ -1,6 +1,6 @@
 """Calibrate the detector on the evaluation set's gold and choose its default threshold.
 
-    python -m tqcheck.detector.calibrate tqcheck/data/detector/gemma-3-270m.npz \
+    python -m tqcheck.lab.detector.calibrate tqcheck/data/detector/gemma-3-270m.npz \
         --eval ../shared/eval/dev.docs.jsonl work/dev-zhen-article.npz work/dev-zhen-sentences.npz
 
 The network is trained on one rater per segment; the evaluation gold is the union of three, so its raw
@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from ..evaluation import KIND, scorer_path
-from . import Detector, _sigmoid, flagged_runs, kind_of
-from .features import bridges, commas
+from ...detector import Detector, _sigmoid, flagged_runs, kind_of
+from ...detector.features import bridges, commas
 
 def scorer(eval_path: str):
     """The evaluation set's own scorer, as a module (its ``score`` is called in-process, per threshold)."""
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--eval", required=True, help="the evaluation file the features were read from")
     ap.add_argument("--lang", required=True, help="the target language these features are in")
     ap.add_argument("--with", dest="others", action="append", default=[],
-                    help="per features file, in order: a prediction file (tqcheck.evaluation --out) of the other "
+                    help="per features file, in order: a prediction file (tqcheck.lab.evaluation --out) of the other "
                          "default rules, scored beside the detector so the threshold is chosen for what a user "
                          "gets (its lm-error-span spans, if any, are ignored)")
     ap.add_argument("--target-precision", type=float, default=0.60)
