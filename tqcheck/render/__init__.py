@@ -18,15 +18,16 @@ class OutputFormat:
     name: str
     suffixes: tuple[str, ...]  # report files with these suffixes get this format
     render: Callable[..., str]
+    media_type: str  # what the desk answers it as (``POST /api/check`` with ``format``)
     description: str
 
 
 FORMATS: tuple[OutputFormat, ...] = (
-    OutputFormat("text", (".txt",), text.render, "terminal summary, grouped by file"),
-    OutputFormat("json", (".json",), json_out.render, "the versioned v1 contract"),
-    OutputFormat("sarif", (".sarif",), sarif.render, "SARIF 2.1.0, for code-scanning tools"),
-    OutputFormat("github", (), github.render, "GitHub Actions workflow annotations"),
-    OutputFormat("html", (".html", ".htm"), html.render, "the self-contained review page"),
+    OutputFormat("text", (".txt",), text.render, "text/plain; charset=utf-8", "terminal summary, grouped by file"),
+    OutputFormat("json", (".json",), json_out.render, "application/json", "the versioned v1 contract"),
+    OutputFormat("sarif", (".sarif",), sarif.render, "application/sarif+json", "SARIF 2.1.0, for code-scanning tools"),
+    OutputFormat("github", (), github.render, "text/plain; charset=utf-8", "GitHub Actions workflow annotations"),
+    OutputFormat("html", (".html", ".htm"), html.render, "text/html; charset=utf-8", "the self-contained review page"),
 )
 _BY_NAME = {f.name: f for f in FORMATS}
 
@@ -39,6 +40,10 @@ def format_for_path(path: str | Path) -> OutputFormat | None:
 
 def report_suffixes() -> list[str]:
     return [s for f in FORMATS for s in f.suffixes]
+
+
+def get_format(name: str) -> OutputFormat:
+    return _BY_NAME[name]
 
 
 def render(report: Report, fmt: str, **options) -> str:

@@ -31,7 +31,7 @@ from .. import __version__
 from ..errors import InputError, TqcheckError
 from ..findings import Category, Finding, Severity
 from ..fix import apply_suggestions, unified_diff
-from ..render import render
+from ..render import get_format, render
 from ..render.html import render_file_section
 from ..rules import rules_table
 from ..textio import decode
@@ -49,8 +49,6 @@ DEFAULT_MAX_BODY = 2 * 1024 * 1024  # 2 MiB: a long article with its source and 
 # half-way gets 408 instead of holding its connection for ever.
 DEFAULT_BODY_TIMEOUT = 30.0
 
-_MEDIA = {"json": "application/json", "sarif": "application/sarif+json", "html": "text/html; charset=utf-8",
-          "text": "text/plain; charset=utf-8", "github": "text/plain; charset=utf-8"}
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -109,7 +107,7 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         fmt = inputs.output_format(data)
         req = inputs.check_input(data, extra={"format"})
         report = await desk.check(req)
-        return Response(render(report, fmt, color=False), media_type=_MEDIA.get(fmt, "text/plain"))
+        return Response(render(report, fmt, color=False), media_type=get_format(fmt).media_type)
 
     @answers_errors
     async def review(request: Request) -> Response:
