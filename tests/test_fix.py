@@ -20,13 +20,13 @@ def test_seed_fix_applies_confident_suggestions():
     report = seed_report()
     doc = report.files[0].document
     findings = report.files[0].findings
-    fixed, applied = apply_suggestions(doc.raw, findings, min_confidence=0.7)
+    fixed, applied = apply_suggestions(doc.raw, findings, fix_confidence=0.7)
     assert "counterpart, Qin Gang" in fixed and "counterpart , Qing" not in fixed
     assert "Blinken talked to Qin for seven" in fixed  # name order: the family name, not "Gang"
     assert "territory.\n\nNew Biden-Xi meeting" in fixed  # the run-in subheading, confidence 0.75
     assert {f.rule for f in applied} >= {"space-before-punctuation", "run-in-heading"}
     # A higher bar leaves the 0.75 heading fix for a person.
-    fixed_strict, applied_strict = apply_suggestions(doc.raw, findings, min_confidence=0.8)
+    fixed_strict, applied_strict = apply_suggestions(doc.raw, findings, fix_confidence=0.8)
     assert "run-in-heading" not in {f.rule for f in applied_strict}
     assert "territory. New Biden-Xi meeting" in fixed_strict
     assert doc.raw == report.files[0].document.raw  # input untouched
@@ -117,3 +117,19 @@ def test_word_diff_round_trips_random_edits():
         ops = word_diff(a, b)
         assert "".join(o.old for o in ops) == a and "".join(o.new for o in ops) == b
         assert all(a[o.a_start:o.a_end] == o.old for o in ops)
+
+
+def test_fix_confidence_sets_what_fix_applies_and_min_confidence_means_what_it_means_in_check(cli, tmp_path):
+    # --min-confidence was the detector's threshold in check and the apply bar in fix: one option, two
+    # meanings.  The bar is --fix-confidence now; --min-confidence means in fix what it means in check.
+    story = tmp_path / "story.txt"
+    story.write_text("The talks  ended, and the the minister left.\n", "utf-8")  # doubled space 1.0, doubled word 0.9
+    out = tmp_path / "out.txt"
+    code, _, err = cli("fix", story, "-o", out, "--no-model")
+    assert code == 0 and out.read_text("utf-8") == "The talks ended, and the minister left.\n"
+    code, _, err = cli("fix", story, "-o", out, "--no-model", "--fix-confidence", "0.95")
+    assert code == 0 and out.read_text("utf-8") == "The talks ended, and the the minister left.\n"
+    assert "confidence >= 0.95" in err
+    code, _, err = cli("fix", story, "-o", out, "--no-model", "--min-confidence", "0.95")
+    assert code == 0 and out.read_text("utf-8") == "The talks ended, and the minister left.\n"
+    assert "--min-confidence sets which findings are reported, as in check" in err and "--fix-confidence" in err

@@ -162,6 +162,16 @@ def test_fix_without_edits_is_tqcheck_fix(cli, big_client, tmp_path):
     assert "counterpart, Qin Gang." in r["text"] and r["diff"].startswith("--- a/text")
 
 
+def test_fix_confidence_is_the_bar_and_min_confidence_its_earlier_name(big_client):
+    text = "The talks  ended, and the the minister left.\n"  # doubled space at 1.0, doubled word at 0.9
+    strict = {"text": text, "use_model": False, "fix_confidence": 0.95}
+    assert big_client.post("/api/fix", json=strict).json()["text"] == "The talks ended, and the the minister left.\n"
+    earlier = {"text": text, "use_model": False, "min_confidence": 0.95}
+    assert big_client.post("/api/fix", json=earlier).json()["text"] == "The talks ended, and the the minister left.\n"
+    both = big_client.post("/api/fix", json={**strict, "min_confidence": 0.5})
+    assert both.status_code == 400 and "not both" in both.json()["error"]
+
+
 # --- files under PATH ------------------------------------------------------------------------------------
 
 def test_files_lists_the_prose_files_under_path_and_no_symlink_out(client):

@@ -22,6 +22,7 @@ from .errors import InputError, OutputError, TqcheckError
 from .options import check_language, check_rules
 from .outputs import Protected, check_writable, inputs_of, write
 from .findings import Severity
+from .fix import DEFAULT_FIX_CONFIDENCE
 from .pipeline import CheckRequest, load_documents, run_check
 from .render import FORMATS, format_for_path, render, report_suffixes
 from .report import Report
@@ -55,6 +56,17 @@ def _fail(message: str) -> "typer.Exit":
 
 def _warn(message: str) -> None:
     typer.echo(f"tqcheck: warning: {message}", err=True)
+
+
+# One meaning wherever it is given (check, fix): which of the trained detector's findings are reported.
+_MIN_CONFIDENCE = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+                               help="Report the trained detector's findings (lm-error-span) from this calibrated "
+                               "confidence (default: the detector's, chosen for character precision 0.60 on dev).")
+
+
+def _report_from(config, min_confidence: float | None) -> None:
+    if min_confidence is not None:
+        config.rule_options.setdefault("lm-error-span", {})["min-confidence"] = min_confidence
 
 
 def _show_progress() -> bool:
@@ -148,16 +160,12 @@ def check(
     source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Source language (default: detected)."),
     reference: Optional[str] = typer.Option(None, "--reference", help="Human reference translation (file or "
                                             "mirroring directory): adds BLEU, chrF and TER."),
-    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
-                                                   help="Report the trained detector's findings (lm-error-span) "
-                                                   "from this calibrated confidence (default: the detector's, "
-                                                   "chosen for character precision 0.60 on dev)."),
+    min_confidence: Optional[float] = _MIN_CONFIDENCE,
 ):
     """Check translated text and report findings."""
     try:
         config = load_config(config_path)
-        if min_confidence is not None:
-            config.rule_options.setdefault("lm-error-span", {})["min-confidence"] = min_confidence
+        _report_from(config, min_confidence)
         threshold = fail_on.value if fail_on else config.fail_on.value
         check_language(lang, "--lang")
         check_language(source_lang, "--source-lang")
@@ -237,8 +245,10 @@ def fix(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the corrected copy here."),
     in_place: bool = typer.Option(False, "--in-place", help="Correct the file itself, keeping FILE.bak."),
     force: bool = typer.Option(False, "--force", help="With --in-place, also correct a read-only file."),
-    min_confidence: float = typer.Option(0.7, "--min-confidence", min=0.0, max=1.0,
-                                         help="Apply only suggestions at least this confident (0-1)."),
+    fix_confidence: Optional[float] = typer.Option(None, "--fix-confidence", min=0.0, max=1.0,
+                                                   help="Apply only suggestions at least this confident (0-1; "
+                                                   f"default {DEFAULT_FIX_CONFIDENCE})."),
+    min_confidence: Optional[float] = _MIN_CONFIDENCE,
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Target language (ISO 639-1); default: detected."),
     source: Optional[str] = typer.Option(None, "--source", help="Source text the file translates (enables the "
@@ -258,6 +268,12 @@ def fix(
         from .fixfile import check_fix_paths, write_fixed
 
         config = load_config(config_path)
+        _report_from(config, min_confidence)
+        if min_confidence is not None and fix_confidence is None:
+            # Until this release --min-confidence was fix's threshold for applying: say what it means now.
+            _warn(f"--min-confidence sets which findings are reported, as in check; what fix applies is "
+                  f"--fix-confidence (default {DEFAULT_FIX_CONFIDENCE})")
+        fix_confidence = DEFAULT_FIX_CONFIDENCE if fix_confidence is None else fix_confidence
         check_language(lang, "--lang")
         check_language(source_lang, "--source-lang")
         check_rules(select)
@@ -267,7 +283,7 @@ def fix(
                                         source_lang=source_lang), warn=_warn)
         _exit_for_failed_files(result)
         doc, findings = result.files[0].document, result.files[0].findings
-        fixed, applied = apply_suggestions(doc.raw, findings, min_confidence)
+        fixed, applied = apply_suggestions(doc.raw, findings, fix_confidence)
         target = output if output else path
         if output is not None:  # the source file a mirroring --source folder gave is known only now
             Protected(inputs_of([doc], config)).refuse(output, "--output")
@@ -275,7 +291,7 @@ def fix(
         if backup:
             _warn(f"kept the original as {backup}")
         sys.stdout.write(unified_diff(doc.raw, fixed, str(path), str(target)))
-        typer.echo(f"{len(applied)} of {len(findings)} findings applied (confidence >= {min_confidence}); "
+        typer.echo(f"{len(applied)} of {len(findings)} findings applied (confidence >= {fix_confidence}); "
                    f"wrote {target}", err=True)
     except TqcheckError as exc:
         raise _fail(str(exc)) from None

@@ -18,7 +18,8 @@ from typing import Iterable
 from .findings import Finding
 from .lines import split_lines
 
-DEFAULT_MIN_CONFIDENCE = 0.7
+# What `tqcheck fix` applies by default: suggestions at least this confident (--fix-confidence).
+DEFAULT_FIX_CONFIDENCE = 0.7
 # Above this product of changed tokens on each side, a changed stretch is one replacement (see _word_ops).
 MAX_MATCHED_TOKENS = 250_000
 
@@ -31,8 +32,8 @@ def _conflicts(a: Finding, b: Finding) -> bool:
 
 
 def apply_suggestions(text: str, findings: Iterable[Finding],
-                      min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> tuple[str, list[Finding]]:
-    """Apply the first suggestion of each finding at or above ``min_confidence``.
+                      fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> tuple[str, list[Finding]]:
+    """Apply the first suggestion of each finding at or above ``fix_confidence``.
 
     When spans overlap, the more confident (then more severe, then earlier)
     finding wins and the others are left for a person.  A finding whose quoted
@@ -41,7 +42,7 @@ def apply_suggestions(text: str, findings: Iterable[Finding],
     """
     candidates = []
     for f in findings:
-        if not f.suggestions or f.confidence < min_confidence:
+        if not f.suggestions or f.confidence < fix_confidence:
             continue
         if f.evidence.get("autofix") is False:  # a rule's rewrite that may change the meaning: a person decides
             continue

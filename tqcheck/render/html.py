@@ -27,7 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..findings import Category, Finding, Severity
-from ..fix import DEFAULT_MIN_CONFIDENCE, apply_suggestions, edit_diff
+from ..fix import DEFAULT_FIX_CONFIDENCE, apply_suggestions, edit_diff
 from ..lines import split_lines
 from ..report import FileResult, Report
 
@@ -204,7 +204,7 @@ def _owners(op, applied: list[tuple[int, Finding]], ends: list[int]) -> list[int
     return out
 
 
-def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence: float) -> dict:
+def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence: float) -> dict:
     """The fix (every confident suggestion applied) as rows, one per line of the original.
 
     Each row carries its inline pieces (text, <del>, <ins> in reading order)
@@ -212,7 +212,7 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence
     what "changed paragraphs only" keeps.
     """
     ids = {id(f): fid for fid, f in findings}
-    _, applied = apply_suggestions(original, [f for _, f in findings], min_confidence=min_confidence)
+    _, applied = apply_suggestions(original, [f for _, f in findings], fix_confidence=fix_confidence)
     applied_ids = [(ids[id(f)], f) for f in applied]
     ends = [f.end for f in applied]
     rows: list[dict] = []
@@ -249,7 +249,7 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], min_confidence
     close_row()
     with_suggestions = sum(1 for _, f in findings if f.suggestions)
     return {"rows": rows, "applied": [fid for fid, _ in applied_ids],
-            "with_suggestions": with_suggestions, "min_confidence": min_confidence,
+            "with_suggestions": with_suggestions, "fix_confidence": fix_confidence,
             "changed_rows": sum(1 for r in rows if r["changed"])}
 
 
@@ -345,7 +345,7 @@ def _counts(findings: list[Finding]) -> dict:
             "category": [(c, cat[c]) for c in CATEGORY_ORDER if cat.get(c)]}
 
 
-def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidence: float) -> dict:
+def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidence: float) -> dict:
     doc = result.document
     raw = getattr(doc, "raw", None)
     numbered = list(enumerate(result.findings, start=first_id))
@@ -370,7 +370,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, min_confidenc
                 top = by_id[seg.ids[0]]
                 seg.category, seg.severity = top.category.value, top.severity.value
                 seg.title = "\n".join(f"{by_id[i].category.value}: {by_id[i].message}" for i in seg.ids)
-        diff = diff_view(raw, numbered, min_confidence)
+        diff = diff_view(raw, numbered, fix_confidence)
         applied = set(diff["applied"])
     findings = [{
         "id": fid, "rule": f.rule, "category": f.category.value, "severity": f.severity.value,
@@ -404,12 +404,12 @@ def _model_label(meta: dict) -> str:
 
 
 def page_view(report: Report, results: list[FileResult] | None = None,
-              min_confidence: float = DEFAULT_MIN_CONFIDENCE, index_href: str | None = None) -> dict:
+              fix_confidence: float = DEFAULT_FIX_CONFIDENCE, index_href: str | None = None) -> dict:
     results = report.files if results is None else results
     files, next_id, next_anchor = [], 0, 0
     # Ids stay unique across the files of one page; anchors for sentences too.
     for r in results:
-        files.append(file_view(r, next_id, next_anchor, min_confidence))
+        files.append(file_view(r, next_id, next_anchor, fix_confidence))
         next_id += len(r.findings)
         next_anchor += len((files[-1]["fluency"] or {}).get("bars", []))
     findings = [f for r in results for f in r.findings]
@@ -465,17 +465,17 @@ def render_template(name: str, **values) -> str:
     return _environment().get_template(name).render(**values)
 
 
-def render_file_section(report: Report, index: int = 0, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+def render_file_section(report: Report, index: int = 0, fix_confidence: float = DEFAULT_FIX_CONFIDENCE,
                         desk: bool = False) -> str:
     """One file's section of the review page, alone: what `tqcheck serve` swaps in after each check.
     ``desk`` adds the accept and reject controls."""
-    page = page_view(report, [report.files[index]], min_confidence=min_confidence)
+    page = page_view(report, [report.files[index]], fix_confidence=fix_confidence)
     return render_template("file.html.j2", file=page["files"][0], n=index + 1, page=page, desk=desk)
 
 
-def render(report: Report, min_confidence: float = DEFAULT_MIN_CONFIDENCE, **_) -> str:
+def render(report: Report, fix_confidence: float = DEFAULT_FIX_CONFIDENCE, **_) -> str:
     """The whole report as one page (every file, one after another)."""
-    page = page_view(report, min_confidence=min_confidence)
+    page = page_view(report, fix_confidence=fix_confidence)
     return _environment().get_template("report.html.j2").render(page=page, **_assets())
 
 
@@ -508,14 +508,14 @@ def page_filenames(paths: list[str]) -> list[str]:
     return out
 
 
-def render_site(report: Report, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict[str, str]:
+def render_site(report: Report, fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> dict[str, str]:
     """One page per file plus index.html linking them with their counts: {file name: html}."""
     env = _environment()
     assets = _assets()
     pages: dict[str, str] = {}
     entries = []
     for result, name in zip(report.files, page_filenames([r.path for r in report.files])):
-        page = page_view(report, [result], min_confidence=min_confidence, index_href="index.html")
+        page = page_view(report, [result], fix_confidence=fix_confidence, index_href="index.html")
         pages[name] = env.get_template("report.html.j2").render(page=page, **assets)
         entries.append({"href": name, "path": result.path, "lang": result.language,
                         "dir": text_direction(result.language), "counts": _counts(result.findings)})

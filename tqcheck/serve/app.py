@@ -7,7 +7,7 @@
                       -> the v1 JSON report `tqcheck check -f json` prints (or another --format's output)
   POST /api/review    the same check -> {"report": v1, "html": the file's section of the review page,
                       "pending"}; with "quick": true, the quick re-check after an edit (tqcheck.serve.quick)
-  POST /api/fix       {text, edits?: [{start, end, text, replacement}], min_confidence?, ...check fields}
+  POST /api/fix       {text, edits?: [{start, end, text, replacement}], fix_confidence?, ...check fields}
                       -> {"text", "applied", "skipped", "diff"}; without edits, the check's confident fixes
   POST /api/upload    raw bytes of a file -> {"text"}, decoded as `tqcheck check` decodes a file
   GET  /api/files     the files under PATH;  GET /api/file?path=NAME  one of them
@@ -112,8 +112,8 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
     @answers_errors
     async def review(request: Request) -> Response:
         data = await body_json(request)
-        req = inputs.check_input(data, extra={"min_confidence", "quick"})
-        confidence = inputs.min_confidence(data)
+        req = inputs.check_input(data, extra={*inputs.FIX_CONFIDENCE_FIELDS, "quick"})
+        confidence = inputs.fix_confidence(data)
         quick = data.get("quick", False)
         if not isinstance(quick, bool):
             raise RequestError("'quick' must be true or false")
@@ -133,14 +133,14 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
     async def fix(request: Request) -> Response:
         data = await body_json(request)
         edits = inputs.edits(data)
-        confidence = inputs.min_confidence(data)
+        confidence = inputs.fix_confidence(data)
         if edits is not None:  # the page's accepted suggestions: no check needed
-            inputs.any_fields(data, {"text", "edits", "min_confidence", "name"})
+            inputs.any_fields(data, {"text", "edits", "name", *inputs.FIX_CONFIDENCE_FIELDS})
             text = inputs.text_field(data, "text", required=True)
             findings = [_as_finding(e) for e in edits]
             fixed, applied = apply_suggestions(text, findings, 0.0)
         else:
-            req = inputs.check_input(data, extra={"edits", "min_confidence"})
+            req = inputs.check_input(data, extra={"edits", *inputs.FIX_CONFIDENCE_FIELDS})
             text = req.text
             report = await desk.check(req)
             findings = report.files[0].findings

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from ..errors import TqcheckError
-from ..fix import DEFAULT_MIN_CONFIDENCE
+from ..fix import DEFAULT_FIX_CONFIDENCE
 from ..render import FORMATS
 from ..untrusted import Unparsable, json_loads
 from .desk import CheckInput
@@ -110,10 +110,18 @@ def output_format(data: dict) -> str:
     return fmt
 
 
-def min_confidence(data: dict) -> float:
-    value = data.get("min_confidence", DEFAULT_MIN_CONFIDENCE)
+# The confidence from which a suggestion is applied (``tqcheck fix --fix-confidence``); "min_confidence"
+# is its earlier name, still read, since it said nothing about which confidence it meant.
+FIX_CONFIDENCE_FIELDS = {"fix_confidence", "min_confidence"}
+
+
+def fix_confidence(data: dict) -> float:
+    if "fix_confidence" in data and "min_confidence" in data:
+        raise RequestError("give 'fix_confidence' (or its earlier name 'min_confidence'), not both")
+    name = "min_confidence" if "min_confidence" in data else "fix_confidence"
+    value = data.get(name, DEFAULT_FIX_CONFIDENCE)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise RequestError("'min_confidence' must be a number from 0 to 1")
+        raise RequestError(f"'{name}' must be a number from 0 to 1")
     return float(value)
 
 
