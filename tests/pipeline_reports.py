@@ -45,10 +45,10 @@ def seed_report() -> Report:
 
 @lru_cache(maxsize=1)
 def _model_seed(folder: str) -> Report:
-    from tqcheck.fix import apply_suggestions
+    from tqcheck.fix import apply_fixes
 
     first = seed_report()
-    fixed, _ = apply_suggestions(first.files[0].document.raw, first.files[0].findings)
+    fixed, _ = apply_fixes(first.files[0].document.raw, first.files[0].findings)
     reference = Path(folder) / "blinken-beijing.fixed.txt"
     reference.write_text(fixed, "utf-8")
     report = run_check(CheckRequest(paths=[str(SEED)], config=Config(), reference=str(reference)))

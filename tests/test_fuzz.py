@@ -33,7 +33,7 @@ from tqcheck.document import Document  # noqa: E402
 from tqcheck.context import Context  # noqa: E402
 from tqcheck.engine import Engine  # noqa: E402
 from tqcheck.errors import InputError  # noqa: E402
-from tqcheck.fix import apply_suggestions, edit_diff  # noqa: E402
+from tqcheck.fix import apply_fixes, edit_diff  # noqa: E402
 from tqcheck.readers import read_source  # noqa: E402
 from tqcheck.render import FORMATS, render  # noqa: E402
 
@@ -204,7 +204,7 @@ def _check_report(report, docs) -> None:
             assert raw[f.start:f.end] == f.text
             assert (f.line, f.column) == reference_line_col(raw, f.start)
             assert (f.end_line, f.end_column) == reference_line_col(raw, f.end)
-        fixed, applied = apply_suggestions(raw, r.findings)
+        fixed, applied = apply_fixes(raw, r.findings)
         ops = edit_diff(raw, [(f.start, f.end, f.suggestions[0]) for f in applied])
         assert "".join(o.old for o in ops) == raw and "".join(o.new for o in ops) == fixed
     outputs = {fmt: render(report, fmt, color=False) for fmt in (f.name for f in FORMATS)}

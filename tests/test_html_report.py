@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tqcheck.findings import Fix
 from tqcheck.render import render
 from tqcheck.render.html import page_filenames, segment_text, text_direction
 
@@ -166,7 +167,7 @@ def test_all_input_text_is_escaped(report_factory):
     report = report_factory()
     f = report.files[0].findings[0]
     f.message = "<b>bold</b> & <script>alert(1)</script>"
-    f.suggestions = ["<img src=y onerror=alert(3)>"]
+    f.fixes = [Fix.replacing(f.start, f.end, "<img src=y onerror=alert(3)>")]
     f.evidence = {"<k>": "<v>", "list": ["<x>", 1], "map": {"<a>": 1}, "deep": {"<b>": ["<c>"]}}
     from tqcheck.names.ledger import NameLedger
     from tqcheck.names import Entity, Form, Mention, Reason

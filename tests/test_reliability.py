@@ -12,7 +12,7 @@ import stat
 import pytest
 
 from tqcheck.document import Document
-from tqcheck.fix import apply_suggestions, edit_diff
+from tqcheck.fix import apply_fixes, edit_diff
 from tqcheck.render.html import diff_view
 
 BAD = "Blinken met his counterpart , Qin Gang."
@@ -290,7 +290,7 @@ def test_html_fix_diff_of_many_identical_lines_comes_from_the_edits():
     row = view["rows"][1]
     assert [(p["kind"], p["text"]) for p in row["inline"]] == [
         ("eq", "Blinken met him"), ("del", "·"), ("eq", ", then left.\n")]
-    fixed, _ = apply_suggestions(text, findings)
+    fixed, _ = apply_fixes(text, findings)
     ops = edit_diff(text, [(f.start, f.end, f.suggestions[0]) for f in findings])
     assert "".join(o.old for o in ops) == text and "".join(o.new for o in ops) == fixed
 

@@ -12,12 +12,13 @@ import math
 import re
 from typing import Any
 
-from .findings import Category, Severity
+from .findings import Applicability, Category, Severity
 from .outcome import VERSION, DocumentOutcome
 from .rules.registry import CorpusRule
 
 _CATEGORIES = {c.value for c in Category}
 _SEVERITIES = {s.value for s in Severity}
+_APPLICABILITIES = {a.value for a in Applicability}
 _LANG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 _ROLES = ("short_form", "misspelt_short_form", "given_name_alone")
 MAX_DEPTH = 16  # evidence nests a list or a table at most two deep; far deeper is damage, not data
@@ -84,7 +85,22 @@ def _finding(f: Any, where: str, ran: set[str], size: int) -> None:
         raise BadEntry(f"{where}.category {_show(f.get('category'))} is not a category")
     if f.get("severity") not in _SEVERITIES:
         raise BadEntry(f"{where}.severity {_show(f.get('severity'))} is not a severity")
-    _strings(f.get("suggestions"), f"{where}.suggestions")
+    for i, fx in enumerate(_is(f.get("fixes"), list, f"{where}.fixes")):
+        w = f"{where}.fixes[{i}]"
+        _is(fx, dict, w)
+        if fx.get("applicability") not in _APPLICABILITIES:
+            raise BadEntry(f"{w}.applicability {_show(fx.get('applicability'))} is not an applicability")
+        edits = _is(fx.get("edits"), list, f"{w}.edits")
+        if not edits:
+            raise BadEntry(f"{w} makes no edit")
+        last = 0
+        for j, e in enumerate(edits):
+            _is(e, dict, f"{w}.edits[{j}]")
+            _span(e.get("start"), e.get("end"), size, f"{w}.edits[{j}]")
+            if e["start"] < last:
+                raise BadEntry(f"{w}.edits[{j}] overlaps the edit before it")
+            last = e["end"]
+            _is(e.get("replacement"), str, f"{w}.edits[{j}].replacement")
     if not 0 <= _number(f.get("confidence"), f"{where}.confidence") <= 1:
         raise BadEntry(f"{where}.confidence {f['confidence']} is outside 0-1")
     evidence = _is(f.get("evidence"), dict, f"{where}.evidence")

@@ -260,7 +260,7 @@ def fix(
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
 ):
     """Apply the confident suggestions of every rule and print the unified diff."""
-    from .fix import apply_suggestions, unified_diff
+    from .fix import apply_fixes, unified_diff
 
     if (output is None) == (not in_place):
         raise _fail("give either -o OUT or --in-place")
@@ -283,7 +283,7 @@ def fix(
                                         source_lang=source_lang), warn=_warn)
         _exit_for_failed_files(result)
         doc, findings = result.files[0].document, result.files[0].findings
-        fixed, applied = apply_suggestions(doc.raw, findings, fix_confidence)
+        fixed, applied = apply_fixes(doc.raw, findings, fix_confidence)
         target = output if output else path
         if output is not None:  # the source file a mirroring --source folder gave is known only now
             Protected(inputs_of([doc], config)).refuse(output, "--output")

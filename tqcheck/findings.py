@@ -41,12 +41,63 @@ class Category(str, Enum):
     TYPOGRAPHY = "typography"
 
 
+class Applicability(str, Enum):
+    """Whether a fix may be applied without a person reading it (ruff's applicability)."""
+
+    SAFE = "safe"  # `tqcheck fix` applies it when the finding is confident enough (--fix-confidence)
+    SUGGEST = "suggest"  # shown and accepted by a person only: it may change what the text says
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace [start, end) of the decoded file text with ``replacement`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    replacement: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "replacement": self.replacement}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One way to fix a finding: its edits, in text order and never overlapping, and its applicability."""
+
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    @classmethod
+    def replacing(cls, start: int, end: int, replacement: str,
+                  applicability: Applicability = Applicability.SAFE) -> "Fix":
+        return cls((Edit(start, end, replacement),), applicability)
+
+    @property
+    def start(self) -> int:
+        return self.edits[0].start
+
+    @property
+    def end(self) -> int:
+        return self.edits[-1].end
+
+    def replacement_for(self, start: int, end: int) -> str | None:
+        """What [start, end) becomes, when the fix is one edit of exactly that span; else None."""
+        if len(self.edits) == 1 and (self.edits[0].start, self.edits[0].end) == (start, end):
+            return self.edits[0].replacement
+        return None
+
+    def to_dict(self) -> dict:
+        return {"edits": [e.to_dict() for e in self.edits], "applicability": self.applicability.value}
+
+
 @dataclass
 class Finding:
     """One problem at one span of one document.
 
     ``start``/``end`` are 0-based code-point offsets into the decoded file text,
-    end exclusive.  ``suggestions`` are ordered replacements for exactly that span.
+    end exclusive.  ``fixes`` are the ways to fix it, best first, each with its
+    edits and whether ``tqcheck fix`` may apply it; ``suggestions`` reads them as
+    replacements for exactly the span (the JSON contract's v1 field).
     Line/column and the fingerprint are filled in by the engine, which knows the
     document.
     """
@@ -57,7 +108,7 @@ class Finding:
     message: str
     category: Category
     severity: Severity
-    suggestions: list[str] = field(default_factory=list)
+    fixes: list[Fix] = field(default_factory=list)
     confidence: float = 1.0
     evidence: dict = field(default_factory=dict)
     # Filled in by the engine.
@@ -69,8 +120,20 @@ class Finding:
     end_column: int = 0
     fingerprint: str = ""
 
+    @property
+    def suggestions(self) -> list[str]:
+        """The replacements of the finding's span its fixes make, best first (fixes of another shape are
+        not among them)."""
+        return [r for r in (fx.replacement_for(self.start, self.end) for fx in self.fixes) if r is not None]
+
+    @property
+    def autofix(self) -> Fix | None:
+        """The fix ``tqcheck fix`` may apply unattended: the first, when it is safe."""
+        return self.fixes[0] if self.fixes and self.fixes[0].applicability is Applicability.SAFE else None
+
     def to_dict(self) -> dict:
-        """The stable JSON contract (version 1)."""
+        """The stable JSON contract (version 1; ``fixes`` is the one field added since, with each fix's
+        edits and applicability)."""
         out = {
             "rule": self.rule,
             "category": self.category.value,
@@ -87,6 +150,8 @@ class Finding:
             "confidence": round(float(self.confidence), 3),
             "fingerprint": self.fingerprint,
         }
+        if self.fixes:
+            out["fixes"] = [fx.to_dict() for fx in self.fixes]
         if self.evidence:
             out["evidence"] = self.evidence
         return out

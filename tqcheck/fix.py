@@ -1,8 +1,8 @@
-"""Applying suggestions to text, and showing the change as a word-level diff.
+"""Applying fixes to text, and showing the change as a word-level diff.
 
-``apply_suggestions`` is what a fix means everywhere (``tqcheck fix``, the HTML
-report's diff): the first suggestion of each confident finding, never two
-edits on overlapping spans.  ``word_diff`` compares two texts word by word so a
+``apply_fixes`` is what a fix means everywhere (``tqcheck fix``, the HTML
+report's diff, the desk): the first fix of each confident finding when it is
+safe to apply unattended, never two fixes on overlapping spans.  ``word_diff`` compares two texts word by word so a
 reader sees "displacement" -> "visit", not two whole paragraphs.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from .findings import Finding
+from .findings import Edit, Finding, Fix
 from .lines import split_lines
 
 # What `tqcheck fix` applies by default: suggestions at least this confident (--fix-confidence).
@@ -24,85 +24,105 @@ DEFAULT_FIX_CONFIDENCE = 0.7
 MAX_MATCHED_TOKENS = 250_000
 
 
-def _conflicts(a: Finding, b: Finding) -> bool:
+@dataclass(frozen=True)
+class _Candidate:
+    finding: Finding
+    fix: Fix
+
+    @property
+    def start(self) -> int:
+        return min(self.fix.start, self.finding.start)
+
+    @property
+    def end(self) -> int:
+        return max(self.fix.end, self.finding.end)
+
+
+def _conflicts(a: _Candidate, b: _Candidate) -> bool:
     """Overlapping spans, or two insertions at the same point (their order would be a guess)."""
     if a.start == b.start:
         return True
     return a.start < b.end and b.start < a.end
 
 
-def apply_suggestions(text: str, findings: Iterable[Finding],
-                      fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> tuple[str, list[Finding]]:
-    """Apply the first suggestion of each finding at or above ``fix_confidence``.
+def apply_fixes(text: str, findings: Iterable[Finding],
+                fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> tuple[str, list[Finding]]:
+    """Apply the first fix of each finding at or above ``fix_confidence``, when that fix is safe.
 
-    When spans overlap, the more confident (then more severe, then earlier)
-    finding wins and the others are left for a person.  A finding whose quoted
-    ``text`` no longer matches the span is stale and skipped.  Returns the new
-    text and the findings applied, in text order.
+    A fix that may change the meaning (``Applicability.SUGGEST``) is left for a person, whatever its
+    confidence.  When two fixes overlap, the more confident (then more severe, then earlier) finding's
+    wins and the other is left for a person.  A finding whose quoted ``text`` no longer matches the span
+    is stale and skipped.  Returns the new text and the findings applied, in text order.
     """
     candidates = []
     for f in findings:
-        if not f.suggestions or f.confidence < fix_confidence:
+        fix = f.autofix
+        if fix is None or f.confidence < fix_confidence:
             continue
-        if f.evidence.get("autofix") is False:  # a rule's rewrite that may change the meaning: a person decides
-            continue
-        if not 0 <= f.start <= f.end <= len(text):
+        c = _Candidate(f, fix)
+        if not 0 <= c.start <= c.end <= len(text):
             continue
         if f.text and text[f.start:f.end] != f.text:
             continue
-        if f.suggestions[0] == text[f.start:f.end]:
-            continue
-        candidates.append(f)
-    chosen: list[Finding] = []
+        if all(text[e.start:e.end] == e.replacement for e in fix.edits):
+            continue  # changes nothing
+        candidates.append(c)
+    chosen: list[_Candidate] = []
     for group in _conflict_groups(candidates):
         chosen.extend(_choose(group))
-    chosen.sort(key=lambda f: (f.start, f.end))
+    chosen.sort(key=lambda c: (c.start, c.end))
+    return apply_edits(text, [e for c in chosen for e in c.fix.edits]), [c.finding for c in chosen]
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """``text`` with ``edits`` made (in text order, none overlapping another)."""
     parts: list[str] = []
     pos = 0
-    for f in chosen:
-        parts.append(text[pos:f.start])
-        parts.append(f.suggestions[0])
-        pos = f.end
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        parts.append(text[pos:e.start])
+        parts.append(e.replacement)
+        pos = e.end
     parts.append(text[pos:])
-    return "".join(parts), chosen
+    return "".join(parts)
 
 
-def _priority(f: Finding) -> tuple:
-    return (-f.confidence, -f.severity.rank, f.start, f.end, f.rule)
+def _priority(c: _Candidate) -> tuple:
+    f = c.finding
+    return (-f.confidence, -f.severity.rank, c.start, c.end, f.rule)
 
 
-def _conflict_groups(findings: list[Finding]) -> list[list[Finding]]:
-    """Findings in runs that conflict only among themselves (a sweep in text order).
+def _conflict_groups(candidates: list[_Candidate]) -> list[list[_Candidate]]:
+    """Candidates in runs that conflict only among themselves (a sweep in text order).
 
-    Which of two conflicting findings wins depends only on the findings it conflicts with, so
-    choosing within each run gives what choosing over all of them would, without comparing every
-    pair of a long file's findings.
+    Which of two conflicting fixes wins depends only on the fixes it conflicts with, so choosing within
+    each run gives what choosing over all of them would, without comparing every pair of a long file's
+    findings.
     """
-    groups: list[list[Finding]] = []
+    groups: list[list[_Candidate]] = []
     reach = -1
-    for f in sorted(findings, key=lambda f: (f.start, f.end)):
-        if groups and (f.start < reach or f.start == groups[-1][-1].start):
-            groups[-1].append(f)
-            reach = max(reach, f.end)
+    for c in sorted(candidates, key=lambda c: (c.start, c.end)):
+        if groups and (c.start < reach or c.start == groups[-1][-1].start):
+            groups[-1].append(c)
+            reach = max(reach, c.end)
         else:
-            groups.append([f])
-            reach = f.end
+            groups.append([c])
+            reach = c.end
     return groups
 
 
-def _choose(group: list[Finding]) -> list[Finding]:
-    """The most confident (then most severe, then earliest) findings of ``group`` that do not conflict.
+def _choose(group: list[_Candidate]) -> list[_Candidate]:
+    """The most confident (then most severe, then earliest) candidates of ``group`` that do not conflict.
 
     The chosen stay sorted and never overlap, so only the two around a candidate can conflict with it.
     """
-    chosen: list[Finding] = []
+    chosen: list[_Candidate] = []
     starts: list[int] = []
-    for f in sorted(group, key=_priority):
-        i = bisect.bisect_left(starts, f.start)
-        if any(_conflicts(f, chosen[j]) for j in (i - 1, i) if 0 <= j < len(chosen)):
+    for c in sorted(group, key=_priority):
+        i = bisect.bisect_left(starts, c.start)
+        if any(_conflicts(c, chosen[j]) for j in (i - 1, i) if 0 <= j < len(chosen)):
             continue
-        chosen.insert(i, f)
-        starts.insert(i, f.start)
+        chosen.insert(i, c)
+        starts.insert(i, c.start)
     return chosen
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .names.ledger import LedgerEntry, Spelling
-from .findings import Category, Finding, Severity
+from .findings import Applicability, Category, Edit, Finding, Fix, Severity
 from .names.entity import Reason
 
-VERSION = 1
+VERSION = 2  # 2: findings keep their typed fixes (edits, applicability), not bare suggestions
 
 
 @dataclass
@@ -36,7 +36,8 @@ class DocumentOutcome:
             "notices": list(self.notices), "errors": list(self.errors),
             "findings": [{"rule": f.rule, "start": f.start, "end": f.end, "message": f.message,
                           "category": f.category.value, "severity": f.severity.value,
-                          "suggestions": list(f.suggestions), "confidence": f.confidence, "evidence": f.evidence}
+                          "fixes": [fx.to_dict() for fx in f.fixes], "confidence": f.confidence,
+                          "evidence": f.evidence}
                          for f in self.findings],
             "names": None if self.names is None else [e.to_dict() for e in self.names],
             "fluency": self.fluency,
@@ -51,11 +52,16 @@ class DocumentOutcome:
             raise ValueError(f"outcome version {data.get('version')!r}")
         findings = [Finding(rule=f["rule"], start=int(f["start"]), end=int(f["end"]), message=f["message"],
                             category=Category(f["category"]), severity=Severity(f["severity"]),
-                            suggestions=list(f["suggestions"]), confidence=float(f["confidence"]),
+                            fixes=[_fix(fx) for fx in f["fixes"]], confidence=float(f["confidence"]),
                             evidence=dict(f["evidence"])) for f in data["findings"]]
         names = None if data["names"] is None else [_entry(e) for e in data["names"]]
         return cls(data["path"], data["language"], findings, list(data["ran"]), list(data["notices"]),
                    list(data["errors"]), names, data["fluency"], dict(data["corpus"]), data["model"])
+
+
+def _fix(d: dict[str, Any]) -> Fix:
+    return Fix(tuple(Edit(int(e["start"]), int(e["end"]), e["replacement"]) for e in d["edits"]),
+               Applicability(d["applicability"]))
 
 
 def _entry(d: dict[str, Any]) -> LedgerEntry:

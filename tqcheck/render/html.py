@@ -27,7 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..findings import Category, Finding, Severity
-from ..fix import DEFAULT_FIX_CONFIDENCE, apply_suggestions, edit_diff
+from ..fix import DEFAULT_FIX_CONFIDENCE, apply_fixes, edit_diff
 from ..lines import split_lines
 from ..report import FileResult, Report
 
@@ -212,7 +212,7 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence
     what "changed paragraphs only" keeps.
     """
     ids = {id(f): fid for fid, f in findings}
-    _, applied = apply_suggestions(original, [f for _, f in findings], fix_confidence=fix_confidence)
+    _, applied = apply_fixes(original, [f for _, f in findings], fix_confidence=fix_confidence)
     applied_ids = [(ids[id(f)], f) for f in applied]
     ends = [f.end for f in applied]
     rows: list[dict] = []
@@ -225,7 +225,8 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence
         row = {"inline": [], "left": [], "right": [], "changed": False}
 
     # Built from the applied edits themselves: linear, where matching the two texts was quadratic.
-    for op in edit_diff(original, [(f.start, f.end, f.suggestions[0]) for f in applied]) if applied else []:
+    made = [e for f in applied for e in f.fixes[0].edits]
+    for op in edit_diff(original, [(e.start, e.end, e.replacement) for e in made]) if applied else []:
         if op.tag == "equal":
             # A row ends at each line break of unchanged text (CR, CRLF or LF: tqcheck.lines).
             for part in split_lines(op.old, keepends=True):

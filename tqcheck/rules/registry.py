@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from ..analysis.declared import needs_of
-from ..findings import Category, Finding, Severity
+from ..findings import Applicability, Category, Finding, Fix, Severity
 from ..settings import NoSettings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,10 +59,14 @@ class Rule:
         return self.languages is None or lang in self.languages
 
     def finding(self, start: int, end: int, message: str, suggestions: Iterable[str] = (),
-                confidence: float = 1.0, **evidence) -> Finding:
+                confidence: float = 1.0, applicability: Applicability = Applicability.SAFE,
+                **evidence) -> Finding:
+        """A finding of this rule; each suggestion becomes a fix replacing [start, end), of ``applicability``
+        (SUGGEST: a rewrite that may change the meaning, for a person to accept)."""
         return Finding(rule=self.id, start=start, end=end, message=message,
                        category=self.category, severity=self.severity,
-                       suggestions=list(suggestions), confidence=confidence, evidence=evidence)
+                       fixes=[Fix.replacing(start, end, s, applicability) for s in suggestions],
+                       confidence=confidence, evidence=evidence)
 
     @classmethod
     def summary(cls) -> str:

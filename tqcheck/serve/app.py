@@ -29,8 +29,8 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..errors import InputError, TqcheckError
-from ..findings import Category, Finding, Severity
-from ..fix import apply_suggestions, unified_diff
+from ..findings import Category, Finding, Fix, Severity
+from ..fix import apply_fixes, unified_diff
 from ..render import get_format, render
 from ..render.html import render_file_section
 from ..rules import rules_table
@@ -138,13 +138,13 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
             inputs.any_fields(data, {"text", "edits", "name", *inputs.FIX_CONFIDENCE_FIELDS})
             text = inputs.text_field(data, "text", required=True)
             findings = [_as_finding(e) for e in edits]
-            fixed, applied = apply_suggestions(text, findings, 0.0)
+            fixed, applied = apply_fixes(text, findings, 0.0)
         else:
             req = inputs.check_input(data, extra={"edits", *inputs.FIX_CONFIDENCE_FIELDS})
             text = req.text
             report = await desk.check(req)
             findings = report.files[0].findings
-            fixed, applied = apply_suggestions(text, findings, confidence)
+            fixed, applied = apply_fixes(text, findings, confidence)
         done = {id(f) for f in applied}
         return JSONResponse({
             "text": fixed,
@@ -209,9 +209,9 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
 
 
 def _as_finding(edit: inputs.Edit) -> Finding:
-    """An edit as apply_suggestions takes it: a finding whose first suggestion is the replacement."""
+    """An edit as apply_fixes takes it: a finding whose one fix is the replacement (safe: a person chose it)."""
     return Finding("edit", edit.start, edit.end, "edit", Category.STYLE, Severity.INFO,
-                   suggestions=[edit.replacement], confidence=1.0, text=edit.text)
+                   fixes=[Fix.replacing(edit.start, edit.end, edit.replacement)], confidence=1.0, text=edit.text)
 
 
 def _edit_dict(f: Finding) -> dict:

@@ -82,7 +82,7 @@ class ErrorSpan(reading.ReadsParagraphs, DocumentRule):
                            f"prefers '{best}' ({gain:+.1f} log-prob for the sentence).")
             f = self.finding(start, end, message, [c for c, _ in (fix or [])[:3]],
                              confidence=round(run.confidence, 3), major=round(run.major, 3),
-                             words=len(span), detector=found.detector, autofix=False)
+                             words=len(span), detector=found.detector)
             if run.confidence >= WARNING_FROM:
                 f.severity = Severity.WARNING
             if kind_of(run) == "accuracy" and not fix:  # a likely major error: check the meaning

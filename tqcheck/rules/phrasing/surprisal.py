@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ...analysis import reading
 from ...analysis.lexical import name_at
-from ...findings import Category, Severity
+from ...findings import Applicability, Category, Severity
 from ...lm import get_language_model
 from ..registry import DocumentRule, register
 from .rescore import kind_of, rescore, safe_rewrite
@@ -108,7 +108,8 @@ class Surprisal(reading.ReadsParagraphs, DocumentRule):
                            f"({gain:+.1f} log-prob for the sentence).")
                 f = self.finding(ws, we, message, [c for c, _ in fixes[:3]], confidence=round(conf, 3),
                                  surprisal=round(surp, 2), gain=round(gain, 2),
-                                 rest_gain=round(rw.rest_gain[best], 2), autofix=False,
+                                 rest_gain=round(rw.rest_gain[best], 2),
+                                 applicability=Applicability.SUGGEST,
                                  candidates=[[c, round(g, 2)] for c, g in rw.ranked[:5]], expected=words[:5])
                 f.category = Category.FLUENCY
             else:
@@ -116,6 +117,6 @@ class Surprisal(reading.ReadsParagraphs, DocumentRule):
                 message = (f"'{w}' is very unlikely here ({surp:.1f} nats){where}: check the wording "
                            "against the source.")
                 f = self.finding(ws, we, message, [], confidence=round(conf, 3), surprisal=round(surp, 2),
-                                 autofix=False, expected=words[:5])
+                                 expected=words[:5])
                 f.category = kind_of(w, words[0], doc.lang) if words else Category.FLUENCY
             yield f
