@@ -35,7 +35,7 @@ def check_text(text: str, lang: str | None = "en", path: str = "article.txt",
     """The model-free rules (or only ``rules``) on one text, as `tqcheck check --no-model` runs them."""
     doc = Document.from_text(text, lang=lang, path=path)
     report = run_check(CheckRequest(documents=[doc], rules=list(rules or []), use_model=False))
-    report.meta["command"] = f"tqcheck check {path} --no-model"
+    report.run.command = f"tqcheck check {path} --no-model"
     return report
 
 
@@ -52,7 +52,7 @@ def _model_seed(folder: str) -> Report:
     reference = Path(folder) / "blinken-beijing.fixed.txt"
     reference.write_text(fixed, "utf-8")
     report = run_check(CheckRequest(paths=[str(SEED)], config=Config(), reference=str(reference)))
-    report.meta["command"] = f"tqcheck check {SEED_PATH} --reference {reference.name}"
+    report.run.command = f"tqcheck check {SEED_PATH} --reference {reference.name}"
     return report
 
 

@@ -104,7 +104,8 @@ def test_no_rule_family_imports_another():
 
 
 def test_shared_data_travels_through_types_not_string_keys():
-    pattern = re.compile(r"\.extras\b|\.options\[|\.options\.get\(")
+    # Run facts travelled as Report.meta["..."], control flags as evidence["autofix"]: now RunRecord and Fix.
+    pattern = re.compile(r"\.extras\b|\.options\[|\.options\.get\(|\.meta\[|\.meta\.get\(|[\"']autofix[\"']")
     offenders = [f"{p.relative_to(PKG)}:{i}" for p in PKG.rglob("*.py")
                  for i, line in enumerate(p.read_text("utf-8").splitlines(), 1) if pattern.search(line)]
     assert offenders == []

@@ -175,7 +175,7 @@ def test_all_input_text_is_escaped(report_factory):
     hostile = Form("<script>n</script>", [Mention(0, 4, "<i>", "PERSON")])
     report.files[0].names = NameLedger([Entity([hostile], canonical="<script>n</script>",
                                                evidence=[Reason("<k>", "<u>why</u>")])]).entries()
-    report.meta["command"] = "tqcheck check '<script>c</script>'"
+    report.run.command = "tqcheck check '<script>c</script>'"
     html = render(report, "html")
     page = Page(html)
     assert page.text("article") == HOSTILE

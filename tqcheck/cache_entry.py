@@ -70,8 +70,9 @@ def outcome_from_entry(data: Any, doc, rules: list) -> DocumentOutcome:
         except (ValueError, TypeError) as exc:
             raise BadEntry(f"corpus[{rule_id!r}]: {exc}") from None
     model = data.get("model")
-    if model is not None and not (isinstance(model, dict) and all(isinstance(v, str) for v in model.values())):
-        raise BadEntry("model is not a table of strings")
+    if model is not None and not (isinstance(model, dict) and set(model) == {"name", "id", "device"}
+                                  and all(isinstance(v, str) for v in model.values())):
+        raise BadEntry("model is not a table of the model's name, id and device")
     return DocumentOutcome.from_json(data)
 
 

@@ -208,7 +208,7 @@ def check(
                 check_writable(target, option, directory_ok=site and option == "--output")
         known = Baseline.load(baseline) if baseline else None
         result = _checked(replace(request, documents=docs))
-        result.meta["command"] = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        result.run.command = "tqcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         if diff is not None:
             from .gitdiff import keep_changed
 

@@ -38,18 +38,58 @@ def tokenizer_for(lang: str | None) -> tuple[str, str]:
     return "13a", "sacrebleu's default"
 
 
+@dataclass(frozen=True)
+class MetricScore:
+    """One corpus-level figure, with sacrebleu's own line and signature (what makes it reproducible)."""
+
+    score: float
+    text: str  # "BLEU = 31.20 62.5/..." as sacrebleu writes it
+    signature: str
+
+    @property
+    def name(self) -> str:
+        """sacrebleu's spelling of the metric: BLEU, chrF2, TER."""
+        return self.text.split(" = ")[0]
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "text": self.text, "signature": self.signature}
+
+
+@dataclass
+class ReferenceMetrics:
+    """BLEU, chrF and TER of a text (or of every text of a run) against its reference, as reports show them."""
+
+    corpus: dict[str, MetricScore]  # "bleu", "chrf", "ter"
+    tokenizer: str
+    tokenizer_reason: str
+    segments: int
+    worst: list[dict]  # the worst segments by chrF: index, bleu, chrf, ter, hyp, ref
+    pairing: str | None = None  # for one file: how its segments were paired with the reference's
+
+    def to_dict(self) -> dict:
+        out = {"tokenizer": self.tokenizer, "tokenizer_reason": self.tokenizer_reason,
+               "corpus": {k: v.to_dict() for k, v in self.corpus.items()}, "segments": self.segments,
+               "worst": self.worst}
+        if self.pairing is not None:
+            out["pairing"] = self.pairing
+        return out
+
+
 @dataclass
 class Scores:
-    corpus: dict
+    corpus: dict[str, MetricScore]
     sentences: list[dict]
     tokenizer: str
     tokenizer_reason: str
 
-    def to_dict(self, worst: int = 5) -> dict:
+    def metrics(self, worst: int = 5, pairing: str | None = None) -> ReferenceMetrics:
         ranked = sorted(self.sentences, key=lambda s: (s["chrf"], s["bleu"]))
-        return {"tokenizer": self.tokenizer, "tokenizer_reason": self.tokenizer_reason,
-                "corpus": self.corpus, "segments": len(self.sentences), "worst": ranked[:worst],
-                "sentences": self.sentences}
+        return ReferenceMetrics(self.corpus, self.tokenizer, self.tokenizer_reason, len(self.sentences),
+                                ranked[:worst], pairing)
+
+    def to_dict(self, worst: int = 5) -> dict:
+        """``tqcheck score``'s JSON: the metrics, and every sentence's."""
+        return {**self.metrics(worst).to_dict(), "sentences": self.sentences}
 
 
 def score(hyps: list[str], refs: list[str], lang: str | None = None, tokenize: str | None = None) -> Scores:
@@ -64,8 +104,7 @@ def score(hyps: list[str], refs: list[str], lang: str | None = None, tokenize: s
     corpus = {}
     for name, metric in (("bleu", bleu), ("chrf", chrf), ("ter", ter)):
         result = metric.corpus_score(hyps, [refs])
-        corpus[name] = {"score": round(result.score, 4), "text": str(result),
-                        "signature": str(metric.get_signature())}
+        corpus[name] = MetricScore(round(result.score, 4), str(result), str(metric.get_signature()))
     # Sentence BLEU needs smoothing with effective order; a separate object keeps the corpus signature exact.
     sbleu = BLEU(tokenize=tok, effective_order=True)
     sentences = []
@@ -93,24 +132,24 @@ def segments_against_reference(target, reference) -> tuple[list[str], list[str],
     return hyps, refs, "aligned sentences"
 
 
-def render_text(scores: dict, title: str = "") -> str:
+def render_text(metrics: ReferenceMetrics, title: str = "") -> str:
     """A short block for text output."""
-    c = scores["corpus"]
-    lines = [f"{title}reference metrics ({scores['segments']} segments, tokenizer {scores['tokenizer']}: "
-             f"{scores['tokenizer_reason']})"]
+    c = metrics.corpus
+    lines = [f"{title}reference metrics ({metrics.segments} segments, tokenizer {metrics.tokenizer}: "
+             f"{metrics.tokenizer_reason})"]
     for name in ("bleu", "chrf", "ter"):
-        lines.append(f"  {c[name]['text']}")
-        lines.append(f"    {c[name]['signature']}")
-    if scores.get("worst"):
+        lines.append(f"  {c[name].text}")
+        lines.append(f"    {c[name].signature}")
+    if metrics.worst:
         lines.append("  worst segments (by chrF):")
-        for s in scores["worst"]:
+        for s in metrics.worst:
             hyp = s["hyp"] if len(s["hyp"]) <= 70 else s["hyp"][:67] + "..."
             lines.append(f"    #{s['index'] + 1} chrF {s['chrf']:.1f} BLEU {s['bleu']:.1f} TER {s['ter']:.1f}  {hyp}")
     return "\n".join(lines) + "\n"
 
 
 def add_reference_metrics(result, docs) -> None:
-    """sacrebleu scores per file (FileResult.metrics) and over all files (Report.meta["metrics"])."""
+    """sacrebleu scores per file (FileResult.metrics) and over all files (RunRecord.metrics)."""
     all_h: list[str] = []
     all_r: list[str] = []
     langs = set()
@@ -122,23 +161,18 @@ def add_reference_metrics(result, docs) -> None:
         if not any(h.strip() for h in hyps) and not any(r.strip() for r in refs):
             r.notices.append("reference metrics: no text to score")
             continue
-        scores = score(hyps, refs, doc.lang).to_dict()
-        scores["pairing"] = how
-        del scores["sentences"]
-        r.metrics = scores
+        r.metrics = score(hyps, refs, doc.lang).metrics(pairing=how)
         all_h += hyps
         all_r += refs
         langs.add(doc.lang)
     if all_h:
-        scores = score(all_h, all_r, langs.pop() if len(langs) == 1 else None).to_dict()
-        del scores["sentences"]
-        result.meta["metrics"] = scores
+        result.run.metrics = score(all_h, all_r, langs.pop() if len(langs) == 1 else None).metrics()
 
 
-def github_notice(metrics: dict) -> str:
-    c = metrics["corpus"]
-    return (f"::notice title=reference metrics::{c['bleu']['text']} | {c['chrf']['text']} | "
-            f"{c['ter']['text']} (tokenizer {metrics['tokenizer']})\n")
+def github_notice(metrics: ReferenceMetrics) -> str:
+    c = metrics.corpus
+    return (f"::notice title=reference metrics::{c['bleu'].text} | {c['chrf'].text} | "
+            f"{c['ter'].text} (tokenizer {metrics.tokenizer})\n")
 
 
 def score_files(hyp, ref, fmt: str = "text", lang: str | None = None, tokenize: str | None = None,
@@ -160,8 +194,7 @@ def score_files(hyp, ref, fmt: str = "text", lang: str | None = None, tokenize: 
     if not hyps:
         raise TqcheckError(f"{hyp} and {ref} are empty: nothing to score")
     code = lang or langid.detect("\n".join(refs))[0]
-    scores = score(hyps, refs, code, tokenize).to_dict(worst=worst)
-    scores["language"] = code
+    scores = score(hyps, refs, code, tokenize)
     if fmt == "json":
-        return json.dumps(scores, ensure_ascii=False, indent=2)
-    return render_text(scores).rstrip("\n")
+        return json.dumps({**scores.to_dict(worst=worst), "language": code}, ensure_ascii=False, indent=2)
+    return render_text(scores.metrics(worst)).rstrip("\n")

@@ -13,6 +13,8 @@ from typing import Any
 from .names.ledger import LedgerEntry, Spelling
 from .findings import Applicability, Category, Edit, Finding, Fix, Severity
 from .names.entity import Reason
+from .lm.used import ModelUsed
+from .report import SentenceFluency
 
 VERSION = 2  # 2: findings keep their typed fixes (edits, applicability), not bare suggestions
 
@@ -26,9 +28,9 @@ class DocumentOutcome:
     notices: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # tool-errors: rules that crashed on this file
     names: list[LedgerEntry] | None = None
-    fluency: list[dict[str, Any]] | None = None  # per sentence: start, end, score (nats per word), tokens
+    fluency: list[SentenceFluency] | None = None  # per sentence of the model's reading
     corpus: dict[str, Any] = field(default_factory=dict)  # each corpus rule's summary of it (map_document)
-    model: dict[str, str] | None = None  # the language model that read it (name, id, device), if any
+    model: ModelUsed | None = None  # the language model that read it, if any
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,9 +42,9 @@ class DocumentOutcome:
                           "evidence": f.evidence}
                          for f in self.findings],
             "names": None if self.names is None else [e.to_dict() for e in self.names],
-            "fluency": self.fluency,
+            "fluency": None if self.fluency is None else [row.to_dict() for row in self.fluency],
             "corpus": self.corpus,
-            "model": self.model,
+            "model": None if self.model is None else self.model.to_dict(),
         }
 
     @classmethod
@@ -56,7 +58,10 @@ class DocumentOutcome:
                             evidence=dict(f["evidence"])) for f in data["findings"]]
         names = None if data["names"] is None else [_entry(e) for e in data["names"]]
         return cls(data["path"], data["language"], findings, list(data["ran"]), list(data["notices"]),
-                   list(data["errors"]), names, data["fluency"], dict(data["corpus"]), data["model"])
+                   list(data["errors"]), names,
+                   None if data["fluency"] is None else [SentenceFluency.from_dict(r) for r in data["fluency"]],
+                   dict(data["corpus"]),
+                   None if data["model"] is None else ModelUsed.from_dict(data["model"]))
 
 
 def _fix(d: dict[str, Any]) -> Fix:

@@ -17,7 +17,7 @@ from .engine import Engine
 from .outcome import DocumentOutcome
 from .errors import InputError, TqcheckError
 from .readers import collect_paths, iter_sources
-from .report import Report
+from .report import CacheUse, Report
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +156,9 @@ def run_check(request: CheckRequest, warn: Callable[[str], None] = log.warning,
     report = engine.finish(docs, outcomes)
     model = next((o.model for o in outcomes if o.model), None)
     if model:
-        report.meta["model"] = model
+        report.run.model = model
     if cache:
-        report.meta["cache"] = {"hits": cache.hits, "misses": cache.misses}
+        report.run.cache = CacheUse(cache.hits, cache.misses)
     if any(d.reference is not None for d in docs):
         from .metrics import add_reference_metrics
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..lm import get_language_model
+from ..report import SentenceFluency
 from .declared import Needs, analysis
 
 TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
@@ -215,7 +216,7 @@ def release_states(reading: LMReading | None) -> None:
             w.state = None
 
 
-def sentence_scores(reading: LMReading | None, doc) -> list[dict] | None:
+def sentence_scores(reading: LMReading | None, doc) -> list[SentenceFluency] | None:
     """Per sentence the model read: its span, the mean surprisal of its words (nats per word) and each
     word's (the report's fluency strip)."""
     if reading is None:
@@ -227,5 +228,5 @@ def sentence_scores(reading: LMReading | None, doc) -> list[dict] | None:
         inside = words[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
         if inside:
             values = [round(w.surprisal, 3) for w in inside]
-            rows.append({"start": s, "end": e, "score": round(sum(values) / len(values), 3), "tokens": values})
+            rows.append(SentenceFluency(s, e, round(sum(values) / len(values), 3), tuple(values)))
     return rows

@@ -26,6 +26,7 @@ from .protocol import LanguageModel
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
+    from .used import ModelUsed
 
 
 
@@ -71,7 +72,7 @@ def _load(ctx: "Context"):
     return _LOADED[key]
 
 
-def describe_model(ctx: "Context") -> dict | None:
+def describe_model(ctx: "Context") -> "ModelUsed | None":
     """The model this run actually used (for reports), or None when no check loaded one."""
     if not ctx.has_resource("language-model"):
         return None
@@ -79,8 +80,9 @@ def describe_model(ctx: "Context") -> dict | None:
     if lm is None:
         return None
     card = getattr(lm, "card", None)
-    return {"name": getattr(card, "name", "language model"), "id": getattr(card, "id", ""),
-            "device": str(getattr(lm, "device", "cpu"))}
+    from .used import ModelUsed
+
+    return ModelUsed(getattr(card, "name", "language model"), getattr(card, "id", ""), str(getattr(lm, "device", "cpu")))
 
 
 __all__ = ["LanguageModel", "get_language_model", "describe_model", "TqcheckError"]

@@ -24,8 +24,8 @@ def render(report: Report, **_) -> str:
                  f"endLine={f.end_line},endColumn={f.end_column},title={_escape_prop(f.rule)}")
         lines.append(f"::{_LEVEL[f.severity.value]} {props}::{_escape_data(msg)}")
     out = "\n".join(lines) + ("\n" if lines else "")
-    if report.meta.get("metrics"):
+    if report.run.metrics is not None:
         from ..metrics import github_notice
 
-        out += github_notice(report.meta["metrics"])
+        out += github_notice(report.run.metrics)
     return out

@@ -29,10 +29,13 @@ from markupsafe import Markup
 from ..findings import Category, Finding, Severity
 from ..fix import DEFAULT_FIX_CONFIDENCE, apply_fixes, edit_diff
 from ..lines import split_lines
+from ..lm.used import ModelUsed
 from ..report import FileResult, Report
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..names.ledger import LedgerEntry
+    from ..metrics import ReferenceMetrics
+    from ..report import SentenceFluency
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr",
                            "ug", "ur", "yi"})
@@ -285,30 +288,20 @@ def _metric_name(name: str) -> str:
     return name
 
 
-def metrics_view(metrics: Any) -> list[dict] | None:
-    """Headline figures (BLEU, chrF, TER...) with their sacrebleu signatures when given."""
-    if not isinstance(metrics, dict) or not metrics:
+def metrics_view(metrics: "ReferenceMetrics | None") -> list[dict] | None:
+    """Headline figures (BLEU, chrF, TER) with their sacrebleu signatures."""
+    if metrics is None:
         return None
-    if isinstance(metrics.get("corpus"), dict):
-        metrics = metrics["corpus"]
-    out = []
-    for name, value in metrics.items():
-        if _is_number(value):
-            out.append({"name": _metric_name(str(name)), "score": _num(value), "signature": ""})
-        elif isinstance(value, dict) and _is_number(value.get("score")):
-            # sacrebleu's own name for the metric opens its text ("chrF2 = 71.42").
-            shown = str(value.get("text", "")).split(" = ")[0] or str(value.get("name") or name)
-            out.append({"name": _metric_name(shown), "score": _num(value["score"]),
-                        "signature": str(value.get("signature", ""))})
-    return out or None
+    return [{"name": _metric_name(m.name or key), "score": _num(m.score), "signature": m.signature}
+            for key, m in metrics.corpus.items()] or None
 
 
-def fluency_view(rows: list[dict] | None, text: str, first_anchor: int) -> dict | None:
+def fluency_view(rows: "list[SentenceFluency] | None", text: str, first_anchor: int) -> dict | None:
     """One bar per sentence, height its mean surprisal; the outliers stand out in colour."""
     if not rows:
         return None
-    rows.sort(key=lambda e: e["start"])
-    scores = [float(e["score"]) for e in rows]
+    rows = sorted(rows, key=lambda e: e.start)
+    scores = [e.score for e in rows]
     mean = sum(scores) / len(scores)
     sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / len(scores))
     hi = max(scores) or 1.0
@@ -318,15 +311,13 @@ def fluency_view(rows: list[dict] | None, text: str, first_anchor: int) -> dict 
     for i, (e, s) in enumerate(zip(rows, scores)):
         h = max(1.0, (s - lo) / ((hi - lo) or 1.0) * (height - 4))
         z = (s - mean) / sd if sd else 0.0
-        start, end = int(e["start"]), int(e["end"])
+        start, end = e.start, e.end
         bars.append({"x": i * (bar_w + gap), "y": round(height - h, 1), "w": bar_w, "h": round(h, 1),
                      "value": s, "score": _num(s),
                      "level": "high" if z >= 1.5 else "mid" if z >= 0.75 else "low",
                      "anchor": f"s-{first_anchor + i}", "start": start,
-                     "sentence": str(e.get("text") or text[start:end]).strip(),
-                     "tokens": sparkline([float(t) for t in e["tokens"]], 90, 16)
-                     if isinstance(e.get("tokens"), list) and len(e["tokens"]) >= 3
-                     and all(_is_number(t) for t in e["tokens"]) else None})
+                     "sentence": text[start:end].strip(),
+                     "tokens": sparkline(list(e.words), 90, 16) if len(e.words) >= 3 else None})
     worst = sorted(bars, key=lambda b: -b["value"])[:5]
     return {"bars": bars, "width": len(bars) * (bar_w + gap), "height": height, "worst": worst,
             "mean": _num(mean), "unit": "nats per word"}
@@ -393,15 +384,8 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
     }
 
 
-def _model_label(meta: dict) -> str:
-    model = meta.get("model")
-    if not model:
-        return "off (no language model used)"
-    if isinstance(model, dict):
-        name = next((str(model[k]) for k in ("name", "id", "model") if model.get(k)), "")
-        rest = ", ".join(f"{k} {v}" for k, v in model.items() if k not in ("name", "id", "model"))
-        return f"{name} ({rest})" if rest and name else str(name or rest)
-    return str(model)
+def _model_label(model: "ModelUsed | None") -> str:
+    return model.label if model is not None else "off (no language model used)"
 
 
 def page_view(report: Report, results: list[FileResult] | None = None,
@@ -417,8 +401,8 @@ def page_view(report: Report, results: list[FileResult] | None = None,
     title = files[0]["name"] if len(files) == 1 else f"{len(files)} files"
     return {
         "title": title, "files": files, "counts": _counts(findings), "version": report.tool_version,
-        "command": str(report.meta.get("command", "")), "model": _model_label(report.meta),
-        "corpus_metrics": metrics_view(report.meta.get("metrics")), "index_href": index_href,
+        "command": report.run.command or "", "model": _model_label(report.run.model),
+        "corpus_metrics": metrics_view(report.run.metrics), "index_href": index_href,
         "categories": [c for c, _ in _counts(findings)["category"]],
     }
 
@@ -521,7 +505,7 @@ def render_site(report: Report, fix_confidence: float = DEFAULT_FIX_CONFIDENCE) 
         entries.append({"href": name, "path": result.path, "lang": result.language,
                         "dir": text_direction(result.language), "counts": _counts(result.findings)})
     index = {"title": f"{len(report.files)} files", "entries": entries, "counts": _counts(report.findings),
-             "version": report.tool_version, "command": str(report.meta.get("command", "")),
-             "model": _model_label(report.meta), "corpus_metrics": metrics_view(report.meta.get("metrics"))}
+             "version": report.tool_version, "command": report.run.command or "",
+             "model": _model_label(report.run.model), "corpus_metrics": metrics_view(report.run.metrics)}
     pages["index.html"] = env.get_template("index.html.j2").render(page=index, **assets)
     return pages

@@ -77,6 +77,6 @@ def render(report: Report, **_) -> str:
                 for r in report.files for e in r.errors]
     if failures:  # rules that crashed on a file: the run is incomplete, and says where
         sarif["runs"][0]["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": failures}]
-    if report.meta.get("metrics"):
-        sarif["runs"][0]["properties"] = {"metrics": report.meta["metrics"]}
+    if report.run.metrics is not None:
+        sarif["runs"][0]["properties"] = {"metrics": report.run.metrics.to_dict()}
     return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"

@@ -32,8 +32,8 @@ def render(report: Report, color: bool = False, **_) -> str:
     noun = "finding" if s["findings"] == 1 else "findings"
     out.append(c(_BOLD, f"{s['findings']} {noun} in {files}{tail}"))
     text = "\n".join(out) + "\n"
-    if report.meta.get("metrics"):
+    if report.run.metrics is not None:
         from ..metrics import render_text
 
-        text += "\n" + render_text(report.meta["metrics"])
+        text += "\n" + render_text(report.run.metrics)
     return text

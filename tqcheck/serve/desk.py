@@ -111,7 +111,7 @@ class Desk:
         """The quick re-check (tqcheck.serve.quick) against the last full check of this text; None when
         there is none or no model to wait for, and the caller runs the full check instead."""
         previous = self._last_full.get(req.options_key())
-        if previous is None or not (self.use_model and req.use_model) or "model" not in previous.meta:
+        if previous is None or not (self.use_model and req.use_model) or previous.run.model is None:
             return None
         from .quick import merge
 
@@ -119,7 +119,7 @@ class Desk:
                                use_model=False, source_lang=req.source_lang)
         report = run_check(request, ctx=self.context(req.source_lang, use_model=False))
         pending = merge(previous.files[0], report.files[0])
-        report.meta["model"] = previous.meta["model"]
+        report.run.model = previous.run.model
         return report, pending
 
     def start_now(self, say: Callable[[str], None] = lambda _m: None) -> dict[str, float]:
@@ -151,7 +151,8 @@ class Desk:
     def model_info(self) -> dict | None:
         from ..lm import describe_model
 
-        return describe_model(self.context()) if self.use_model else None
+        used = describe_model(self.context()) if self.use_model else None
+        return used.to_dict() if used is not None else None
 
     # --- called from the event loop -------------------------------------------------------------
 

@@ -72,9 +72,9 @@ def merge(previous: FileResult, quick: FileResult) -> list[Span]:
     if previous.fluency:
         rows = []
         for row in previous.fluency:
-            delta = shift(row["start"], row["end"])
+            delta = shift(row.start, row.end)
             if delta is not None:
-                rows.append({**row, "start": row["start"] + delta, "end": row["end"] + delta})
+                rows.append(row.moved(delta))
         quick.fluency = rows or None
     unchanged = set(kept)
     return [p for p in new.paragraphs if p not in unchanged and new.raw[p[0]:p[1]].strip()]
