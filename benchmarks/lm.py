@@ -143,9 +143,10 @@ def main() -> None:
     res["article_words"] = len(doc.text.split())
     # The whole article through the default phrasing rules (calques, the detector), model already loaded.
     from tqcheck.engine import Engine
+    from tqcheck.lm import LANGUAGE_MODEL
 
     ctx = Context()
-    ctx.resource("language-model", lambda: lm)
+    ctx.resource(LANGUAGE_MODEL, lambda: lm)
     lm.forget()
     t = time.perf_counter()
     report = Engine(ctx, only=["mt-calque", "lm-error-span"]).run([doc])
@@ -162,7 +163,7 @@ def main() -> None:
     runs = []
     for _ in range(5):
         ctx = Context()
-        ctx.resource("language-model", lambda: lm)
+        ctx.resource(LANGUAGE_MODEL, lambda: lm)
         lm.forget()
         t = time.perf_counter()
         whole = Engine(ctx).run([Document.from_text(ARTICLE.read_text("utf-8"), path=str(ARTICLE))])

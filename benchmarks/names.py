@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from tqcheck.document import Document  # noqa: E402
 from tqcheck.context import Context  # noqa: E402
 from tqcheck.engine import Engine  # noqa: E402
-from tqcheck.analysis.parse import load_spacy  # noqa: E402
+from tqcheck.analysis.parse import SPACY_PIPELINE, load_spacy  # noqa: E402
 
 RULES = ["name-variant", "name-order", "entity-style", "abbreviation-style"]
 
@@ -41,7 +41,7 @@ def main() -> None:
         nlp = load_spacy()
         loads.append(time.perf_counter() - t)
     ctx = Context(use_model=False)
-    ctx.resource("spacy", lambda: nlp)
+    ctx.resource(SPACY_PIPELINE, lambda: nlp)
     docs = [Document.from_text(t, lang="en", path=p) for p, t in texts(sys.argv[1:])]
     words = sum(len(d.text.split()) for d in docs)
     runs = []

@@ -36,7 +36,8 @@ def real_lm():
 def context_with(lm, source_lang=None):
     """A Context whose language-model resource is the session's model."""
     from tqcheck.context import Context
+    from tqcheck.lm import LANGUAGE_MODEL
 
     ctx = Context(source_lang=source_lang)
-    ctx.resource("language-model", lambda: lm)
+    ctx.resource(LANGUAGE_MODEL, lambda: lm)
     return ctx

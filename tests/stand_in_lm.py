@@ -83,7 +83,8 @@ class StandInLM:
 def context_with_stand_in(lm: StandInLM, **kwargs):
     """A Context whose language model is ``lm`` (as ``lm_session.context_with`` gives the real one)."""
     from tqcheck.context import Context
+    from tqcheck.lm import LANGUAGE_MODEL
 
     ctx = Context(**kwargs)
-    ctx.resource("language-model", lambda: lm)
+    ctx.resource(LANGUAGE_MODEL, lambda: lm)
     return ctx

@@ -104,8 +104,9 @@ def test_no_rule_family_imports_another():
 
 
 def test_shared_data_travels_through_types_not_string_keys():
-    # Run facts travelled as Report.meta["..."], control flags as evidence["autofix"]: now RunRecord and Fix.
-    pattern = re.compile(r"\.extras\b|\.options\[|\.options\.get\(|\.meta\[|\.meta\.get\(|[\"']autofix[\"']")
+    # Run facts travelled as Report.meta["..."], control flags as evidence["autofix"], models as
+    # ctx.resource("language-model"): now RunRecord, Fix and typed Resource keys.
+    pattern = re.compile(r"\.extras\b|\.options\[|\.options\.get\(|\.meta\[|\.meta\.get\(|[\"']autofix[\"']|resource\([\"']")
     offenders = [f"{p.relative_to(PKG)}:{i}" for p in PKG.rglob("*.py")
                  for i, line in enumerate(p.read_text("utf-8").splitlines(), 1) if pattern.search(line)]
     assert offenders == []

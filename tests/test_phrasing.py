@@ -8,6 +8,7 @@ from tqcheck.rules.phrasing.rescore import _FUNCTION
 
 from tqcheck.document import Document
 from tqcheck.findings import Applicability
+from tqcheck.lm import LANGUAGE_MODEL
 from tqcheck.context import Context
 from tqcheck.engine import Engine
 from tqcheck.rules.phrasing import lexicon
@@ -174,7 +175,7 @@ def test_word_and_clause_rules_share_one_reading_of_the_document(lm):
             return lm.alternatives(*args, **kwargs)
 
     ctx = Context()
-    ctx.resource("language-model", lambda: Counting())
+    ctx.resource(LANGUAGE_MODEL, lambda: Counting())
     _run("Experts pointed out that the rise of prices in the vegetable, mainly because of weather the cold "
          "lasting, supply reduced.", ctx, ["lm-disfluency", "lm-awkward-clause"])
     assert len(calls) == 1
@@ -194,7 +195,7 @@ def test_calque_rescoring_rides_along_with_the_reading(lm):
     lm._forward = counting
     try:
         ctx = Context()
-        ctx.resource("language-model", lambda: lm)
+        ctx.resource(LANGUAGE_MODEL, lambda: lm)
         _, findings = _run("It is the first displacement of a head of US diplomacy to Chinese territory in almost "
                         "five years.", ctx, ["mt-calque", "lm-awkward-clause"])
     finally:
@@ -277,7 +278,7 @@ def test_a_paragraph_is_read_after_the_article_before_it(lm):
 
     doc = Document.from_text(AFP_STYLE, lang="en")
     ctx = Context()
-    ctx.resource("language-model", lambda: lm)
+    ctx.resource(LANGUAGE_MODEL, lambda: lm)
     words = reading.read(doc, ctx)
     assert [(p[0].paragraph) for p in words] == reading._paragraphs(doc)
     opening = {p[0].text + " " + p[1].text: p[0].surprisal + p[1].surprisal for p in words}

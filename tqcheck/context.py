@@ -6,11 +6,19 @@ Kept apart from the engine so that rules and analyses can import it without impo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
 from .config import Config
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Resource(Generic[T]):
+    """The typed key of one of a run's shared resources (the language model, the spaCy pipeline, the
+    sentence encoder), declared beside the code that builds it: ``Context.resource`` builds it once."""
+
+    name: str
 
 
 @dataclass
@@ -32,16 +40,18 @@ class Context:
     read_in_context: bool = True
     # Run-level facts a user should see once, whichever file they came from (e.g. a model that is missing).
     notices: list[str] = field(default_factory=list)
-    _resources: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _resources: dict[Resource, Any] = field(default_factory=dict, repr=False)
     _settings: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def resource(self, key: Any, factory: Callable[[], T]) -> T:
-        """Build a shared resource (a model, a lexicon) once per run, on first use."""
+    def resource(self, key: "Resource[T]", factory: Callable[[], T]) -> T:
+        """Build a shared resource (a model, a pipeline) once per run, on first use."""
         if key not in self._resources:
+            if not isinstance(key, Resource):
+                raise TypeError(f"{key!r} is not a Resource key (tqcheck.context.Resource)")
             self._resources[key] = factory()
         return self._resources[key]
 
-    def has_resource(self, key: Any) -> bool:
+    def has_resource(self, key: Resource) -> bool:
         return key in self._resources
 
     def settings(self, rule) -> Any:

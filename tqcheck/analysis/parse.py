@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..context import Resource
 from .declared import analysis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,6 +66,10 @@ def _module_nlp():
     return _NLP[0]
 
 
+# spaCy's English pipeline, loaded once per process and shared by a run's documents.
+SPACY_PIPELINE: Resource[Any] = Resource("spaCy pipeline")
+
+
 def spacy_pipeline(ctx: "Context | None"):
     """The English pipeline, None when spaCy or the model is missing.
 
@@ -73,7 +78,7 @@ def spacy_pipeline(ctx: "Context | None"):
     """
     if ctx is None:
         return _module_nlp()
-    return ctx.resource("spacy", _module_nlp)
+    return ctx.resource(SPACY_PIPELINE, _module_nlp)
 
 
 def parse(doc: "Document", ctx: "Context | None" = None) -> Parse | None:

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..align import Alignment, align_documents
+from ..context import Resource
 from .declared import Needs, analysis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,6 +61,10 @@ class SourceSide:
         return self.document.text[s:e]
 
 
+# The sentence encoder's embed function (multilingual-e5-small), or None when it cannot be had.
+SENTENCE_ENCODER: Resource = Resource("sentence encoder")
+
+
 def _embedder(ctx: "Context | None"):
     """The sentence encoder's ``embed`` when the model may be used and is installed, else None."""
     if ctx is None or not ctx.use_model or os.environ.get("TQCHECK_ALIGN_ENCODER", "1") == "0":
@@ -74,7 +79,7 @@ def _embedder(ctx: "Context | None"):
             log.info("sentence encoder unavailable (%s); aligning by length and anchors", exc)
             return None
 
-    return ctx.resource("align.encoder", build)
+    return ctx.resource(SENTENCE_ENCODER, build)
 
 
 def source_side(doc: "Document", ctx: "Context | None" = None) -> SourceSide | None:

@@ -21,12 +21,16 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from ..context import Resource
 from ..errors import TqcheckError
 from .protocol import LanguageModel
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
     from .used import ModelUsed
+
+# The run's model, built once per Context (a desk or a test may provide one already loaded).
+LANGUAGE_MODEL: Resource[LanguageModel | None] = Resource("language model")
 
 
 
@@ -39,7 +43,7 @@ def get_language_model(ctx: "Context") -> LanguageModel | None:
     """
     if not ctx.use_model:
         return None
-    return ctx.resource("language-model", lambda: _load(ctx))
+    return ctx.resource(LANGUAGE_MODEL, lambda: _load(ctx))
 
 
 # One copy per process: several runs (or a test session) share the loaded weights.
@@ -74,9 +78,9 @@ def _load(ctx: "Context"):
 
 def describe_model(ctx: "Context") -> "ModelUsed | None":
     """The model this run actually used (for reports), or None when no check loaded one."""
-    if not ctx.has_resource("language-model"):
+    if not ctx.has_resource(LANGUAGE_MODEL):
         return None
-    lm = ctx.resource("language-model", lambda: None)
+    lm = ctx.resource(LANGUAGE_MODEL, lambda: None)
     if lm is None:
         return None
     card = getattr(lm, "card", None)
@@ -85,4 +89,4 @@ def describe_model(ctx: "Context") -> "ModelUsed | None":
     return ModelUsed(getattr(card, "name", "language model"), getattr(card, "id", ""), str(getattr(lm, "device", "cpu")))
 
 
-__all__ = ["LanguageModel", "get_language_model", "describe_model", "TqcheckError"]
+__all__ = ["LANGUAGE_MODEL", "LanguageModel", "get_language_model", "describe_model", "TqcheckError"]

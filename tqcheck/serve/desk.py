@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from ..config import Config
-from ..context import Context
+from ..context import Context, Resource
+from ..lm import LANGUAGE_MODEL
 from ..document import Document
 from ..errors import TqcheckError
 from ..pipeline import CheckRequest, run_check
@@ -64,7 +65,7 @@ class Desk:
         self.device = device
         self.model_id = model_id
         self.max_waiting = max_waiting
-        self._resources: dict[Any, Any] = {}
+        self._resources: dict[Resource, Any] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tqcheck-desk")
         if lm is not None:  # a model already loaded (the tests' session model); its cache lives on our thread
             self._executor.submit(self._adopt, lm).result()
@@ -76,7 +77,7 @@ class Desk:
     # --- running on the desk's thread ---------------------------------------------------------
 
     def _adopt(self, lm: Any) -> None:
-        self._resources["language-model"] = _incremental(lm)
+        self._resources[LANGUAGE_MODEL] = _incremental(lm)
 
     def context(self, source_lang: str | None = None, use_model: bool = True) -> Context:
         return Context(config=self.config, use_model=self.use_model and use_model, device=self.device,
@@ -133,7 +134,7 @@ class Desk:
             say(f"loading the language model ({get_card(self.model_id).name}) ...")
             lm = get_language_model(self.context())
             if lm is not None:
-                lm = self._resources["language-model"] = _incremental(lm)
+                lm = self._resources[LANGUAGE_MODEL] = _incremental(lm)
                 lm.load()
                 model_seconds = time.perf_counter() - t
                 say(f"model ready on {lm.device} in {model_seconds:.1f} s")
@@ -145,7 +146,7 @@ class Desk:
 
     def model_calls(self) -> tuple[int, int]:
         """(texts answered from the score cache, texts scored by the model) since the desk started."""
-        lm = self._resources.get("language-model")
+        lm = self._resources.get(LANGUAGE_MODEL)
         return getattr(lm, "hits", 0), getattr(lm, "misses", 0)
 
     def model_info(self) -> dict | None:
