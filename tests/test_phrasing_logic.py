@@ -69,3 +69,13 @@ def test_the_first_word_of_a_document_is_never_flagged_for_having_nothing_before
     lm = StandInLM(bigrams={("", "zebras"): -16.0, ("the", "summit"): -16.0})
     assert [f.text for f in _check("Zebras were seen near the summit venue on Monday.", lm, ["lm-disfluency"])] \
         == ["summit"]
+
+
+def test_the_detector_says_plainly_which_languages_it_serves_on_another():
+    # A target the detector was not calibrated for gets a notice, not silence and not uncalibrated flags.
+    lm = StandInLM(bigrams={("est", "arrivé"): -15.0})
+    doc = Document.from_text("Le ministre est arrivé à Pékin lundi pour des entretiens.", lang="fr")
+    report = Engine(context_with_stand_in(lm), only=["lm-error-span"]).run([doc])
+    assert report.files[0].findings == []
+    (notice,) = [n for n in report.files[0].notices if n.startswith("lm-error-span")]
+    assert "'fr'" in notice and "en" in notice
