@@ -383,3 +383,26 @@ def test_hidden_states_from_a_packed_pass_are_the_models_own(lm):
         assert np.abs(toks.states[:, 640:] - last).max() < 1e-3
     plain = lm.alternatives(texts, contexts, k=3, min_surprisal=8.0)
     assert plain[0].states is None and [t[:3] for t in plain[0]] == [t[:3] for t in got[0]]
+
+
+def test_converting_the_gguf_parses_its_header_once(tmp_path):
+    # transformers opens the GGUF for the config, the tokenizer and the weights; each parse of the
+    # 262k-token vocabulary was most of a first run's conversion (57 s -> 39 s, bit-identical output).
+    gguf = pytest.importorskip("gguf")
+    from tqcheck.lm.store import _gguf_read_once
+
+    path = tmp_path / "tiny.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_array("tokenizer.ggml.tokens", ["<pad>", "the", "talks"])
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    original = gguf.GGUFReader
+    with _gguf_read_once():
+        first, again = gguf.GGUFReader(path), gguf.GGUFReader(str(path))
+        assert first is again
+        assert [bytes(first.fields["tokenizer.ggml.tokens"].parts[i]).decode()
+                for i in first.fields["tokenizer.ggml.tokens"].data] == ["<pad>", "the", "talks"]
+    assert gguf.GGUFReader is original
+    assert gguf.GGUFReader(path) is not first
