@@ -6,7 +6,7 @@ from importlib import resources
 
 import pytest
 
-from .conftest import SEED
+from .conftest import ROOT, SEED
 
 TYPO = ("--rule", "space-before-punctuation", "--rule", "run-in-heading")
 
@@ -96,3 +96,23 @@ def test_rules_and_explain(cli):
     assert code == 0 and "counterpart , Qing Gang" in out and "Flagged:" in out
     code, _, err = cli("explain", "no-such-rule")
     assert code == 2 and "no-such-rule" in err
+
+
+@pytest.mark.parametrize("args", [
+    ("--no-model",),  # findings with fixes, the names ledger
+    ("--no-model", "--reference", "tests/data/es_news.ref.en.txt", "--source", "tests/data/es_news.es.txt"),
+    ("--no-model", "--lang", "en", "--cache-dir", "{tmp}"),  # meta.cache
+], ids=["seed", "reference-and-source", "cached"])
+def test_the_json_report_keeps_to_its_published_schema(cli, tmp_path, monkeypatch, args):
+    # docs/report-v1.schema.json is the contract CI users parse: a field added or reshaped by a refactor
+    # (a typed run record, typed fixes) must be a decision made there, not a surprise.
+    jsonschema = pytest.importorskip("jsonschema")
+    monkeypatch.chdir(ROOT)
+    schema = json.loads((ROOT / "docs" / "report-v1.schema.json").read_text("utf-8"))
+    target = "tests/data/es_news.en.txt" if "--reference" in args else SEED.relative_to(ROOT)
+    code, out, err = cli("check", target, *[a.replace("{tmp}", str(tmp_path)) for a in args], "-f", "json",
+                         "--fail-on", "never")
+    assert code == 0, err
+    data = json.loads(out)
+    jsonschema.validate(data, schema)
+    assert any("fixes" in f for f in data["files"][0]["findings"]) or "--reference" in args
