@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..analysis.declared import analysis
 from ..analysis.lexical import at_sentence_start, zipf
 from ..analysis.parse import Parse, parse
+from ..languages import profile
 from .data import fold
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,8 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
 
 NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
-# Languages that capitalise common nouns: capitalisation is no evidence of a name.
-NOUN_CAPS = {"de", "lb"}
 
 _LEAD = re.compile(r"^(?:the|The|THE|a|an|A|An)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -151,7 +150,8 @@ def _source_words(doc: "Document") -> set[str] | None:
 def capitalised_mentions(doc: "Document") -> list[Mention]:
     """Capitalised word sequences that do not start a sentence (or recur mid-sentence elsewhere)."""
     text = doc.text
-    noun_caps = doc.lang in NOUN_CAPS
+    # Where every noun is capitalised, capitalisation is no evidence of a name.
+    noun_caps = profile(doc.lang).capitalises_nouns
     source_words = _source_words(doc) if noun_caps else None
     raw: list[tuple[int, int]] = []
     for m in _CAP_SEQ.finditer(text):
@@ -212,10 +212,10 @@ def _german_name_word(word: str, lang: str, source_words: set[str] | None) -> bo
             return True
         # A German word close to an English name is the name transcribed (Tokajew, Simbabwe),
         # unless it is an everyday German word (Präsident, Kongress).
-        from .compare import german_spelling
+        from .compare import transcribed
 
-        gw = german_spelling(w)
-        if any(german_spelling(s) == gw for s in source_words):
+        gw = transcribed(w, lang)
+        if any(transcribed(s, lang) == gw for s in source_words):
             return True
         return _is_rare(word, lang, 3.5) and any(_close(w, s) for s in source_words if abs(len(s) - len(w)) <= 2)
     return _is_rare(word, lang, 2.5)
@@ -231,7 +231,8 @@ def extract_mentions(doc: "Document", ctx: "Context | None" = None) -> list[Ment
     """Name mentions of a document, computed once (the ledger and the corpus rule read them)."""
 
     def build() -> Mentions:
-        mentions = english_mentions(doc, ctx) if doc.lang == "en" else capitalised_mentions(doc)
+        ner = profile(doc.lang).ner_model is not None
+        mentions = english_mentions(doc, ctx) if ner else capitalised_mentions(doc)
         return Mentions(m for m in mentions if not doc.is_ignored(m.start, m.end))
 
     return doc.analysis(Mentions, build)
