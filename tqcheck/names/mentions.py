@@ -163,6 +163,9 @@ def capitalised_mentions(doc: "Document") -> list[Mention]:
     """Capitalised word sequences that do not start a sentence (or recur mid-sentence elsewhere)."""
     text = doc.text
     prof = profile(doc.lang)
+    # The evidence below is word frequency: without a word list for the language (zipf raises RuleSkipped)
+    # the name rules say they did not run rather than guess from capitals alone.
+    zipf("a", doc.lang)
     # Where every noun is capitalised, capitalisation is no evidence of a name.
     noun_caps = prof.capitalises_nouns
     source_words = _source_words(doc) if noun_caps else None
