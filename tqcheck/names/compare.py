@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from ..analysis.lexical import zipf
+from ..languages import profile
 from .data import (
     chinese_surnames,
     common_chinese_surnames,
@@ -32,7 +33,6 @@ _SEP = re.compile(r"[\s\u00a0\-‐‑–'’.·]+")
 # Sound alternations between romanisation systems (pinyin vs Wade-Giles / Korean RR vs MR).
 _ROMAN_ALTS = [("zh", "j"), ("zh", "ch"), ("x", "hs"), ("q", "ch"), ("c", "ts"), ("z", "ts"), ("k", "g"),
                ("t", "d"), ("p", "b"), ("eo", "o"), ("eu", "u"), ("ae", "e"), ("yu", "u")]
-GERMAN_ENDINGS = ("s", "es", "n", "en", "e", "er", "ern", "ns", "ens")
 
 
 def key(name: str) -> str:
@@ -144,11 +144,12 @@ def close_word(a: str, b: str, lang: str = "en") -> bool:
         return True
     if min(len(fa), len(fb)) < 4:
         return False
-    if lang in ("de", "lb"):
-        if inflection_pair(fa, fb):
-            return False  # Tokajews/Tokajew: one spelling, inflected
-        ga, gb = german_spelling(fa), german_spelling(fb)
-        if ga == gb or inflection_pair(ga, gb):
+    prof = profile(lang)
+    if prof.name_endings and inflection_pair(fa, fb, prof.name_endings):
+        return False  # Tokajews/Tokajew, Лаврова/Лавров: one spelling, declined
+    if prof.transcription:
+        ga, gb = transcribed(fa, lang), transcribed(fb, lang)
+        if ga == gb or inflection_pair(ga, gb, prof.name_endings):
             return True  # Tokayev/Tokajew, Zimbabwes/Simbabwe: English and German transcription
     d = Levenshtein.distance(fa, fb)
     longest = max(len(fa), len(fb))
@@ -159,21 +160,18 @@ def close_word(a: str, b: str, lang: str = "en") -> bool:
     return not (_common(a, lang) and _common(b, lang))
 
 
-_DE_TRANSCRIPTION = [("tsch", "ch"), ("sch", "sh"), ("j", "y"), ("w", "v"), ("z", "s"), ("k", "c"),
-                      ("ph", "f")]
-
-
-def german_spelling(word: str) -> str:
-    """Collapse the letters in which German and English transcriptions of a foreign name differ."""
-    for de, en in _DE_TRANSCRIPTION:
-        word = word.replace(de, en)
+def transcribed(word: str, lang: str) -> str:
+    """Collapse the letters in which the language's and English transcriptions of a foreign name differ
+    (German Tokajew and English Tokayev both read 'tocayev')."""
+    for mine, en in profile(lang).transcription:
+        word = word.replace(mine, en)
     return word
 
 
-def inflection_pair(a: str, b: str) -> bool:
-    """German inflection of one noun (Tokajews/Tokajew, Präsidenten/Präsident)."""
+def inflection_pair(a: str, b: str, endings: tuple[str, ...]) -> bool:
+    """One word declined (German Tokajews/Tokajew, Präsidenten/Präsident; Russian Лаврова/Лавров)."""
     short, long_ = sorted((a, b), key=len)
-    return long_.startswith(short) and long_[len(short):] in GERMAN_ENDINGS
+    return long_.startswith(short) and long_[len(short):] in endings
 
 
 def same_entity(a: str, b: str, lang: str = "en") -> str | None:

@@ -7,12 +7,15 @@ source text is attached, when it matches a capitalised word of the source.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..analysis.declared import analysis
 from ..analysis.lexical import at_sentence_start, zipf
 from ..analysis.parse import Parse, parse
+from ..languages import profile
 from .data import fold
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,14 +23,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..document import Document
 
 NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
-# Languages that capitalise common nouns: capitalisation is no evidence of a name.
-NOUN_CAPS = {"de", "lb"}
 
 _LEAD = re.compile(r"^(?:the|The|THE|a|an|A|An)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-_CAP_SEQ = re.compile(
-    r"(?<![\w.])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*(?:[ \u00a0-](?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*|de|van|von|der|bin|al|da|di|le|la))*"
-    r"(?:[ \u00a0-][A-ZÀ-ÖØ-ÞĀ-Ž][\w'’-]*)?", re.UNICODE)
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ"  # Latin and Cyrillic capitals
+
+
+@lru_cache(maxsize=64)
+def _cap_seq(particles: frozenset[str]) -> re.Pattern:
+    """Capitalised word sequences, joined by the language's name particles ("Ursula von der Leyen").
+
+    A particle must be a whole word: "Martínez devant" is not "Martínez de".
+    """
+    joined = "|".join(sorted((re.escape(p) for p in particles), key=len, reverse=True))
+    word = rf"[{_UPPER}][\w'’-]*"
+    return re.compile(rf"(?<![\w.]){word}(?:[ \u00a0-](?:{word}|(?:{joined})(?=[ \u00a0-])))*"
+                      rf"(?:[ \u00a0-]{word})?", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -151,27 +162,38 @@ def _source_words(doc: "Document") -> set[str] | None:
 def capitalised_mentions(doc: "Document") -> list[Mention]:
     """Capitalised word sequences that do not start a sentence (or recur mid-sentence elsewhere)."""
     text = doc.text
-    noun_caps = doc.lang in NOUN_CAPS
+    prof = profile(doc.lang)
+    # The evidence below is word frequency: without a word list for the language (zipf raises RuleSkipped)
+    # the name rules say they did not run rather than guess from capitals alone.
+    zipf("a", doc.lang)
+    # Where every noun is capitalised, capitalisation is no evidence of a name.
+    noun_caps = prof.capitalises_nouns
     source_words = _source_words(doc) if noun_caps else None
+    lowercase = _lowercase_words(text)
     raw: list[tuple[int, int]] = []
-    for m in _CAP_SEQ.finditer(text):
+    for m in _cap_seq(prof.name_particles).finditer(text):
         cleaned = _clean(text, m.start(), m.end())
         if not cleaned:
             continue
         s, e = cleaned
         if not noun_caps:
             # Leading everyday words are titles or sentence words, not the name: "Le Président Macron".
+            # A frequent given name stays ("Philippe Martinez"): names travel, so it is about as common in
+            # English, where "Selon", "Intérieur" or "Le" are not.
             words = text[s:e].split()
-            while len(words) > 1 and not _is_rare(words[0], doc.lang, 4.5):
+            while len(words) > 1 and not _is_rare(words[0], doc.lang, 4.5) and not _international(words[0], doc.lang):
                 s += len(words[0])
                 while text[s] in " \u00a0":
                     s += 1
                 words = words[1:]
+            if len(words) == 1 and words[0].lower() in lowercase and not _is_rare(words[0], doc.lang, 3.0):
+                continue  # a word the text also writes in lower case ("Le", "Selon"): wording, not a name
         raw.append((s, e))
     mid_sentence = set()
     for s, e in raw:
         if not at_sentence_start(doc, s):
             mid_sentence.add(text[s:e])
+    surnames = _introduced_surnames(text, raw, doc.lang) if noun_caps else frozenset()
     out = []
     for s, e in raw:
         surface = text[s:e]
@@ -179,11 +201,43 @@ def capitalised_mentions(doc: "Document") -> list[Mention]:
             continue  # (in German every sentence-initial noun is capitalised anyway: the name test decides)
         if noun_caps:
             # Keep the runs of name words: "Präsident Kassym-Jomart Tokajew" -> "Kassym-Jomart Tokajew".
-            for ws, we in _name_runs(text, s, e, lambda w: _german_name_word(w, doc.lang, source_words)):
+            runs = _name_runs(text, s, e, lambda w: _german_name_word(w, doc.lang, source_words, surnames))
+            for ws, we in runs:
                 out.append(Mention(ws, we, text[ws:we], "CAP"))
             continue
         out.append(Mention(s, e, surface, "CAP"))
     return out
+
+
+def _lowercase_words(text: str) -> frozenset[str]:
+    return frozenset(m.group(0) for m in re.finditer(r"(?<![\w'’-])[^\W\d_A-ZÀ-ÞА-ЯЁ][\w]*", text)
+                     if m.group(0).islower())
+
+
+def _international(word: str, lang: str) -> bool:
+    """A word about as common in English as in the language: a given name or a surname travels (Olaf,
+    Friedrich, Merkel), a German noun does not (Regierung, Kanzlerin, Millionen)."""
+    here, en = zipf(word, lang), zipf(word, "en")
+    return 2.5 <= en < 5.0 and here - en <= 1.5
+
+
+def _introduced_surnames(text: str, runs: list[tuple[int, int]], lang: str) -> frozenset[str]:
+    """In a noun-capitalising language, surnames the text introduces with a given name and then uses alone:
+    "Bundeskanzler Olaf Scholz ... sagte Scholz".  A given name travels between languages; the surname
+    must not be a common noun of the language, and the text must use it alone as well."""
+    pairs = []
+    for s, e in runs:
+        words = [w.strip(".,;:") for w in text[s:e].split()]
+        pairs += [(g, w) for g, w in zip(words, words[1:]) if _international(g, lang)]
+    alone = Counter(m.group(0) for m in re.finditer(rf"(?<![\w'’-])[{_UPPER}][\w-]+", text))
+    out = set()
+    for given, surname in pairs:
+        if alone[surname] <= sum(1 for g, w in pairs if w == surname):
+            continue  # never used alone: nothing says it is a name rather than a noun after a name
+        if zipf(surname, lang) < 4.0 or _international(surname, lang):
+            out.add(surname)
+    # The given name is part of the name too.
+    return frozenset(out) | {g for g, w in pairs if w in out}
 
 
 def _name_runs(text: str, start: int, end: int, is_name) -> list[tuple[int, int]]:
@@ -202,20 +256,23 @@ def _name_runs(text: str, start: int, end: int, is_name) -> list[tuple[int, int]
     return runs
 
 
-def _german_name_word(word: str, lang: str, source_words: set[str] | None) -> bool:
-    """In a noun-capitalising language, a word is a name when the source has it or it is rare."""
+def _german_name_word(word: str, lang: str, source_words: set[str] | None, surnames: frozenset[str]) -> bool:
+    """In a noun-capitalising language, a word is a name when the source has it, the text introduced it
+    as a surname, or it is rare."""
     if word.isupper() and len(word) >= 2:
         return True  # acronyms are entities in any language
+    if word.strip(".,;:") in surnames:
+        return True
     if source_words is not None:
         w = fold(word.strip(".,;:"))
         if w in source_words:
             return True
         # A German word close to an English name is the name transcribed (Tokajew, Simbabwe),
         # unless it is an everyday German word (Präsident, Kongress).
-        from .compare import german_spelling
+        from .compare import transcribed
 
-        gw = german_spelling(w)
-        if any(german_spelling(s) == gw for s in source_words):
+        gw = transcribed(w, lang)
+        if any(transcribed(s, lang) == gw for s in source_words):
             return True
         return _is_rare(word, lang, 3.5) and any(_close(w, s) for s in source_words if abs(len(s) - len(w)) <= 2)
     return _is_rare(word, lang, 2.5)
@@ -231,7 +288,8 @@ def extract_mentions(doc: "Document", ctx: "Context | None" = None) -> list[Ment
     """Name mentions of a document, computed once (the ledger and the corpus rule read them)."""
 
     def build() -> Mentions:
-        mentions = english_mentions(doc, ctx) if doc.lang == "en" else capitalised_mentions(doc)
+        ner = profile(doc.lang).ner_model is not None
+        mentions = english_mentions(doc, ctx) if ner else capitalised_mentions(doc)
         return Mentions(m for m in mentions if not doc.is_ignored(m.start, m.end))
 
     return doc.analysis(Mentions, build)

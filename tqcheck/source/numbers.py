@@ -14,9 +14,8 @@ import math
 import re
 from dataclasses import dataclass
 
-# Languages that write a decimal comma ("3,5") and group with dots or spaces.
-DECIMAL_COMMA = frozenset("de es fr it pt nl ru pl cs sk sl hr sr bs ro hu tr uk bg da sv nb nn no fi et lv lt "
-                          "el id ca gl eu vi".split())
+from ..languages import profile
+
 
 # Scale words after a number, per language (lower-cased; longest alternatives first in the regex).
 _SCALES: dict[str, dict[str, float]] = {
@@ -115,7 +114,7 @@ def _readings(s: str, lang: str) -> set[float]:
         dec = "," if s.rfind(",") > s.rfind(".") else "."
         grp = "." if dec == "," else ","
         return {float(s.replace(grp, "").replace(dec, "."))}
-    comma_dec = lang in DECIMAL_COMMA
+    comma_dec = profile(lang).decimal_comma
     for sep in (",", "."):
         if sep not in s:
             continue
@@ -348,6 +347,6 @@ def format_number(value: float, lang: str) -> str:
     text = f"{value:,.6f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if abs(value) < 10000 and value == int(value):
         text = str(int(value))
-    if lang in DECIMAL_COMMA:
+    if profile(lang).decimal_comma:
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return text

@@ -5,17 +5,10 @@ import re
 
 from ...analysis.lexical import at_sentence_start
 from ...findings import Category, Severity
+from ...languages import profile
 from ..registry import DocumentRule, register
 
 _DOUBLED = re.compile(r"\b(\w+)(\s+)(\1)\b", re.IGNORECASE | re.UNICODE)
-# Doublings that are grammatical in the language ("had had", German "die die").
-_ALLOWED = {
-    "en": {"had", "that", "is", "bye", "no", "very", "so", "ha", "knock", "bla", "blah"},
-    "de": {"die", "der", "das", "sie", "es", "dass"},
-    "fr": {"nous", "vous", "si", "très", "le", "la", "les"},
-    "es": {"que"},
-    "nl": {"die", "dat"},
-}
 
 
 @register
@@ -33,7 +26,7 @@ class DoubledWord(DocumentRule):
             "Chong Yang asked Qiao Qiao how he viewed the meeting.")
 
     def check(self, doc, ctx):
-        allowed = _ALLOWED.get(doc.lang, set())
+        allowed = profile(doc.lang).doubled_words  # grammatical doublings ("had had", German "die die")
         for m in _DOUBLED.finditer(doc.text):
             word = m.group(1)
             if word.isdigit() or word.lower() in allowed or "\n\n" in m.group(2):

@@ -4,11 +4,10 @@ from __future__ import annotations
 import re
 
 from ...findings import Category, Severity
+from ...languages import profile
 from ..registry import DocumentRule, register
 
 _STRAIGHT_PAIR = re.compile(r'"([^"\n]{1,400})"')
-_LOCAL = {"de": ("„", "“"), "fr": ("« ", " »"), "en": ("“", "”"), "es": ("«", "»"), "it": ("«", "»"),
-          "pt": ("“", "”"), "ru": ("«", "»"), "pl": ("„", "”"), "nl": ("“", "”")}
 _CURLY = "“”„«»"
 
 
@@ -28,10 +27,11 @@ class MixedQuotes(DocumentRule):
     def check(self, doc, ctx):
         curly = sum(doc.text.count(c) for c in _CURLY)
         pairs = list(_STRAIGHT_PAIR.finditer(doc.text))
-        if not pairs or (curly == 0 and doc.lang != "de"):
+        lang = profile(doc.lang)
+        if not pairs or (curly == 0 and not lang.straight_quotes_wrong_alone):
             return
-        open_q, close_q = _LOCAL.get(doc.lang, ("“", "”"))
-        why = ("German typography uses „…“" if doc.lang == "de" and curly == 0
+        open_q, close_q = lang.quote_marks
+        why = (f"{lang.name} typography uses {lang.quotes[0][0]}…{lang.quotes[0][1]}" if curly == 0
                else "the rest of the document uses typographic quotes")
         # Flag each mark, not the quotation: the fix is one character at each end.
         for m in pairs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ...findings import Category, Severity
+from ...languages import profile
 from ..registry import DocumentRule, register
 
 # French puts a (narrow) space before ; : ! ? and inside « » by rule, so those are
@@ -26,7 +27,8 @@ class SpaceBeforePunctuation(DocumentRule):
     good = ("with his Chinese counterpart, Qing Gang.", "It rose by .5 points.", "He wrote ... and left.")
 
     def check(self, doc, ctx):
-        patterns = [_ALWAYS] if doc.lang == "fr" else [_ALWAYS, _NOT_FRENCH]
+        spaced = profile(doc.lang).space_before_high_punct is not None
+        patterns = [_ALWAYS] if spaced else [_ALWAYS, _NOT_FRENCH]
         for pattern in patterns:
             for m in pattern.finditer(doc.text):
                 start, end = m.start(), m.end()

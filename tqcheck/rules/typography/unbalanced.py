@@ -4,21 +4,11 @@ from __future__ import annotations
 import re
 
 from ...findings import Category, Severity
+from ...languages import profile
 from ..registry import DocumentRule, register
 
 _STRAIGHT = re.compile('"')
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
-# Curly double quotes per language: (opening, closing).  German „…“ closes with
-# the mark English opens with, so the pairs depend on the language.
-_QUOTES = {
-    "de": [("„", "“"), ("»", "«")],
-    "fr": [("«", "»")],
-    "es": [("«", "»"), ("“", "”")],
-    "it": [("«", "»"), ("“", "”")],
-    "pt": [("«", "»"), ("“", "”")],
-    "ru": [("«", "»"), ("„", "“")],
-}
-_DEFAULT_QUOTES = [("“", "”"), ("«", "»")]
 
 
 def _check_pairs(text, start, end, pairs):
@@ -54,8 +44,8 @@ class UnbalancedPairs(DocumentRule):
             "“It is a long quote.\n\n“And it continues here,” he said.")
 
     def check(self, doc, ctx):
-        quotes = _QUOTES.get(doc.lang, _DEFAULT_QUOTES)
-        pairs = list(_BRACKETS.items()) + quotes
+        # Curly quotes pair by the language's marks: German „…“ closes with the mark English opens with.
+        pairs = list(_BRACKETS.items()) + list(profile(doc.lang).quotes)
         openers = {o for o, _ in pairs} | {'"'}
         paras = doc.paragraphs
         for n, (start, end) in enumerate(paras):

@@ -1,0 +1,9 @@
+from .profile import COMMON_PARTICLES, LanguageProfile
+
+PROFILE = LanguageProfile(
+    code="es", name="Spanish",
+    quotes=(("«", "»"), ("“", "”")),
+    decimal=",", thousands=".",
+    doubled_words=frozenset({"que"}),
+    name_particles=COMMON_PARTICLES | {"del", "los", "las", "y"},
+)

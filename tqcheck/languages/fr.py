@@ -1,0 +1,11 @@
+from .profile import COMMON_PARTICLES, LanguageProfile
+
+PROFILE = LanguageProfile(
+    code="fr", name="French",
+    quotes=(("«", "»"),),
+    quote_padding=" ",
+    space_before_high_punct="\u202f",
+    decimal=",", thousands="\u202f",
+    doubled_words=frozenset({"nous", "vous", "si", "très", "le", "la", "les"}),
+    name_particles=COMMON_PARTICLES | {"du", "des", "d'", "d’"},
+)

@@ -1,0 +1,7 @@
+from .profile import LanguageProfile
+
+PROFILE = LanguageProfile(
+    code="pl", name="Polish",
+    quotes=(("„", "”"), ("«", "»")),
+    decimal=",", thousands="\u00a0",
+)
