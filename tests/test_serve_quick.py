@@ -5,6 +5,7 @@ from __future__ import annotations
 from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, Severity, fingerprint
 from tqcheck.pipeline import CheckRequest, run_check
+from tqcheck.report import SentenceFluency
 from tqcheck.serve.quick import merge, unchanged_paragraphs
 
 from .conftest import SEED
@@ -36,11 +37,11 @@ def test_an_edit_in_one_paragraph_keeps_the_others_findings_where_they_now_are()
     quick = _check(edited)
     # The model's per-sentence scores, as a full check keeps them: one row in the edited paragraph, one after.
     first, late = previous.document.sentences[0], previous.document.sentences[-1]
-    previous.fluency = [{"start": s, "end": e, "score": 4.0, "tokens": [4.0]} for s, e in (first, late)]
+    previous.fluency = [SentenceFluency(s, e, 4.0, (4.0,)) for s, e in (first, late)]
     pending = merge(previous, quick)
     findings, doc = quick.findings, quick.document
     shift = len(edited) - len(seed)
-    assert [(r["start"], r["end"]) for r in quick.fluency] == [(late[0] + shift, late[1] + shift)]
+    assert [(r.start, r.end) for r in quick.fluency] == [(late[0] + shift, late[1] + shift)]
 
     moved = next(f for f in findings if f.rule == "lm-disfluency")
     assert doc.raw[moved.start:moved.end] == "overflying"
