@@ -1,6 +1,6 @@
 """Finding a model's GGUF in its package and keeping a dense copy in the user cache.
 
-transformers reads GGUF by de-quantizing every tensor (about a minute for the
+transformers reads GGUF by de-quantizing every tensor (about 40 s for the
 default model on two cores), so the first use saves a plain safetensors copy
 and later runs load that in seconds.  The copy is written to a temporary folder
 and renamed into place, and a ``tqcheck-ready.json`` marker is written last,
