@@ -120,3 +120,83 @@ def test_an_editors_session_on_the_seed(desk_url, browser, tmp_path):
 
     assert errors == []
     assert {re.match(r"\w+://[^/]+", u).group(0) for u in requests if not u.startswith("blob:")} == {desk_url}
+
+
+def test_decisions_stick_a_rejection_survives_a_reload_and_is_in_the_downloaded_json(browser, tmp_path):
+    """#28: reject a finding in a file from PATH, reload the page: the file opens again with the
+    rejection shown (and not counted as open), and the downloaded JSON carries it.  Unsaved edits are
+    not dropped by switching files without asking; Ctrl+Z undoes an accept.  Model-free: this is the
+    desk's record, not the model's findings."""
+    import json
+
+    from tqcheck.serve.desk import Desk
+    from tqcheck.serve.files import Workspace
+
+    root = tmp_path / "desk"
+    root.mkdir()
+    seed = SEED.read_text("utf-8")
+    (root / "story.txt").write_text(seed, "utf-8")
+    (root / "other.txt").write_text("Qin Gang met Antony Blinken in Beijing.\n", "utf-8")
+    context, expect = browser
+    desk = Desk(use_model=False)
+    try:
+        with served(desk, workspace=Workspace.open(root)) as base:
+            page = context.new_page()
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(base + "/")
+            expect(page.locator("#file-list option[value='story.txt']")).to_have_count(1)
+            page.select_option("#file-list", "story.txt")  # the inputs are open on a fresh page
+            page.click("#open")
+            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+
+            card = page.locator("li.finding", has_text="'Qing Gang'")
+            fingerprint = card.get_attribute("data-fp")
+            card.click()
+            with page.expect_response(lambda r: "/api/decisions" in r.url and r.request.method == "POST") as kept:
+                card.locator('button[data-act="reject"]').click()
+            assert kept.value.ok
+            expect(card).to_have_class(re.compile(r"\brejected\b"))
+
+            page.reload()
+            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+            card = page.locator(f'li.finding[data-fp="{fingerprint}"]')
+            expect(card).to_have_class(re.compile(r"\brejected\b"))
+            expect(page.locator("#pos")).to_contain_text("(1 rejected)")
+            with page.expect_download() as download:
+                page.click("#dl-json")
+            saved = tmp_path / "report.json"
+            download.value.save_as(saved)
+            found = json.loads(saved.read_text("utf-8"))["files"][0]["findings"]
+            reviewed = [f for f in found if "review" in f]
+            assert [f["fingerprint"] for f in reviewed] == [fingerprint]
+            assert reviewed[0]["review"]["decision"] == "rejected" and reviewed[0]["review"]["by"]
+
+            # Accept a suggestion, then Ctrl+Z (outside the text): the text is as it was.
+            space = page.locator("li.finding", has_text="Space before ','")
+            space.click()
+            space.locator('button[data-act="accept"]').first.click()
+            article = page.locator("article.text")
+            expect(article).to_contain_text("his Chinese counterpart, Qing Gang.", timeout=60_000)
+            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+            page.keyboard.press("Escape")
+            page.keyboard.press("Control+z")
+            expect(article).to_contain_text("his Chinese counterpart , Qing Gang.", timeout=60_000)
+            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+
+            # An unsaved edit: opening another file asks first, and "cancel" keeps the edit.
+            article.click()
+            page.keyboard.press("End")
+            page.keyboard.type(" Unsaved.")
+            asked = []
+            page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+            page.evaluate("document.getElementById('inputs').open = true")
+            page.select_option("#file-list", "other.txt")
+            page.click("#open")
+            expect(article).to_contain_text("Unsaved.")
+            assert asked and "not saved" in asked[0]
+            assert errors == []
+            page.close()
+    finally:
+        desk.close()

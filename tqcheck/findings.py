@@ -119,6 +119,9 @@ class Finding:
     end_line: int = 0
     end_column: int = 0
     fingerprint: str = ""
+    # An editor's decision on it, from the desk's review record ({"decision", "by", "reason"?}); only
+    # the desk's downloads carry one: `tqcheck check` never sets it.
+    review: dict | None = None
 
     @property
     def suggestions(self) -> list[str]:
@@ -154,6 +157,8 @@ class Finding:
             out["fixes"] = [fx.to_dict() for fx in self.fixes]
         if self.evidence:
             out["evidence"] = self.evidence
+        if self.review:
+            out["review"] = dict(self.review)
         return out
 
 

@@ -329,10 +329,17 @@ def _finding_rank(f: Finding) -> tuple:
     return (-f.severity.rank, -f.confidence, f.start)
 
 
+def _rejected(f: Finding) -> bool:
+    return bool(f.review) and f.review.get("decision") == "rejected"
+
+
 def _counts(findings: list[Finding]) -> dict:
+    # A finding an editor rejected (the desk's downloads) is no longer an open one: it is counted apart.
+    rejected = sum(1 for f in findings if _rejected(f))
+    findings = [f for f in findings if not _rejected(f)]
     sev = Counter(f.severity.value for f in findings)
     cat = Counter(f.category.value for f in findings)
-    return {"total": len(findings),
+    return {"total": len(findings), "rejected": rejected,
             "severity": [(s, sev.get(s, 0)) for s in SEVERITY_ORDER],
             "category": [(c, cat[c]) for c in CATEGORY_ORDER if cat.get(c)]}
 
@@ -372,6 +379,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
         "suggestions": [_suggestion_view(f.text, s) for s in f.suggestions[:5]],
         "more_suggestions": max(0, len(f.suggestions) - 5),
         "evidence": evidence_items(f.evidence or {}),
+        "review": f.review,
     } for fid, f in numbered]
     lang = result.language or getattr(doc, "lang", "") or ""
     source_lang = doc.source.lang if doc is not None and doc.source is not None else ""

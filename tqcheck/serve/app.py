@@ -12,12 +12,18 @@
   POST /api/upload    raw bytes of a file -> {"text"}, decoded as `tqcheck check` decodes a file
   GET  /api/files     the files under PATH;  GET /api/file?path=NAME  one of them
   POST /api/save      {path, text, sha256} -> writes it back, keeping a backup
+  GET  /api/decisions?path=NAME   the editor's decisions on that file's findings (tqcheck.serve.decisions)
+  POST /api/decisions {path, fingerprint, decision, reason?} -> the record, with that decision kept
+                      ("open" forgets it)
+  /api/check also takes "decisions": {fingerprint: {decision, reason?, by?}}: each finding
+  then carries its "review" in the report, as the desk's downloads show it.
 
 Errors are JSON {"error": message} with a 4xx status (5xx when the check itself broke); the server
 logs the traceback and keeps serving.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from typing import Awaitable, Callable
@@ -36,6 +42,7 @@ from ..render.html import render_file_section
 from ..rules import rules_table
 from ..textio import decode
 from . import inputs
+from .decisions import DecisionStore, apply_decisions, request_decisions
 from .desk import Busy, Desk
 from .files import PathRefused, SaveConflict, Workspace, digest
 from .guard import Guard
@@ -83,6 +90,7 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
                body_timeout: float = DEFAULT_BODY_TIMEOUT):
     """The ASGI app.  ``allowed_hosts`` None accepts any Host header (the server was bound beyond loopback)."""
     workspace = workspace or Workspace(None)
+    store = DecisionStore(workspace)
 
     async def body_json(request: Request) -> dict:
         return inputs.parse_json(await request.body(), request.headers.get("content-type", ""))
@@ -105,8 +113,11 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
     async def check(request: Request) -> Response:
         data = await body_json(request)
         fmt = inputs.output_format(data)
-        req = inputs.check_input(data, extra={"format"})
+        decisions = request_decisions(data.get("decisions"))
+        req = inputs.check_input(data, extra={"format", "decisions"})
         report = await desk.check(req)
+        if decisions:  # the desk's downloads: each finding with the editor's decision
+            report = _with_decisions(report, decisions)
         return Response(render(report, fmt, color=False), media_type=get_format(fmt).media_type)
 
     @answers_errors
@@ -191,6 +202,19 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         saved = workspace.resolve(name)[1].read_bytes()
         return JSONResponse({"path": name, "backup": backup, "sha256": digest(saved)})
 
+    @answers_errors
+    async def decisions_get(request: Request) -> Response:
+        record = await desk.run(store.load, request.query_params.get("path"))
+        return JSONResponse(record.to_dict())
+
+    @answers_errors
+    async def decisions_post(request: Request) -> Response:
+        data = await body_json(request)
+        inputs.any_fields(data, {"path", "fingerprint", "decision", "reason"})
+        record = await desk.run(store.decide, data.get("path"), data.get("fingerprint"), data.get("decision"),
+                                data.get("reason"))
+        return JSONResponse(record.to_dict())
+
     routes = [
         Route("/", page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
@@ -202,10 +226,27 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         Route("/api/files", files, methods=["GET"]),
         Route("/api/file", file, methods=["GET"]),
         Route("/api/save", save, methods=["POST"]),
+        Route("/api/decisions", decisions_get, methods=["GET"]),
+        Route("/api/decisions", decisions_post, methods=["POST"]),
     ]
     app = Starlette(routes=routes)
     app.state.desk = desk
     return Guard(app, max_body=max_body, allowed_hosts=allowed_hosts, body_timeout=body_timeout)
+
+
+def _with_decisions(report, decisions: dict[str, dict]):
+    """A copy of ``report`` whose findings carry the editor's decisions: the desk keeps its last full
+    check for the quick re-check, and that one must stay as the check made it."""
+    import copy
+
+    marked = copy.copy(report)
+    marked.files = []
+    for result in report.files:
+        r = copy.copy(result)
+        r.findings = [copy.copy(f) for f in result.findings]
+        apply_decisions(r.findings, decisions)
+        marked.files.append(r)
+    return marked
 
 
 def _as_finding(edit: inputs.Edit) -> Finding:

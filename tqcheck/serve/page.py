@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .. import __version__
 from ..render.html import inline_assets, render_template
+from .decisions import reviewer
 
 
 def desk_page(files: bool, model: bool, max_body: int) -> tuple[str, str]:
@@ -16,5 +17,5 @@ def desk_page(files: bool, model: bool, max_body: int) -> tuple[str, str]:
     assets = inline_assets(styles=("report.css", "desk.css"), scripts=("desk.js",), connect="'self'")
     csp = assets["csp"] + "; frame-ancestors 'none'"
     html = render_template("desk.html.j2", files=files, model=model, max_body=max_body, version=__version__,
-                           **assets)
+                           reviewer=reviewer(), **assets)
     return html, csp

@@ -15,9 +15,15 @@
     report: null,     // the v1 JSON of that check
     name: 'article.txt',
     file: null,       // {path, sha256} when opened from PATH
-    rejected: {},     // fingerprint -> true: rejections survive re-checks
+    saved: null,      // the text as opened, saved or downloaded: anything else is an unsaved edit
+    // fingerprint -> {decision, reason?, by}: the editor's decisions.  For a file from PATH they are
+    // kept in its review record on the server (GET/POST /api/decisions) and come back after a reload.
+    decisions: {},
+    undo: [],         // [{text, fp}] before each accept, for Ctrl+Z
     current: null     // the selected finding's id
   };
+  var REVIEWER = document.body.dataset.reviewer || 'editor';
+  var OPEN_KEY = 'tqcheck-desk-open';  // the file open in this tab, reopened after a reload
   var view = $('#view'), statusEl = $('#status'), pos = $('#pos');
   var timer = null, inflight = false, again = false;
 
@@ -195,9 +201,11 @@
   }
   function finding(id) { return state.report.files[0].findings[Number(id)]; }
 
+  function isRejected(fp) { var d = state.decisions[fp]; return !!d && d.decision === 'rejected'; }
+
   function markRejected() {
     cards().forEach(function (c) {
-      var off = !!state.rejected[c.dataset.fp];
+      var off = isRejected(c.dataset.fp);
       c.classList.toggle('rejected', off);
       var btn = c.querySelector('[data-act="reject"]');
       if (btn) { btn.textContent = off ? 'Rejected (undo)' : 'Reject'; btn.setAttribute('aria-pressed', String(off)); }
@@ -239,30 +247,68 @@
     select(all[(i + delta + all.length) % all.length].dataset.id, { toText: true });
   }
 
-  function applyEdits(edits, what) {
+  function applyEdits(edits, what, done) {
     if (state.text !== state.checked) { say('The text changed since the last check: checking again first.', true); check(true); return; }
     api('/api/fix', { text: state.text, edits: edits }).then(function (res) {
       if (!res.applied.length) { say('Nothing applied: the text there has changed. Check again.', true); return; }
+      if (done) { done(); }
       setText(res.text);
       say(what + ' · checking…');
       check(true);
     }, function (err) { say('Could not apply: ' + err.message, true); });
   }
 
+  // Keep a decision: in the page at once, and in the file's review record when it came from PATH.
+  function decide(fp, decision, reason) {
+    if (decision === 'open') { delete state.decisions[fp]; }
+    else { state.decisions[fp] = { decision: decision, by: REVIEWER }; if (reason) { state.decisions[fp].reason = reason; } }
+    if (!state.file) { return; }
+    var body = { path: state.file.path, fingerprint: fp, decision: decision };
+    if (reason) { body.reason = reason; }
+    api('/api/decisions', body).then(function (res) {
+      if (res.decisions[fp]) { state.decisions[fp] = res.decisions[fp]; }
+    }, function (err) { say('Decision not kept: ' + err.message, true); });
+  }
+
+  function loadDecisions(path) {
+    state.decisions = {};
+    return fetch('/api/decisions?path=' + encodeURIComponent(path)).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) { throw new Error(j.error); } return j; });
+    }).then(function (res) {
+      state.decisions = res.decisions || {};
+      if (res.warnings && res.warnings.length) { say(res.warnings.join(' '), true); }
+    }, function (err) { say('The review record could not be read: ' + err.message, true); });
+  }
+
   function accept(id, choice) {
     var f = id !== null && state.report ? finding(id) : null;
     if (!f || !f.suggestions.length) { say('This finding has no suggestion to accept: edit the text by hand (e).', true); return; }
     var sg = f.suggestions[choice || 0];
-    applyEdits([{ start: f.start, end: f.end, text: f.text, replacement: sg }], 'Accepted “' + sg.trim() + '”');
+    var before = state.text, fp = f.fingerprint;
+    applyEdits([{ start: f.start, end: f.end, text: f.text, replacement: sg }], 'Accepted “' + sg.trim() + '”', function () {
+      state.undo.push({ text: before, fp: fp });
+      if (state.undo.length > 100) { state.undo.shift(); }
+      decide(fp, 'accepted');
+    });
+  }
+
+  // Ctrl+Z outside the text: the last accept undone, its finding open again.
+  function undoAccept() {
+    var last = state.undo.pop();
+    if (!last) { say('Nothing to undo.'); return; }
+    setText(last.text);
+    decide(last.fp, 'open');
+    say('Accept undone · checking…');
+    check(true);
   }
 
   function reject(id) {
     var c = card(id);
     if (!c) { return; }
-    var fp = c.dataset.fp;
-    if (state.rejected[fp]) { delete state.rejected[fp]; } else { state.rejected[fp] = true; }
+    var fp = c.dataset.fp, off = isRejected(fp);
+    decide(fp, off ? 'open' : 'rejected');
     markRejected();
-    if (state.rejected[fp]) { step(1); }
+    if (!off) { step(1); }
   }
 
   // "use everywhere": every other full spelling of the entity becomes this one.
@@ -324,6 +370,10 @@
                        (t.tagName === 'INPUT' && !/^(checkbox|radio|button|file)$/.test(t.type)));
     if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter') { ev.preventDefault(); startCheck(); return; }
     if ((ev.ctrlKey || ev.metaKey) && ev.key === 's') { ev.preventDefault(); save(); return; }
+    // In the text, Ctrl+Z is the browser's own undo of typing; elsewhere it undoes the last accept.
+    if ((ev.ctrlKey || ev.metaKey) && !ev.shiftKey && (ev.key === 'z' || ev.key === 'Z') && !typing) {
+      ev.preventDefault(); undoAccept(); return;
+    }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     if (ev.key === 'Escape') {
       if (typing) { t.blur(); } else { select(null); }
@@ -354,7 +404,11 @@
   function startCheck() {
     var typed = $('#in-text').value;
     if (!typed.trim()) { say('Paste or upload a text first.', true); return; }
-    if (typed !== state.text) { setText(typed); }
+    if (typed !== state.text) {
+      if (!state.file && state.saved !== typed) { state.decisions = {}; state.undo = []; }  // another pasted text
+      setText(typed);
+      if (!state.file) { state.saved = typed; }
+    }
     $('#inputs').open = false;
     check();
   }
@@ -377,7 +431,11 @@
       if (!file) { return; }
       api('/api/upload?name=' + encodeURIComponent(file.name), file, true).then(function (res) {
         target.value = res.text;
-        if (asArticle) { state.name = file.name; state.file = null; }
+        if (asArticle) {
+          state.name = file.name;
+          state.file = null;
+          try { sessionStorage.removeItem(OPEN_KEY); } catch (e) { /* nothing to forget */ }
+        }
         say('Read ' + file.name + '.');
       }, function (err) { say(file.name + ': ' + err.message, true); });
     });
@@ -399,14 +457,39 @@
   function stem() { return state.name.replace(/^.*\//, '').replace(/\.[^.]+$/, '') || 'article'; }
   $('#dl-text').addEventListener('click', function () {
     download(state.name.replace(/^.*\//, '') || 'article.txt', 'text/plain;charset=utf-8', state.text);
+    if (!state.file) { state.saved = state.text; }  // pasted text: the download is its save
   });
+  // The reports carry each decision (the v1 contract's optional "review"): a rejected finding is not
+  // an open one there.
+  function reviewed(report) {
+    var copy = JSON.parse(JSON.stringify(report));
+    copy.files.forEach(function (file) {
+      file.findings.forEach(function (f) {
+        var d = state.decisions[f.fingerprint];
+        if (d && d.decision !== 'open') {
+          f.review = { decision: d.decision, by: d.by || REVIEWER };
+          if (d.reason) { f.review.reason = d.reason; }
+        }
+      });
+    });
+    return copy;
+  }
+  function decisionsFor(report) {
+    var out = {};
+    report.files[0].findings.forEach(function (f) {
+      var d = state.decisions[f.fingerprint];
+      if (d) { out[f.fingerprint] = { decision: d.decision, by: d.by || REVIEWER }; if (d.reason) { out[f.fingerprint].reason = d.reason; } }
+    });
+    return out;
+  }
   $('#dl-json').addEventListener('click', function () {
     if (state.text !== state.checked) { say('Note: the JSON report is of the last check, before your latest edits.'); }
-    download(stem() + '.tqcheck.json', 'application/json', JSON.stringify(state.report, null, 2) + '\n');
+    download(stem() + '.tqcheck.json', 'application/json', JSON.stringify(reviewed(state.report), null, 2) + '\n');
   });
   $('#dl-html').addEventListener('click', function () {
     var o = options(state.text);
     o.format = 'html';
+    if (state.report) { o.decisions = decisionsFor(state.report); }
     api('/api/check', o).then(function (html) { download(stem() + '.tqcheck.html', 'text/html;charset=utf-8', html); },
                               function (err) { say('Could not make the report: ' + err.message, true); });
   });
@@ -424,21 +507,49 @@
     });
     $('#open').addEventListener('click', function () {
       if (!list.value) { return; }
-      fetch('/api/file?path=' + encodeURIComponent(list.value)).then(function (r) {
-        return r.json().then(function (j) { if (!r.ok) { throw new Error(j.error); } return j; });
-      }).then(function (res) {
-        state.name = res.path;
-        state.file = { path: res.path, sha256: res.sha256 };
-        $('#in-text').value = res.text;
-        startCheck();
-      }, function (err) { say(err.message, true); });
+      if (dirty() && !window.confirm('Your edits to ' + state.name + ' are not saved. Open ' + list.value +
+                                     ' and discard them?')) { return; }
+      openFile(list.value);
     });
   }
 
+  function openFile(path) {
+    var got = fetch('/api/file?path=' + encodeURIComponent(path)).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) { throw new Error(j.error); } return j; });
+    });
+    // The decisions arrive before the check's findings are shown, so a rejection is shown at once.
+    return Promise.all([got, loadDecisions(path)]).then(function (both) {
+      var res = both[0];
+      state.name = res.path;
+      state.file = { path: res.path, sha256: res.sha256 };
+      state.saved = res.text;
+      state.undo = [];
+      try { sessionStorage.setItem(OPEN_KEY, res.path); } catch (e) { /* storage off: no reopen after a reload */ }
+      $('#in-text').value = res.text;
+      if (list) { list.value = res.path; }
+      startCheck();
+    }, function (err) {
+      try { sessionStorage.removeItem(OPEN_KEY); } catch (e) { /* nothing to forget */ }
+      say(err.message, true);
+    });
+  }
+
+  // After a reload, the file this tab had open is opened again, with its decisions.
+  var reopen = null;
+  try { reopen = sessionStorage.getItem(OPEN_KEY); } catch (e) { reopen = null; }
+  if (list && reopen) { openFile(reopen); }
+
+  function dirty() { return state.text !== null && state.saved !== null && state.text !== state.saved; }
+  window.addEventListener('beforeunload', function (ev) {
+    if (dirty()) { ev.preventDefault(); ev.returnValue = ''; }  // the browser asks before the edits go
+  });
+
   function save() {
     if (!state.file || state.text === null) { return; }
-    api('/api/save', { path: state.file.path, text: state.text, sha256: state.file.sha256 }).then(function (res) {
+    var sent = state.text;
+    api('/api/save', { path: state.file.path, text: sent, sha256: state.file.sha256 }).then(function (res) {
       state.file.sha256 = res.sha256;
+      state.saved = sent;
       say(res.backup ? 'Saved ' + res.path + ' (the earlier text is in ' + res.backup + ').'
                      : res.path + ' already holds this text: nothing to save.');
     }, function (err) { say('Not saved: ' + err.message, true); });
