@@ -90,6 +90,21 @@ class Fix:
         return {"edits": [e.to_dict() for e in self.edits], "applicability": self.applicability.value}
 
 
+@dataclass(frozen=True)
+class Review:
+    """An editor's decision on a finding (the desk's review record): accepted, rejected or edited."""
+
+    decision: str
+    by: str
+    reason: str | None = None
+
+    def to_dict(self) -> dict:
+        out = {"decision": self.decision, "by": self.by}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
 @dataclass
 class Finding:
     """One problem at one span of one document.
@@ -119,9 +134,9 @@ class Finding:
     end_line: int = 0
     end_column: int = 0
     fingerprint: str = ""
-    # An editor's decision on it, from the desk's review record ({"decision", "by", "reason"?}); only
-    # the desk's downloads carry one: `tqcheck check` never sets it.
-    review: dict | None = None
+    # An editor's decision on it, from the desk's review record; only the desk's downloads carry one:
+    # `tqcheck check` never sets it.
+    review: Review | None = None
 
     @property
     def suggestions(self) -> list[str]:
@@ -157,8 +172,8 @@ class Finding:
             out["fixes"] = [fx.to_dict() for fx in self.fixes]
         if self.evidence:
             out["evidence"] = self.evidence
-        if self.review:
-            out["review"] = dict(self.review)
+        if self.review is not None:
+            out["review"] = self.review.to_dict()
         return out
 
 

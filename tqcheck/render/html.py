@@ -330,7 +330,7 @@ def _finding_rank(f: Finding) -> tuple:
 
 
 def _rejected(f: Finding) -> bool:
-    return bool(f.review) and f.review.get("decision") == "rejected"
+    return f.review is not None and f.review.decision == "rejected"
 
 
 def _counts(findings: list[Finding]) -> dict:

@@ -237,8 +237,6 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
 def _with_decisions(report, decisions: dict[str, dict]):
     """A copy of ``report`` whose findings carry the editor's decisions: the desk keeps its last full
     check for the quick re-check, and that one must stay as the check made it."""
-    import copy
-
     marked = copy.copy(report)
     marked.files = []
     for result in report.files:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..findings import Review
 from ..fixfile import free_backup
 from ..textio import NotARegularFile, atomic_write, read_regular_file
 from ..untrusted import Unparsable, json_loads
@@ -216,8 +217,7 @@ def apply_decisions(findings, decisions: dict[str, dict]) -> None:
     for f in findings:
         d = decisions.get(f.fingerprint)
         if d is not None and d["decision"] != "open":
-            f.review = {"decision": d["decision"], "by": d.get("by") or reviewer(),
-                        **({"reason": d["reason"]} if d.get("reason") else {})}
+            f.review = Review(d["decision"], d.get("by") or reviewer(), d.get("reason") or None)
 
 
 def request_decisions(value: object) -> dict[str, dict]:
