@@ -68,6 +68,6 @@ class HighPunctuationSpacing(DocumentRule):
     def _finding(self, start, end, gap, mark, fix, language):
         if gap:
             return self.finding(start, end, f"Ordinary space at '{mark}'; {language} typography wants a "
-                                "narrow no-break space there, so the line cannot break at it.", [fix], confidence=0.6)
+                                "narrow no-break space there: an ordinary one lets the line break at the mark.", [fix], confidence=0.6)
         return self.finding(start, end, f"No space at '{mark}'; {language} typography wants a narrow "
                             "no-break space there.", [fix], confidence=0.8)
