@@ -3,7 +3,7 @@ from .profile import COMMON_PARTICLES, LanguageProfile
 PROFILE = LanguageProfile(
     code="de", name="German",
     quotes=(("„", "“"), ("»", "«")),
-    straight_quotes_wrong_alone=True,
+    strict_quotes=True,
     decimal=",", thousands=".",
     doubled_words=frozenset({"die", "der", "das", "sie", "es", "dass"}),
     capitalises_nouns=True,

@@ -4,6 +4,7 @@ PROFILE = LanguageProfile(
     code="es", name="Spanish",
     quotes=(("«", "»"), ("“", "”")),
     decimal=",", thousands=".",
+    opening_marks=(("¿", "?"), ("¡", "!")),
     doubled_words=frozenset({"que"}),
     name_particles=COMMON_PARTICLES | {"del", "los", "las", "y"},
 )

@@ -16,12 +16,18 @@ class LanguageProfile:
     # Double quotation marks, (opening, closing): the first pair is the house style, the others are
     # accepted too (nested quotations, a second convention).
     quotes: tuple[tuple[str, str], ...] = (("“", "”"), ("«", "»"))
-    # What stands inside the marks: French « citation ».
+    # What stands inside the marks: French « citation », with a narrow no-break space.
     quote_padding: str = ""
-    # Straight "…" quotes are wrong even when the text uses no other kind (German expects „…“).
-    straight_quotes_wrong_alone: bool = False
+    # Only the pairs in ``quotes`` are right: straight "…" and other languages' marks (“…” in German or
+    # French copy) are wrong even when the text uses nothing else.  Off where the profile cannot say
+    # (the generic one) or where straight quotes are common usage (English, Spanish).
+    strict_quotes: bool = False
     # The space required before ; : ! ? (French: a narrow no-break space); None: no space there.
     space_before_high_punct: str | None = None
+    # Other spaces that typography accepts there (French: the no-break space, the older convention).
+    space_before_high_punct_also: str = ""
+    # Sentence marks that open as well as close, (opening, closing): Spanish ¿…? and ¡…!.
+    opening_marks: tuple[tuple[str, str], ...] = ()
     decimal: str = "."
     thousands: str = ","
     # Words whose immediate repetition is grammatical ("had had", German "die die").

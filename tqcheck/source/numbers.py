@@ -84,7 +84,10 @@ _CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 _CN_MEASURE = set("个名家只年月日号位次项倍岁人条种天艘架辆座所件份批届周点时分秒度元角股轮场期层栋台部本张篇首枚颗头匹级")
 
 _DIGITS = r"\d+(?:[.,\u00a0\u202f\u2009']\d+)*"
+# Where the language groups thousands with a space (French 12 000), copy often types an ordinary one.
+_SPACE_GROUPED = r"\d{1,3}(?: \d{3})+(?:,\d+)?(?!\d|[.,]\d)"
 _NUM = re.compile(r"(?<![\d.,])(" + _DIGITS + r")(?:(st|nd|rd|th|er|e|ème|º|ª)\b)?")
+_NUM_SPACED = re.compile(r"(?<![\d.,])(" + _SPACE_GROUPED + "|" + _DIGITS + r")(?:(st|nd|rd|th|er|e|ème|º|ª)\b)?")
 _CN_NUM = re.compile(r"[零〇○一壹二贰两兩三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万萬亿億点點]+")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|％|‰|per ?cent\b|por ?ciento\b|pour ?cent\b|prozent\b|per cento\b|"
                             r"por cento\b|procent\b|процент\w*)", re.I)
@@ -109,7 +112,7 @@ def _close(a: float, b: float) -> bool:
 
 def _readings(s: str, lang: str) -> set[float]:
     """Values a digit string may denote in ``lang``."""
-    s = re.sub(r"[\u00a0\u202f\u2009']", "", s)
+    s = re.sub(r"[ \u00a0\u202f\u2009']", "", s)
     if "," in s and "." in s:
         dec = "," if s.rfind(",") > s.rfind(".") else "."
         grp = "." if dec == "," else ","
@@ -217,7 +220,8 @@ def _digit_mentions(text: str, lang: str) -> list[NumberMention]:
     out: list[NumberMention] = _time_mentions(text)
     taken = [(n.start, n.end) for n in out]
     scale_re = _SCALE_RE.get(lang)
-    for m in _NUM.finditer(text):
+    number = _NUM_SPACED if profile(lang).thousands.isspace() else _NUM
+    for m in number.finditer(text):
         start, end = m.start(), m.end()
         if any(s <= start < e for s, e in taken):
             continue
@@ -347,6 +351,5 @@ def format_number(value: float, lang: str) -> str:
     text = f"{value:,.6f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if abs(value) < 10000 and value == int(value):
         text = str(int(value))
-    if profile(lang).decimal_comma:
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    lang_profile = profile(lang)
+    return text.replace(",", "\0").replace(".", lang_profile.decimal).replace("\0", lang_profile.thousands)

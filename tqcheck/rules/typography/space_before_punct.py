@@ -7,10 +7,12 @@ from ...findings import Category, Severity
 from ...languages import profile
 from ..registry import DocumentRule, register
 
-# French puts a (narrow) space before ; : ! ? and inside « » by rule, so those are
-# only checked outside French; , . ) ] are checked everywhere.
+# French puts a (narrow) space before ; : ! ? and inside « » by rule (the profile's
+# space_before_high_punct; high-punctuation-spacing checks it), so those are only checked where the
+# profile has none; , . ) ] are checked everywhere.  The narrow and thin spaces count: a translation
+# from French carries them into English copy.
 _ALWAYS = re.compile(r"(?<=\S)[ \t\u00a0]+([,.)\]](?![.\d]))")
-_NOT_FRENCH = re.compile(r"(?<=\w)[ \t\u00a0]+([;:!?])(?!\S)")
+_NOT_FRENCH = re.compile(r"(?<=\w)[ \t\u00a0\u202f\u2009]+([;:!?])(?!\S)")
 
 
 @register
