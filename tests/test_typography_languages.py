@@ -122,3 +122,18 @@ def test_a_french_number_grouped_with_an_ordinary_space_matches_the_english_sour
     assert not _run("Quelque 12 000 personnes ont défilé à Paris.", ["source-number-mismatch"], "fr", source)
     (f,) = _run("Quelque 15 000 personnes ont défilé à Paris.", ["source-number-mismatch"], "fr", source)
     assert f.suggestions == ["12 000"]  # in the copy's own grouping
+
+
+def test_german_copy_with_english_quotes_is_one_finding_not_two():
+    # “ernst” is balanced, only in the wrong language's style: mixed-quotes says so, and unbalanced-pairs
+    # no longer reads the opening “ as a German closer with no opener.
+    from tqcheck.document import Document
+    from tqcheck.context import Context
+    from tqcheck.engine import Engine
+
+    doc = Document.from_text("Die Lage sei “ernst”, sagte der Minister am Montag in Berlin.", lang="de")
+    report = Engine(Context(use_model=False), only=["mixed-quotes", "unbalanced-pairs"]).run([doc])
+    assert {f.rule for f in report.findings} == {"mixed-quotes"}
+    unclosed = Document.from_text("Die Lage sei „ernst, sagte der Minister am Montag in Berlin.", lang="de")
+    report = Engine(Context(use_model=False), only=["unbalanced-pairs"]).run([unclosed])
+    assert [f.text for f in report.findings] == ["„"]

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...findings import Category, Severity
-from ...languages import profile
+from ...languages import profile, profiled
 from ..registry import DocumentRule, register
 
 _STRAIGHT = re.compile('"')
@@ -12,20 +13,29 @@ _BRACKETS = {"(": ")", "[": "]", "{": "}"}
 
 
 def _check_pairs(text, start, end, pairs):
-    """Yield (offset, char, kind) for each unmatched opener or closer in text[start:end]."""
+    """Yield (offset, char, kind) for each unmatched opener or closer in text[start:end].  A mark may
+    close several openers (” closes “ and, in Polish, „) and be an opener too (German “ closes „)."""
     stack: list[tuple[int, str]] = []
-    closers = {c: o for o, c in pairs}
+    closes: dict[str, set[str]] = {}
+    for o, c in pairs:
+        closes.setdefault(c, set()).add(o)
+    openers = {o for o, _ in pairs}
     marks = re.compile("[" + re.escape("".join(sorted({ch for pair in pairs for ch in pair}))) + "]")
     for m in marks.finditer(text, start, end):
         i, ch = m.start(), m.group()
-        if ch in closers and stack and stack[-1][1] == closers[ch]:
+        if ch in closes and stack and stack[-1][1] in closes[ch]:
             stack.pop()
-        elif ch in closers and ch not in dict(pairs):
-            yield i, ch, "closer"
-        elif ch in dict(pairs):
+        elif ch in openers:
             stack.append((i, ch))
+        elif ch in closes:
+            yield i, ch, "closer"
     for i, ch in stack:
         yield i, ch, "opener"
+
+
+@lru_cache(maxsize=1)
+def _all_quote_pairs() -> tuple[tuple[str, str], ...]:
+    return tuple(dict.fromkeys(q for code in profiled() for q in profile(code).quotes))
 
 
 @register
@@ -44,8 +54,11 @@ class UnbalancedPairs(DocumentRule):
             "“It is a long quote.\n\n“And it continues here,” he said.")
 
     def check(self, doc, ctx):
-        # Curly quotes pair by the language's marks: German „…“ closes with the mark English opens with.
-        pairs = list(_BRACKETS.items()) + list(profile(doc.lang).quotes)
+        # Curly quotes pair by the language's marks first (German „…“ closes with the mark English opens
+        # with), then by every other language's: “…” in German copy is balanced, only in the wrong style,
+        # which is mixed-quotes' finding, not a second one here.
+        own = list(profile(doc.lang).quotes)
+        pairs = list(_BRACKETS.items()) + own + [q for q in _all_quote_pairs() if q not in own]
         openers = {o for o, _ in pairs} | {'"'}
         paras = doc.paragraphs
         for n, (start, end) in enumerate(paras):
@@ -53,7 +66,9 @@ class UnbalancedPairs(DocumentRule):
             for i, ch, kind in _check_pairs(doc.text, start, end, pairs):
                 if kind == "opener" and ch not in _BRACKETS and next_opens:
                     continue  # multi-paragraph quotation
-                partner = dict(pairs).get(ch) or {c: o for o, c in pairs}.get(ch)
+                # The language's own partner first (pairs lists its marks before other languages').
+                partner = next((c for o, c in pairs if o == ch), None) if kind == "opener" else \
+                    next((o for o, c in pairs if c == ch), None)
                 what = "opened" if kind == "opener" else "closed"
                 yield self.finding(i, i + 1, f"'{ch}' {what} but no matching '{partner}' in this paragraph.",
                                    confidence=0.7)
