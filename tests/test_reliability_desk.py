@@ -62,13 +62,6 @@ TREE = {
 LISTED = ["notes.md", "plain.text", "wire/story.txt"]
 
 
-@pytest.fixture(scope="module")
-def desk():
-    d = Desk(use_model=False)
-    yield d
-    d.close()
-
-
 @pytest.fixture
 def root(tmp_path):
     """PATH: a few articles among a repository's and tools' hidden files, links of every kind, a secret outside."""

@@ -25,13 +25,6 @@ from .test_html_report import HOSTILE  # noqa: E402
 LIMIT = 64 * 1024  # a small body limit, so the 413 tests send little
 
 
-@pytest.fixture(scope="module")
-def desk():
-    d = Desk(use_model=False)
-    yield d
-    d.close()
-
-
 @pytest.fixture
 def root(tmp_path):
     """PATH for the desk: two articles in a folder, a secret beside it, and a symlink pointing at the secret."""

@@ -17,19 +17,11 @@ pytest.importorskip("httpx", reason="the ASGI test client needs httpx (pip insta
 from starlette.testclient import TestClient  # noqa: E402
 
 from tqcheck.serve.app import create_app  # noqa: E402
-from tqcheck.serve.desk import Desk  # noqa: E402
 from tqcheck.serve.files import Workspace  # noqa: E402
 
 from .conftest import ROOT, SEED  # noqa: E402
 
 STORY = "wire/story.txt"
-
-
-@pytest.fixture(scope="module")
-def desk():
-    d = Desk(use_model=False)
-    yield d
-    d.close()
 
 
 @pytest.fixture
