@@ -1,7 +1,6 @@
 """Reading input bytes into text, and writing outputs atomically."""
 from __future__ import annotations
 
-import bisect
 import codecs
 import errno
 import os
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, OutputError
-from .lines import LINE_BREAK, line_starts  # noqa: F401  (what a line is lives in .lines; readers import it here)
+from .lines import LINE_BREAK, Lines
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
@@ -47,7 +46,7 @@ class Encoding:
             return self.bom + text.encode(self.codec)
         except UnicodeEncodeError as exc:
             char = text[exc.start]
-            line = bisect.bisect_right(line_starts(text), exc.start)
+            line = Lines(text).line(exc.start)
             raise OutputError(path, f"{char!r} (U+{ord(char):04X}, line {line}) cannot be written in "
                                     f"{self.codec}, the file's encoding; nothing was written") from None
 
@@ -58,12 +57,12 @@ _BOM_CODECS = {"utf-8-sig": ("utf-8",), "utf-16": ("utf-16-le", "utf-16-be"), "u
 _NATIVE = {"utf-8-sig": "utf-8", "utf-16": f"utf-16-{sys.byteorder[0]}e", "utf-32": f"utf-32-{sys.byteorder[0]}e"}
 
 
-def _given_encoding(data: bytes, encoding: str) -> Encoding:
+def _given_encoding(data: bytes, encoding: str, path: str) -> Encoding:
     """The Encoding of ``data`` read as ``--encoding`` names it, with the BOM it starts with (if any)."""
     try:
         codec = codecs.lookup(encoding).name
     except LookupError:
-        raise InputError("--encoding", f"unknown encoding {encoding!r}") from None
+        raise InputError(path, f"unknown encoding {encoding!r}") from None
     if codec in _BOM_CODECS:
         for bom, name in _BOMS:
             if data.startswith(bom) and name in _BOM_CODECS[codec]:
@@ -79,10 +78,7 @@ def decode_as(data: bytes, path: str, encoding: str | None = None) -> tuple[str,
     Raises InputError naming the file and the byte offset of the first bad byte.
     """
     if encoding:
-        try:
-            enc = _given_encoding(data, encoding)
-        except InputError:
-            raise InputError(path, f"unknown encoding {encoding!r}") from None
+        enc = _given_encoding(data, encoding, path)
         try:
             return data[len(enc.bom):].decode(enc.codec), enc
         except UnicodeDecodeError as exc:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..textio import LINE_BREAK, decode, line_starts
+from ..lines import LINE_BREAK, line_starts
+from ..textio import decode
 from ..untrusted import Unparsable, json_loads, json_raw_decode
 from .base import SourceFile, Span
 

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from markdown_it import MarkdownIt
 
-from ..textio import LINE_BREAK, line_starts
+from ..lines import LINE_BREAK, line_starts
 from .base import Span
 
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*(?:\r\n?|\n).*?(?:\r\n?|\n)(?:---|\+\+\+|\.\.\.)[ \t]*"
