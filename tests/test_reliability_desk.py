@@ -29,7 +29,6 @@ from hypothesis import strategies as st  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from tqcheck.serve.app import create_app  # noqa: E402
-from tqcheck.serve.desk import Desk  # noqa: E402
 from tqcheck.serve.files import PathRefused, Workspace  # noqa: E402
 
 from .serve_helpers import served  # noqa: E402
@@ -308,19 +307,15 @@ def _half_a_body(base: str, path: str, deadline: float) -> tuple[bytes, float]:
     return answer, time.monotonic() - t0
 
 
-def test_a_request_body_that_stops_arriving_is_answered_408():
-    desk = Desk(use_model=False)
-    try:
-        with served(desk, body_timeout=1.0) as base:
-            answer, waited = _half_a_body(base, "/api/check", deadline=6.0)
-            head = answer.split(b"\r\n", 1)[0]
-            assert head.startswith(b"HTTP/1.1 408"), answer[:200]
-            assert b"body" in answer and waited < 5.0  # answered, and the connection closed, near the deadline
-            # The server still serves a whole request at once.
-            ok = httpx.post(f"{base}/api/check", json={"text": "x", "use_model": False}, timeout=10)
-            assert ok.status_code == 200
-    finally:
-        desk.close()
+def test_a_request_body_that_stops_arriving_is_answered_408(desk):
+    with served(desk, body_timeout=1.0) as base:
+        answer, waited = _half_a_body(base, "/api/check", deadline=6.0)
+        head = answer.split(b"\r\n", 1)[0]
+        assert head.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert b"body" in answer and waited < 5.0  # answered, and the connection closed, near the deadline
+        # The server still serves a whole request at once.
+        ok = httpx.post(f"{base}/api/check", json={"text": "x", "use_model": False}, timeout=10)
+        assert ok.status_code == 200
 
 
 def _trickled_headers(base: str, deadline: float) -> tuple[bytes, float]:
@@ -345,18 +340,14 @@ def _trickled_headers(base: str, deadline: float) -> tuple[bytes, float]:
     return answer, time.monotonic() - t0
 
 
-def test_headers_that_never_end_do_not_hold_a_connection():
-    desk = Desk(use_model=False)
-    try:
-        with served(desk, header_timeout=1.0) as base:
-            silent_start = time.monotonic()
-            with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=5.0) as s:
-                assert s.recv(1) == b""  # connected and said nothing: closed at the deadline
-            assert time.monotonic() - silent_start < 4.0
-            _, waited = _trickled_headers(base, deadline=5.0)
-            assert waited < 4.0  # a header line every 0.2 s does not keep the connection open
-            # A slow answer is not cut off: the deadline is for the request's headers, not the check.
-            ok = httpx.get(f"{base}/healthz", timeout=10)
-            assert ok.status_code == 200
-    finally:
-        desk.close()
+def test_headers_that_never_end_do_not_hold_a_connection(desk):
+    with served(desk, header_timeout=1.0) as base:
+        silent_start = time.monotonic()
+        with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=5.0) as s:
+            assert s.recv(1) == b""  # connected and said nothing: closed at the deadline
+        assert time.monotonic() - silent_start < 4.0
+        _, waited = _trickled_headers(base, deadline=5.0)
+        assert waited < 4.0  # a header line every 0.2 s does not keep the connection open
+        # A slow answer is not cut off: the deadline is for the request's headers, not the check.
+        ok = httpx.get(f"{base}/healthz", timeout=10)
+        assert ok.status_code == 200
