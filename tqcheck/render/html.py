@@ -64,6 +64,7 @@ class Segment:
     anchors: list[str] = field(default_factory=list)  # element ids that start here
     title: str = ""  # hover text: the messages of the findings here
     ref: str = ""  # numbers of the findings that end here, which print shows after the run
+    strength: str = ""  # "low", "mid" or "high": how strongly the run is drawn (its top finding's confidence)
 
     @property
     def point(self) -> bool:  # a zero-width finding: something is missing here
@@ -344,6 +345,11 @@ def _counts(findings: list[Finding]) -> dict:
             "category": [(c, cat[c]) for c in CATEGORY_ORDER if cat.get(c)]}
 
 
+def strength(confidence: float) -> str:
+    """How strongly a highlight is drawn: a 0.50 generic flag must not look like a 0.95 calque."""
+    return "high" if confidence >= 0.85 else "mid" if confidence >= 0.65 else "low"
+
+
 def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidence: float) -> dict:
     doc = result.document
     raw = getattr(doc, "raw", None)
@@ -368,6 +374,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
             if seg.ids:
                 top = by_id[seg.ids[0]]
                 seg.category, seg.severity = top.category.value, top.severity.value
+                seg.strength = strength(max(by_id[i].confidence for i in seg.ids))
                 seg.title = "\n".join(f"{by_id[i].category.value}: {by_id[i].message}" for i in seg.ids)
         diff = diff_view(raw, numbered, fix_confidence)
         applied = set(diff["applied"])

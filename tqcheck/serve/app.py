@@ -15,6 +15,9 @@
   GET  /api/decisions?path=NAME   the editor's decisions on that file's findings (tqcheck.serve.decisions)
   POST /api/decisions {path, fingerprint, decision, reason?} -> the record, with that decision kept
                       ("open" forgets it)
+  POST /api/ignore    {rule, scope: "file" | "folder", path?, ignore?: bool} -> sets a rule aside: for one
+                      file in its review record ({path} required), or for the folder by writing
+                      rule = "off" into its tqcheck config (and the desk's settings from then on)
   /api/check also takes "decisions": {fingerprint: {decision, reason?, by?}}: each finding
   then carries its "review" in the report, as the desk's downloads show it.
 
@@ -39,7 +42,7 @@ from ..findings import Category, Finding, Fix, Severity
 from ..fix import apply_fixes, unified_diff
 from ..render import get_format, render
 from ..render.html import render_file_section
-from ..rules import rules_table
+from ..rules import all_rules, rules_table
 from ..textio import decode
 from . import inputs
 from .decisions import DecisionStore, apply_decisions, request_decisions
@@ -215,6 +218,29 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
                                 data.get("reason"))
         return JSONResponse(record.to_dict())
 
+    @answers_errors
+    async def ignore(request: Request) -> Response:
+        data = await body_json(request)
+        inputs.any_fields(data, {"rule", "scope", "path", "ignore"})
+        rule = data.get("rule")
+        if not isinstance(rule, str) or rule not in all_rules():
+            raise RequestError("'rule' must be the id of one of the desk's rules (GET /api/rules lists them)")
+        scope = data.get("scope")
+        on = data.get("ignore", True)
+        if not isinstance(on, bool):
+            raise RequestError("'ignore' must be true or false")
+        if scope == "file":
+            record = await desk.run(store.ignore, data.get("path"), rule, on)
+            return JSONResponse(record.to_dict())
+        if scope != "folder":
+            raise RequestError("'scope' must be \"file\" or \"folder\"")
+        if workspace.root is None:
+            raise PathRefused("this desk was started without PATH: there is no folder to configure", 404)
+        if not on:
+            raise RequestError("a rule turned off in the folder's config is turned on again by editing that file")
+        written = await desk.run(desk.turn_rule_off, workspace.base, rule)
+        return JSONResponse({"rule": rule, "scope": "folder", "config": written.name})
+
     routes = [
         Route("/", page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
@@ -228,6 +254,7 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         Route("/api/save", save, methods=["POST"]),
         Route("/api/decisions", decisions_get, methods=["GET"]),
         Route("/api/decisions", decisions_post, methods=["POST"]),
+        Route("/api/ignore", ignore, methods=["POST"]),
     ]
     app = Starlette(routes=routes)
     app.state.desk = desk

@@ -20,7 +20,11 @@
     // kept in its review record on the server (GET/POST /api/decisions) and come back after a reload.
     decisions: {},
     undo: [],         // [{text, fp}] before each accept, for Ctrl+Z
-    current: null     // the selected finding's id
+    current: null,    // the selected finding's id
+    // rule id -> "file" (the review record), "folder" (the folder's config) or "session" (pasted text):
+    // the rules the editor set aside.  Their findings are hidden, as the filters hide others.
+    ignored: {},
+    resume: null      // after an accept: the text offset from which the next open finding is selected
   };
   var REVIEWER = document.body.dataset.reviewer || 'editor';
   var OPEN_KEY = 'tqcheck-desk-open';  // the file open in this tab, reopened after a reload
@@ -175,7 +179,14 @@
     $('#doc-name').textContent = state.name;
     markRejected();
     var now = wasFp ? view.querySelector('li.finding[data-fp="' + wasFp + '"]') : null;
-    select(now ? now.dataset.id : null, {});
+    if (state.resume && !res.pending.length) {
+      // After an accept: the next open finding from where the accepted one was, not the first.
+      var resume = state.resume;
+      state.resume = null;
+      select(nextOpenFrom(resume.offset, resume.fp), { toText: true });
+    } else {
+      select(now && !now.hidden ? now.dataset.id : null, {});
+    }
     window.scrollTo(0, scroll);  // a re-check while typing must not move the page
     updateButtons();
   }
@@ -188,6 +199,7 @@
     $('#fix-all').disabled = !have;
     var save = $('#save');
     if (save) { save.disabled = !(have && state.file); }
+    document.body.classList.toggle('has-file', !!state.file);
   }
 
   // --- findings: select, move, accept, reject ------------------------------------------------------
@@ -203,24 +215,73 @@
 
   function isRejected(fp) { var d = state.decisions[fp]; return !!d && d.decision === 'rejected'; }
 
+  // --- triage: the filters, the confidence slider, "hide flags without a suggestion", ignored rules ---
+
+  var filterBoxes = Array.prototype.slice.call(document.querySelectorAll('input[data-filter]'));
+  var minConf = $('#min-conf'), minConfShown = $('#min-conf-value'), needSuggestion = $('#need-suggestion');
+
+  function passes(c) {
+    var off = { category: {}, severity: {} };
+    filterBoxes.forEach(function (f) { if (!f.checked) { off[f.dataset.filter][f.value] = true; } });
+    return !(off.category[c.dataset.cat] || off.severity[c.dataset.sev] ||
+             parseFloat(c.dataset.conf || '1') < parseFloat(minConf.value) ||
+             (needSuggestion.checked && !('sug' in c.dataset)) || state.ignored[c.dataset.rule]);
+  }
+
+  // Each card shows its decision; a hidden or rejected finding leaves the text unmarked, and a run
+  // takes the colour and strength of its first finding still shown.
   function markRejected() {
+    minConfShown.textContent = parseFloat(minConf.value).toFixed(2);
     cards().forEach(function (c) {
       var off = isRejected(c.dataset.fp);
       c.classList.toggle('rejected', off);
+      c.hidden = !passes(c);
       var btn = c.querySelector('[data-act="reject"]');
       if (btn) { btn.textContent = off ? 'Rejected (undo)' : 'Reject'; btn.setAttribute('aria-pressed', String(off)); }
     });
     view.querySelectorAll('.hl').forEach(function (h) {
-      var live = h.dataset.f.split(' ').filter(function (id) { var c = card(id); return c && !c.classList.contains('rejected'); });
+      var live = h.dataset.f.split(' ').map(card).filter(function (c) { return c && !c.hidden && !c.classList.contains('rejected'); });
       h.classList.toggle('off', !live.length);
+      if (live.length) {
+        h.dataset.cat = live[0].dataset.cat;
+        h.dataset.sev = live[0].dataset.sev;
+        var conf = Math.max.apply(null, live.map(function (c) { return parseFloat(c.dataset.conf || '1'); }));
+        h.dataset.strength = conf >= 0.85 ? 'high' : conf >= 0.65 ? 'mid' : 'low';
+      }
     });
+    if (state.current !== null && card(state.current) && card(state.current).hidden) { select(null); }
     showPosition();
   }
+  filterBoxes.concat([needSuggestion]).forEach(function (f) { f.addEventListener('change', markRejected); });
+  minConf.addEventListener('input', markRejected);
 
   function showPosition() {
-    var all = cards(), open = all.filter(function (c) { return !c.classList.contains('rejected'); });
-    var i = state.current !== null ? all.indexOf(card(state.current)) : -1;
-    pos.textContent = (i >= 0 ? (i + 1) + ' / ' : '') + all.length + (open.length < all.length ? ' (' + (all.length - open.length) + ' rejected)' : '');
+    var all = cards(), shown = all.filter(function (c) { return !c.hidden; });
+    var rejected = shown.filter(function (c) { return c.classList.contains('rejected'); }).length;
+    var i = state.current !== null ? shown.indexOf(card(state.current)) : -1;
+    pos.textContent = (i >= 0 ? (i + 1) + ' / ' : '') + shown.length +
+      (shown.length < all.length ? ' of ' + all.length : '') + (rejected ? ' (' + rejected + ' rejected)' : '');
+    summary();
+  }
+
+  // The review in numbers: the decisions on this check's findings, and those still open.
+  function summary() {
+    var n = { accepted: 0, rejected: 0, edited: 0 };
+    Object.keys(state.decisions).forEach(function (fp) { var d = state.decisions[fp].decision; if (n[d] !== undefined) { n[d] += 1; } });
+    var open = cards().filter(function (c) { return !c.classList.contains('rejected'); }).length;
+    $('#summary').textContent = state.report ? n.accepted + ' accepted · ' + n.rejected + ' rejected · ' + n.edited +
+      ' edited · ' + open + ' open' : '';
+  }
+
+  // An open finding the editor has not set aside: what n, a and r move to.
+  function isOpen(c) { return !c.hidden && !c.classList.contains('rejected'); }
+
+  // The first open finding at or after ``offset`` in the text (wrapping round), for "select the next one".
+  function nextOpenFrom(offset, skipFp) {
+    var open = cards().filter(function (c) { return isOpen(c) && c.dataset.fp !== skipFp; });
+    if (!open.length) { return null; }
+    var after = open.filter(function (c) { return finding(c.dataset.id).start >= offset; });
+    return (after.length ? after[0] : open[0]).dataset.id;
   }
 
   function select(id, how) {
@@ -240,7 +301,7 @@
   }
 
   function step(delta) {
-    var all = cards();
+    var all = cards().filter(function (c) { return !c.hidden; });
     if (!all.length) { return; }
     var i = all.indexOf(card(state.current));
     if (i < 0) { i = delta > 0 ? -1 : 0; }
@@ -270,12 +331,59 @@
     }, function (err) { say('Decision not kept: ' + err.message, true); });
   }
 
+  // "Ignore this rule": for this file (its review record; for pasted text, this session) or for the folder
+  // (written to its tqcheck config by the server, so the rule no longer runs there).
+  function ignoreRule(rule, scope, on) {
+    var done = function (where) {
+      if (on) { state.ignored[rule] = where; } else { delete state.ignored[rule]; }
+      markRejected();
+      showIgnored();
+    };
+    if (!state.file) {
+      if (scope === 'folder') { say('Pasted text has no folder: the rule is set aside for this text.'); }
+      done('session');
+      return;
+    }
+    var body = { rule: rule, scope: scope, path: state.file.path, ignore: on };
+    if (scope === 'folder') { delete body.path; }
+    api('/api/ignore', body).then(function (res) {
+      done(scope);
+      if (scope === 'folder') {
+        say('“' + rule + '” is off for the folder (in ' + res.config + ') · checking…');
+        check();
+      } else {
+        say(on ? '“' + rule + '” is set aside for ' + state.name + '.' : '“' + rule + '” is shown again.');
+      }
+    }, function (err) { say('Could not set the rule aside: ' + err.message, true); });
+  }
+
+  // The rules set aside for this file, each with a button that brings its findings back.
+  function showIgnored() {
+    var box = $('#ignored');
+    box.textContent = '';
+    Object.keys(state.ignored).forEach(function (rule) {
+      if (state.ignored[rule] === 'folder') { return; }
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'chip';
+      b.dataset.act = 'unignore';
+      b.dataset.rule = rule;
+      b.title = 'Show this rule\'s findings again';
+      b.textContent = rule + ' ×';
+      box.appendChild(b);
+    });
+    box.hidden = !box.childNodes.length;
+  }
+
   function loadDecisions(path) {
     state.decisions = {};
+    state.ignored = {};
     return fetch('/api/decisions?path=' + encodeURIComponent(path)).then(function (r) {
       return r.json().then(function (j) { if (!r.ok) { throw new Error(j.error); } return j; });
     }).then(function (res) {
       state.decisions = res.decisions || {};
+      (res.ignored_rules || []).forEach(function (rule) { state.ignored[rule] = 'file'; });
+      showIgnored();
       if (res.warnings && res.warnings.length) { say(res.warnings.join(' '), true); }
     }, function (err) { say('The review record could not be read: ' + err.message, true); });
   }
@@ -286,6 +394,7 @@
     var sg = f.suggestions[choice || 0];
     var before = state.text, fp = f.fingerprint;
     applyEdits([{ start: f.start, end: f.end, text: f.text, replacement: sg }], 'Accepted “' + sg.trim() + '”', function () {
+      state.resume = { offset: f.start + sg.length, fp: fp };
       state.undo.push({ text: before, fp: fp });
       if (state.undo.length > 100) { state.undo.shift(); }
       decide(fp, 'accepted');
@@ -308,7 +417,7 @@
     var fp = c.dataset.fp, off = isRejected(fp);
     decide(fp, off ? 'open' : 'rejected');
     markRejected();
-    if (!off) { step(1); }
+    if (!off) { var nxt = nextOpenFrom(finding(id).start, fp); select(nxt, { toText: true }); }
   }
 
   // "use everywhere": every other full spelling of the entity becomes this one.
@@ -332,6 +441,8 @@
       var c = act.closest('li.finding');
       if (act.dataset.act === 'accept') { select(c.dataset.id); accept(c.dataset.id, Number(act.dataset.choice)); }
       else if (act.dataset.act === 'reject') { select(c.dataset.id); reject(c.dataset.id); }
+      else if (act.dataset.act === 'ignore') { ignoreRule(c.dataset.rule, act.dataset.scope, true); }
+      else if (act.dataset.act === 'unignore') { ignoreRule(act.dataset.rule, 'file', false); }
       else if (act.dataset.act === 'spell') { spellEverywhere(act.dataset.entity, act.dataset.spelling); }
       return;
     }
@@ -348,6 +459,11 @@
       if (ev.target.closest('a.loc')) { ev.preventDefault(); }
       select(c2.dataset.id, { toText: true });
     }
+  });
+
+  $('#ignored').addEventListener('click', function (ev) {
+    var b = ev.target.closest('[data-act="unignore"]');
+    if (b) { ignoreRule(b.dataset.rule, state.ignored[b.dataset.rule] || 'file', false); }
   });
 
   view.addEventListener('input', function (ev) {
@@ -405,7 +521,7 @@
     var typed = $('#in-text').value;
     if (!typed.trim()) { say('Paste or upload a text first.', true); return; }
     if (typed !== state.text) {
-      if (!state.file && state.saved !== typed) { state.decisions = {}; state.undo = []; }  // another pasted text
+      if (!state.file && state.saved !== typed) { state.decisions = {}; state.undo = []; state.ignored = {}; showIgnored(); }  // another pasted text
       setText(typed);
       if (!state.file) { state.saved = typed; }
     }

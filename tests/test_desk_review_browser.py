@@ -1,0 +1,152 @@
+"""The desk as an editor's review (#28), in a real browser: headless Chromium (Debian's) driven by
+Playwright against a model-free desk on a folder of real stories.  Each test drives one point of the
+issue's "Done when" through the page, as an editor would, and checks what the page and the files on
+disk then hold."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import SEED
+from .serve_helpers import served
+from .test_serve_browser import DONE, browser  # noqa: F401 - the module's Chromium, shared
+
+pytestmark = pytest.mark.browser
+pytest.importorskip("uvicorn", reason="tqcheck serve needs uvicorn (pip install -e .)")
+
+# The seed with one more line: a quotation left open (a flag with no suggestion, confidence 0.6).
+STORY = SEED.read_text("utf-8") + '\nThe talks, Blinken said, were "candid and constructive.\n'
+
+
+@pytest.fixture
+def folder_desk(tmp_path):
+    """A model-free desk on a folder holding the story; yields (base URL, the folder)."""
+    from tqcheck.serve.desk import Desk
+    from tqcheck.serve.files import Workspace
+
+    root = tmp_path / "desk"
+    root.mkdir()
+    (root / "story.txt").write_text(STORY, "utf-8")
+    desk = Desk(use_model=False)
+    try:
+        with served(desk, workspace=Workspace.open(root)) as base:
+            yield base, root
+    finally:
+        desk.close()
+
+
+def _open(page, expect, base, name="story.txt"):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(base + "/")
+    expect(page.locator(f"#file-list option[value='{name}']")).to_have_count(1)
+    page.select_option("#file-list", name)
+    page.click("#open")
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    return errors
+
+
+def _shown(page, rule):
+    return page.locator(f'li.finding[data-rule="{rule}"]:not([hidden])')
+
+
+def test_the_filters_and_the_slider_hide_findings_and_their_highlights(folder_desk, browser):  # noqa: F811
+    base, _root = folder_desk
+    context, expect = browser
+    page = context.new_page()
+    errors = _open(page, expect, base)
+    cards = page.locator("li.finding:not([hidden])")
+    expect(cards).to_have_count(5)
+    expect(page.locator("#summary")).to_have_text("0 accepted · 0 rejected · 0 edited · 5 open")
+
+    # The slider: at 0.90 only the space before the comma (confidence 1.0) is left, and the name's
+    # highlight is gone from the text.
+    page.locator("#min-conf").fill("0.9")
+    expect(cards).to_have_count(1)
+    expect(_shown(page, "space-before-punctuation")).to_have_count(1)
+    expect(page.locator("#pos")).to_have_text("1 of 5")
+    expect(page.locator("article.text .hl", has_text="Qing Gang")).to_have_class(re.compile(r"\boff\b"))
+    page.locator("#min-conf").fill("0")
+    expect(cards).to_have_count(5)
+
+    # The category filter: names off, the two name findings go.
+    page.locator('input[data-filter="category"][value="name"]').uncheck()
+    expect(cards).to_have_count(3)
+    expect(_shown(page, "name-variant")).to_have_count(0)
+    page.locator('input[data-filter="category"][value="name"]').check()
+
+    # "hide flags without a suggestion": the open quotation (nothing to accept) goes.
+    page.locator("#need-suggestion").check()
+    expect(cards).to_have_count(4)
+    expect(_shown(page, "unbalanced-pairs")).to_have_count(0)
+    page.locator("#need-suggestion").uncheck()
+
+    # The highlight's strength follows the confidence: the 0.6 flag is drawn fainter than the 1.0 one,
+    # both of them typography.
+    weak = page.locator('article.text .hl[data-strength="low"]', has_text='"')
+    strong = page.locator('article.text .hl[data-strength="high"]', has_text=",")
+    expect(weak).to_have_count(1)
+    expect(strong).to_have_count(1)
+    alpha = "el => getComputedStyle(el).backgroundColor"
+    assert weak.evaluate(alpha) != strong.evaluate(alpha)
+    assert errors == []
+
+
+def test_accept_selects_the_next_open_finding_not_the_first(folder_desk, browser):  # noqa: F811
+    base, _root = folder_desk
+    context, expect = browser
+    page = context.new_page()
+    errors = _open(page, expect, base)
+    # The space before the comma (the first finding) stays open; accept "Qin Gang" after it.
+    card = page.locator('li.finding[data-rule="name-variant"]')
+    card.click()
+    card.locator('button[data-act="accept"]').first.click()
+    expect(page.locator("article.text")).to_contain_text("counterpart , Qin Gang.", timeout=60_000)
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    # The one after it in the text is selected: the bare "Gang" (name-order), not the comma.
+    expect(page.locator("li.finding.current")).to_have_attribute("data-rule", "name-order")
+    # Reject it: the next open one after it is selected (the run-in heading), and n goes on from there.
+    page.keyboard.press("r")
+    expect(page.locator("li.finding.current")).to_have_attribute("data-rule", "run-in-heading")
+    expect(page.locator("#summary")).to_have_text(re.compile(r"1 accepted · 1 rejected · 0 edited · \d+ open"))
+    assert errors == []
+
+
+def test_ignoring_a_rule_for_the_file_sticks_and_for_the_folder_writes_its_config(folder_desk, browser):  # noqa: F811
+    import json
+
+    from tqcheck.config import load_config
+
+    base, root = folder_desk
+    context, expect = browser
+    page = context.new_page()
+    errors = _open(page, expect, base)
+    heading = page.locator('li.finding[data-rule="run-in-heading"]')
+    heading.click()
+    with page.expect_response(lambda r: "/api/ignore" in r.url) as answered:
+        heading.locator('button[data-act="ignore"][data-scope="file"]').click()
+    assert answered.value.ok
+    expect(_shown(page, "run-in-heading")).to_have_count(0)
+    record = json.loads((root / ".tqcheck-review" / "story.txt.json").read_text("utf-8"))
+    assert record["ignored_rules"] == ["run-in-heading"]
+
+    page.reload()
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    expect(page.locator('li.finding[data-rule="run-in-heading"]')).to_have_count(1)  # checked, but set aside
+    expect(_shown(page, "run-in-heading")).to_have_count(0)
+    expect(page.locator('#ignored [data-rule="run-in-heading"]')).to_have_count(1)
+
+    # For the folder: the rule is turned off in the folder's tqcheck.toml and no longer runs.
+    quote = page.locator('li.finding[data-rule="unbalanced-pairs"]')
+    quote.click()
+    quote.locator('button[data-act="ignore"][data-scope="folder"]').click()
+    expect(page.locator('li.finding[data-rule="unbalanced-pairs"]')).to_have_count(0, timeout=60_000)
+    assert load_config(root / "tqcheck.toml").rules == {"unbalanced-pairs": "off"}
+
+    # Bringing the file's rule back shows its finding again.
+    page.locator('#ignored [data-rule="run-in-heading"]').click()
+    expect(_shown(page, "run-in-heading")).to_have_count(1)
+    assert json.loads((root / ".tqcheck-review" / "story.txt.json").read_text("utf-8")).get("ignored_rules") is None
+    assert errors == []
