@@ -150,3 +150,47 @@ def test_ignoring_a_rule_for_the_file_sticks_and_for_the_folder_writes_its_confi
     expect(_shown(page, "run-in-heading")).to_have_count(1)
     assert json.loads((root / ".tqcheck-review" / "story.txt.json").read_text("utf-8")).get("ignored_rules") is None
     assert errors == []
+
+
+def test_cards_say_what_to_do_and_keep_the_internals_behind_details(folder_desk, browser):  # noqa: F811
+    base, _root = folder_desk
+    context, expect = browser
+    page = context.new_page()
+    errors = _open(page, expect, base)
+    card = page.locator('li.finding[data-rule="name-variant"]')
+    card.click()
+    # What to do is said; the rule id, the confidence and the fix's bookkeeping are not, until asked for.
+    expect(card.locator(".todo")).to_have_text(re.compile(r"^Accept the suggestion"))
+    assert "name-variant" not in card.inner_text() and "0.75" not in card.inner_text()
+    assert "applied in the fix" not in page.locator("#view").inner_text()
+    internals = card.locator("details.internals")
+    expect(internals.locator("code.rule")).not_to_be_visible()
+    internals.locator("summary").click()
+    expect(internals.locator("code.rule")).to_have_text("name-variant")
+    expect(internals).to_contain_text("not applied yet")
+    # A flag with nothing to accept says so.
+    quote = page.locator('li.finding[data-rule="unbalanced-pairs"]')
+    quote.click()
+    expect(quote.locator(".todo")).to_have_text(re.compile(r"^Read it again: edit by hand"))
+    assert errors == []
+
+
+def test_dark_mode_follows_the_toggle_and_the_key_hints_stay_below_1400px(folder_desk, browser):  # noqa: F811
+    base, _root = folder_desk
+    context, expect = browser
+    page = context.new_page()
+    page.set_viewport_size({"width": 1200, "height": 800})
+    errors = _open(page, expect, base)
+    expect(page.locator("#keys")).to_be_visible()
+    paper = "() => getComputedStyle(document.querySelector('section.file')).backgroundColor"
+    light = page.evaluate(paper)
+    page.click("#theme")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    dark = page.evaluate(paper)
+    assert dark != light
+    page.reload()  # the choice is kept in this browser
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    assert page.evaluate(paper) == dark
+    page.click("#theme")
+    assert page.evaluate(paper) == light
+    assert errors == []

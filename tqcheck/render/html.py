@@ -139,6 +139,17 @@ def sparkline(values: list[float], width: int = 120, height: int = 24) -> dict:
     return {"points": pts, "width": width, "height": height, "min": _num(lo), "max": _num(hi)}
 
 
+def _rounded(value: Any) -> Any:
+    """Floats to three significant digits, however deep: a candidate list's 16-digit scores help no one."""
+    if isinstance(value, float):
+        return float(f"{value:.3g}")
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
 def evidence_items(evidence: dict) -> list[dict]:
     items = []
     for key, value in evidence.items():
@@ -158,7 +169,7 @@ def evidence_items(evidence: dict) -> list[dict]:
                 f"{k}: {_num(v) if _is_number(v) else v}" for k, v in value.items())})
         else:
             items.append({"label": label, "kind": "code",
-                          "value": json.dumps(value, ensure_ascii=False, indent=1, default=str)})
+                          "value": json.dumps(_rounded(value), ensure_ascii=False, indent=1, default=str)})
     return items
 
 
@@ -345,6 +356,26 @@ def _counts(findings: list[Finding]) -> dict:
             "category": [(c, cat[c]) for c in CATEGORY_ORDER if cat.get(c)]}
 
 
+# The model's workings inside a message ("(+2.3 log-prob)", "(12.1 nats)"): the card leaves them to its
+# details, where the whole message is kept.
+_INTERNALS = re.compile(r"\s*\([^()]*\b(?:log-?probs?|nats?|surprisal|detector|autofix|logits?)\b[^()]*\)", re.I)
+
+
+def plain_message(message: str) -> str:
+    return _INTERNALS.sub("", message)
+
+
+def what_to_do(f: Finding) -> str:
+    """The card's instruction to the editor, from what the finding offers (no rule is named here)."""
+    if f.start == f.end and f.category is Category.ACCURACY:
+        return "Something may be missing here: translate it, or reject this if it was left out on purpose."
+    if len(f.suggestions) == 1:
+        return "Accept the suggestion, edit by hand, or reject this if the text is right as it is."
+    if f.suggestions:
+        return "Accept the suggestion that fits, edit by hand, or reject this if the text is right as it is."
+    return "Read it again: edit by hand if it is wrong, reject this if it is fine."
+
+
 def strength(confidence: float) -> str:
     """How strongly a highlight is drawn: a 0.50 generic flag must not look like a 0.95 calque."""
     return "high" if confidence >= 0.85 else "mid" if confidence >= 0.65 else "low"
@@ -354,6 +385,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
     doc = result.document
     raw = getattr(doc, "raw", None)
     numbered = list(enumerate(result.findings, start=first_id))
+    sources: dict[int, str] = {}
     rank = {fid: _finding_rank(f) for fid, f in numbered}
     fluency = fluency_view(result.fluency, raw or "", anchor_base)
     segments = None
@@ -375,13 +407,14 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
                 top = by_id[seg.ids[0]]
                 seg.category, seg.severity = top.category.value, top.severity.value
                 seg.strength = strength(max(by_id[i].confidence for i in seg.ids))
-                seg.title = "\n".join(f"{by_id[i].category.value}: {by_id[i].message}" for i in seg.ids)
+                seg.title = "\n".join(f"{by_id[i].category.value}: {plain_message(by_id[i].message)}" for i in seg.ids)
         diff = diff_view(raw, numbered, fix_confidence)
         applied = set(diff["applied"])
     findings = [{
         "id": fid, "rule": f.rule, "category": f.category.value, "severity": f.severity.value,
         "fingerprint": f.fingerprint,
-        "message": f.message, "line": f.line, "column": f.column, "text": visible_edges(f.text),
+        "message": f.message, "plain": plain_message(f.message), "todo": what_to_do(f), "source": sources.get(fid),
+        "line": f.line, "column": f.column, "text": visible_edges(f.text),
         "confidence": _num(round(f.confidence, 3)), "applied": fid in applied,
         "suggestions": [_suggestion_view(f.text, s) for s in f.suggestions[:5]],
         "more_suggestions": max(0, len(f.suggestions) - 5),

@@ -31,6 +31,25 @@
   var view = $('#view'), statusEl = $('#status'), pos = $('#pos');
   var timer = null, inflight = false, again = false;
 
+  // Dark or light: the system's choice until the editor picks one with the toggle (kept in this browser).
+  var THEME_KEY = 'tqcheck-desk-theme', themeBtn = $('#theme');
+  function theme() {
+    var set = root.dataset.theme;
+    return set || (window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+  }
+  function showTheme() {
+    var dark = theme() === 'dark';
+    themeBtn.textContent = dark ? 'Light' : 'Dark';
+    themeBtn.setAttribute('aria-pressed', String(dark));
+  }
+  try { if (localStorage.getItem(THEME_KEY)) { root.dataset.theme = localStorage.getItem(THEME_KEY); } } catch (e) { /* storage off */ }
+  showTheme();
+  themeBtn.addEventListener('click', function () {
+    root.dataset.theme = theme() === 'dark' ? 'light' : 'dark';
+    try { localStorage.setItem(THEME_KEY, root.dataset.theme); } catch (e) { /* storage off: for this page only */ }
+    showTheme();
+  });
+
   var bar = $('.top');
   function measureBar() { root.style.setProperty('--top-h', bar.offsetHeight + 'px'); }
   measureBar();
