@@ -194,3 +194,59 @@ def test_dark_mode_follows_the_toggle_and_the_key_hints_stay_below_1400px(folder
     page.click("#theme")
     assert page.evaluate(paper) == light
     assert errors == []
+
+
+# A story and its Chinese source, side by side in the folder as story.en.txt and story.zh.txt; the
+# source's second paragraph opens with a sentence the translation left out.
+STORY_EN = ("Qin Gang met Antony Blinken in Beijing on Sunday. They spoke for seven hours.\n\n"
+            "The talks were candid , officials said.\n")
+STORY_ZH = ("秦刚周日在北京会见了安东尼·布林肯。两人交谈了七个小时。\n\n"
+            "美方称会谈坦诚而富有建设性，双方同意继续保持沟通。官员们说，会谈是坦诚的。\n")
+
+
+def test_the_source_sentence_is_shown_beside_its_paragraph_and_an_omission_where_it_belongs(tmp_path, browser):  # noqa: F811
+    from tqcheck.serve.desk import Desk
+    from tqcheck.serve.files import Workspace
+
+    root = tmp_path / "desk"
+    root.mkdir()
+    (root / "story.en.txt").write_text(STORY_EN, "utf-8")
+    (root / "story.zh.txt").write_text(STORY_ZH, "utf-8")
+    context, expect = browser
+    desk = Desk(use_model=False)
+    try:
+        with served(desk, workspace=Workspace.open(root)) as base:
+            page = context.new_page()
+            errors = _open(page, expect, base, "story.en.txt")
+            assert page.locator("#in-source").input_value() == STORY_ZH  # found beside the file
+            sources = page.locator(".source-col .src-para")
+            expect(sources).to_have_count(2)
+            expect(sources.nth(0)).to_have_text("秦刚周日在北京会见了安东尼·布林肯。两人交谈了七个小时。")
+            expect(sources.nth(1)).to_contain_text("官员们说，会谈是坦诚的。")
+
+            # Beside its paragraph: level with the paragraph's start, to the right of the text.
+            box = lambda loc: loc.evaluate("el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right]; }")  # noqa: E731
+            article = box(page.locator("article.text"))
+            for k in (0, 1):
+                para = box(page.locator(f"article.text #para-0-{k}"))
+                src = box(sources.nth(k))
+                assert abs(src[1] - para[1]) < 12, (k, src, para)
+                assert src[0] >= article[2] - 1
+
+            # The left-out sentence is shown in the text where its translation belongs: at the start of the
+            # second paragraph (not at the end of the first), with the source it lacks.
+            gap = page.locator("article.text .hl.point[data-missing]")
+            expect(gap).to_have_count(1)
+            assert gap.get_attribute("data-missing") == "美方称会谈坦诚而富有建设性，双方同意继续保持沟通。"
+            assert abs(box(gap)[1] - box(page.locator("article.text #para-0-1"))[1]) < 12
+            # The article's text is unchanged by what is shown in it.
+            assert page.evaluate("document.getElementById('in-text').value") == STORY_EN
+
+            # Each card shows its sentence's source.
+            card = page.locator('li.finding[data-rule="space-before-punctuation"]')
+            card.click()
+            expect(card.locator(".src-quote")).to_have_text("Source: 官员们说，会谈是坦诚的。")
+            assert errors == []
+            page.close()
+    finally:
+        desk.close()

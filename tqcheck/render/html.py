@@ -65,6 +65,7 @@ class Segment:
     title: str = ""  # hover text: the messages of the findings here
     ref: str = ""  # numbers of the findings that end here, which print shows after the run
     strength: str = ""  # "low", "mid" or "high": how strongly the run is drawn (its top finding's confidence)
+    missing: str = ""  # at a point finding: the source text that is missing there, shown in its place
 
     @property
     def point(self) -> bool:  # a zero-width finding: something is missing here
@@ -381,11 +382,49 @@ def strength(confidence: float) -> str:
     return "high" if confidence >= 0.85 else "mid" if confidence >= 0.65 else "low"
 
 
-def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidence: float) -> dict:
+# --- the source beside the text ---------------------------------------------------
+
+def source_view(doc, numbered: list[tuple[int, Finding]], index: int) -> tuple[list[dict] | None, dict[int, str]]:
+    """Each target paragraph's aligned source text (with the anchor where the paragraph starts), and each
+    finding's: read from the check's own alignment (the SourceSide analysis the pipeline built for the
+    source rules), never aligned again here.  (None, {}) when the check had no source."""
+    from ..analysis.source import SourceSide
+
+    if doc is None or doc.source is None or not doc.has_analysis(SourceSide):
+        return None, {}
+    side = doc.analysis(SourceSide, lambda: None)
+    segs = side.segments
+    paras = []
+    for k, (start, end) in enumerate(doc.paragraphs):
+        inside = [src for tgt, src in segs if start <= tgt[0] < end]
+        if not inside:
+            continue
+        # From where the paragraph before left off to this one's last aligned source sentence: every
+        # source sentence is shown once, one left untranslated beside the paragraph it belongs to.
+        paras.append({"start": start, "anchor": f"para-{index}-{k}", "from": paras[-1]["to"] if paras else 0,
+                      "to": max(e for _, e in inside)})
+    if paras:
+        paras[-1]["to"] = len(side.text)
+    for para in paras:
+        para["text"] = side.text[para.pop("from"):para.pop("to")].strip()
+    per_finding = {}
+    for fid, f in numbered:
+        missing = (f.evidence or {}).get("source") if f.start == f.end else None
+        if isinstance(missing, str):  # something missing here: its source is the sentence it lacks
+            per_finding[fid] = missing
+            continue
+        found = [side.text[src[0]:src[1]].strip() for tgt, src in segs
+                 if tgt[0] <= f.start < tgt[1] or (f.start < tgt[0] < f.end)]
+        if found:
+            per_finding[fid] = " ".join(found)
+    return paras or None, per_finding
+
+
+def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidence: float, index: int = 0) -> dict:
     doc = result.document
     raw = getattr(doc, "raw", None)
     numbered = list(enumerate(result.findings, start=first_id))
-    sources: dict[int, str] = {}
+    source_paras, sources = source_view(doc, numbered, index) if raw is not None else (None, {})
     rank = {fid: _finding_rank(f) for fid, f in numbered}
     fluency = fluency_view(result.fluency, raw or "", anchor_base)
     segments = None
@@ -397,6 +436,8 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
             anchors.setdefault(f.start, []).append(f"h-{fid}")
         for bar in (fluency or {}).get("bars", []):
             anchors.setdefault(bar["start"], []).append(bar["anchor"])
+        for para in source_paras or ():
+            anchors.setdefault(para["start"], []).append(para["anchor"])
         segments = segment_text(raw, [(f.start, f.end, fid) for fid, f in numbered], anchors, rank)
         by_id = dict(numbered)
         pos = 0
@@ -407,6 +448,9 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
                 top = by_id[seg.ids[0]]
                 seg.category, seg.severity = top.category.value, top.severity.value
                 seg.strength = strength(max(by_id[i].confidence for i in seg.ids))
+                if seg.point:
+                    seg.missing = " ".join(str(by_id[i].evidence["source"]) for i in seg.ids
+                                           if isinstance((by_id[i].evidence or {}).get("source"), str))
                 seg.title = "\n".join(f"{by_id[i].category.value}: {plain_message(by_id[i].message)}" for i in seg.ids)
         diff = diff_view(raw, numbered, fix_confidence)
         applied = set(diff["applied"])
@@ -427,7 +471,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
         "path": result.path, "name": PurePath(result.path).name if result.path not in ("-", "") else "stdin",
         "lang": lang, "dir": text_direction(lang), "source_lang": str(source_lang),
         "counts": _counts(result.findings), "notices": list(result.notices), "findings": findings,
-        "segments": segments, "diff": diff, "names": names_view(result.names),
+        "segments": segments, "diff": diff, "source_paras": source_paras, "names": names_view(result.names),
         "metrics": metrics_view(result.metrics), "fluency": fluency,
     }
 
@@ -442,7 +486,7 @@ def page_view(report: Report, results: list[FileResult] | None = None,
     files, next_id, next_anchor = [], 0, 0
     # Ids stay unique across the files of one page; anchors for sentences too.
     for r in results:
-        files.append(file_view(r, next_id, next_anchor, fix_confidence))
+        files.append(file_view(r, next_id, next_anchor, fix_confidence, len(files)))
         next_id += len(r.findings)
         next_anchor += len((files[-1]["fluency"] or {}).get("bars", []))
     findings = [f for r in results for f in r.findings]
@@ -472,7 +516,7 @@ def _asset(name: str) -> tuple[str, str]:
     return text, _hash(text)
 
 
-def inline_assets(styles: tuple[str, ...] = ("report.css",), scripts: tuple[str, ...] = ("report.js",),
+def inline_assets(styles: tuple[str, ...] = ("report.css",), scripts: tuple[str, ...] = ("source.js", "report.js"),
                   connect: str | None = None) -> dict:
     """The page's stylesheets and scripts, each joined into one inline block, and the CSP that lets
     exactly them run.  ``connect`` (e.g. "'self'" for `tqcheck serve`) is where the page may fetch;

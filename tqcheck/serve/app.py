@@ -10,7 +10,8 @@
   POST /api/fix       {text, edits?: [{start, end, text, replacement}], fix_confidence?, ...check fields}
                       -> {"text", "applied", "skipped", "diff"}; without edits, the check's confident fixes
   POST /api/upload    raw bytes of a file -> {"text"}, decoded as `tqcheck check` decodes a file
-  GET  /api/files     the files under PATH;  GET /api/file?path=NAME  one of them
+  GET  /api/files     the files under PATH;  GET /api/file?path=NAME  one of them, with "source": {path,
+                      lang, text} when its source is beside it (story.zh.txt for story.en.txt)
   POST /api/save      {path, text, sha256} -> writes it back, keeping a backup
   GET  /api/decisions?path=NAME   the editor's decisions on that file's findings (tqcheck.serve.decisions)
   POST /api/decisions {path, fingerprint, decision, reason?} -> the record, with that decision kept
@@ -191,7 +192,17 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
             text = decode(data, name)
         except InputError as exc:
             raise RequestError(str(exc)) from None
-        return JSONResponse({"path": name, "text": text, "sha256": digest(data)})
+        out = {"path": name, "text": text, "sha256": digest(data)}
+        # The source beside it (story.zh.txt for story.en.txt): the desk checks against it and shows it.
+        beside = await desk.run(workspace.source_beside, name, desk.config.source_lang)
+        if beside is not None:
+            source_name, tag = beside
+            _, raw = workspace.read(source_name)
+            try:
+                out["source"] = {"path": source_name, "lang": tag, "text": decode(raw, source_name)}
+            except InputError as exc:
+                out["warnings"] = [f"the source beside it could not be read: {exc}"]
+        return JSONResponse(out)
 
     @answers_errors
     async def save(request: Request) -> Response:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ EDITABLE = (".txt", ".text", ".md", ".markdown")
 # Compared case-folded: on a case-insensitive disk NODE_MODULES is node_modules.
 IGNORED_FOLDERS = frozenset(name.casefold() for name in DEFAULT_EXCLUDE)
 MAX_NAME = 1024
+# A file named with its language: story.en.txt is "story", "en", ".txt".
+_TAGGED = re.compile(r"(?P<stem>.+)\.(?P<tag>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)(?P<ext>\.[A-Za-z]+)")
 
 
 def _plain_part(part: str) -> bool:
@@ -120,6 +123,34 @@ class Workspace:
                 if len(names) >= MAX_LISTED:
                     return names
         return names
+
+    def source_beside(self, name: str, source_lang: str | None = None) -> tuple[str, str] | None:
+        """(the listed name, its language tag) of the source found beside the listed file ``name``: the same
+        name with another language tag, as ``story.zh.txt`` beside ``story.en.txt``.  With several, the one
+        in ``source_lang`` (the config's source-lang), else none: the desk does not guess."""
+        from ..langtag import valid_language
+
+        folder, _, own = name.rpartition("/")
+        m = _TAGGED.fullmatch(own)
+        if m is None or self.root is None or self.root.is_file():
+            return None
+        try:
+            entries = sorted(os.listdir(self.base / folder if folder else self.base))
+        except OSError:
+            return None
+        found = []
+        for entry in entries:
+            other = _TAGGED.fullmatch(entry)
+            if (other is None or entry == own or other["stem"] != m["stem"] or other["ext"] != m["ext"]
+                    or not valid_language(other["tag"])):
+                continue
+            try:
+                found.append((self.resolve(f"{folder}/{entry}" if folder else entry)[0], other["tag"]))
+            except PathRefused:
+                continue
+        if source_lang:
+            found = [f for f in found if f[1].lower().split("-")[0] == source_lang.lower().split("-")[0]] or found
+        return found[0] if len(found) == 1 else None
 
     def resolve(self, name: object) -> tuple[str, Path]:
         """(the name, the real file) for a name the listing would give; PathRefused for any other name."""

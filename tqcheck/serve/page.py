@@ -14,7 +14,7 @@ from .decisions import reviewer
 
 def desk_page(files: bool, model: bool, max_body: int) -> tuple[str, str]:
     """(the page's HTML, its Content-Security-Policy header)."""
-    assets = inline_assets(styles=("report.css", "desk.css"), scripts=("desk.js",), connect="'self'")
+    assets = inline_assets(styles=("report.css", "desk.css"), scripts=("source.js", "desk.js"), connect="'self'")
     csp = assets["csp"] + "; frame-ancestors 'none'"
     html = render_template("desk.html.j2", files=files, model=model, max_body=max_body, version=__version__,
                            reviewer=reviewer(), categories=CATEGORY_ORDER, severities=SEVERITY_ORDER,

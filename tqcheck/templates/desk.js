@@ -206,9 +206,12 @@
     } else {
       select(now && !now.hidden ? now.dataset.id : null, {});
     }
+    placeSources();
     window.scrollTo(0, scroll);  // a re-check while typing must not move the page
     updateButtons();
   }
+
+  function placeSources() { if (window.tqcheckPlaceSources) { window.tqcheckPlaceSources(view); } }
 
   function updateButtons() {
     var have = state.text !== null;
@@ -488,6 +491,7 @@
   view.addEventListener('input', function (ev) {
     if (ev.target !== article()) { return; }
     setText(textOf(ev.target));
+    placeSources();  // the paragraphs moved: their sources follow
     schedule(PAUSE_MS);
   });
 
@@ -661,8 +665,12 @@
       state.undo = [];
       try { sessionStorage.setItem(OPEN_KEY, res.path); } catch (e) { /* storage off: no reopen after a reload */ }
       $('#in-text').value = res.text;
+      // The source found beside the file (story.zh.txt for story.en.txt) is checked against and shown.
+      $('#in-source').value = res.source ? res.source.text : '';
+      $('#in-source-lang').value = res.source ? res.source.lang : '';
       if (list) { list.value = res.path; }
       startCheck();
+      if (res.source) { say('Checking ' + res.path + ' against its source, ' + res.source.path + '…'); }
     }, function (err) {
       try { sessionStorage.removeItem(OPEN_KEY); } catch (e) { /* nothing to forget */ }
       say(err.message, true);
