@@ -250,3 +250,50 @@ def test_the_source_sentence_is_shown_beside_its_paragraph_and_an_omission_where
             page.close()
     finally:
         desk.close()
+
+
+# The minister's name spelt two ways, and once by his surname alone, spelt the old way.
+NAMES = ("Foreign Minister Qing Gang met Antony Blinken in Beijing on Sunday.\n\n"
+         "Qin Gang said the talks were candid. Qin Gang also raised Taiwan.\n\n"
+         "Qing told reporters the two sides would keep talking.\n")
+
+
+def test_use_everywhere_also_fixes_the_short_form(tmp_path, browser):  # noqa: F811
+    from tqcheck.serve.desk import Desk
+    from tqcheck.serve.files import Workspace
+
+    root = tmp_path / "desk"
+    root.mkdir()
+    (root / "names.txt").write_text(NAMES, "utf-8")
+    (root / "story.txt").write_text(STORY, "utf-8")
+    context, expect = browser
+    desk = Desk(use_model=False)
+    try:
+        with served(desk, workspace=Workspace.open(root)) as base:
+            page = context.new_page()
+            errors = _open(page, expect, base, "names.txt")
+            row = page.locator("section.names tr", has_text="Qin Gang")
+            row.locator('button[data-act="spell"][data-spelling="Qin Gang"]').click()
+            article = page.locator("article.text")
+            expect(article).to_contain_text("Qin told reporters", timeout=60_000)
+            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+            text = page.evaluate("document.getElementById('in-text').value")
+            assert text == NAMES.replace("Qing Gang", "Qin Gang").replace("Qing told", "Qin told")
+            expect(page.locator('li.finding[data-cat="name"]')).to_have_count(0)
+
+            # On a card: the name finding's own "use everywhere" takes the spelling the ledger chose.
+            page.evaluate("document.getElementById('inputs').open = true")
+            page.select_option("#file-list", "story.txt")
+            page.once("dialog", lambda d: d.accept())  # the edit above is not saved: yes, discard it
+            page.click("#open")
+            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+            card = page.locator('li.finding[data-rule="name-variant"]', has_text="'Qing Gang'")
+            card.click()
+            card.locator('button[data-act="spell-fix"]').click()
+            expect(page.locator("article.text")).to_contain_text("counterpart , Qin Gang.", timeout=60_000)
+            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+            assert "Qing" not in page.evaluate("document.getElementById('in-text').value")
+            assert errors == []
+            page.close()
+    finally:
+        desk.close()

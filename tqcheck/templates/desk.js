@@ -442,16 +442,67 @@
     if (!off) { var nxt = nextOpenFrom(finding(id).start, fp); select(nxt, { toText: true }); }
   }
 
-  // "use everywhere": every other full spelling of the entity becomes this one.
+  // "use everywhere": every other full spelling of the entity becomes this one, and so does every short
+  // form written the old way: "Qing" after "Qing Gang" -> "Qin Gang" becomes "Qin".
+  function words(s) { return s.split(/\s+/).filter(Boolean); }
+  function distance(a, b) {
+    a = a.toLowerCase(); b = b.toLowerCase();
+    var row = [], i, j;
+    for (j = 0; j <= b.length; j++) { row.push(j); }
+    for (i = 1; i <= a.length; i++) {
+      var prev = row[0];
+      row[0] = i;
+      for (j = 1; j <= b.length; j++) {
+        var keep = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = keep;
+      }
+    }
+    return row[b.length];
+  }
+  // The words of ``spelling`` that a short form stands for: the same places in a full spelling it is
+  // part of (when that one has as many words), else the word of ``spelling`` it is closest to.
+  function shortFor(short, spelling, fulls) {
+    var target = words(spelling), mine = words(short);
+    if (target.join(' ').indexOf(short) >= 0 && target.some(function (w) { return mine.indexOf(w) >= 0; })) { return short; }
+    for (var k = 0; k < fulls.length; k++) {
+      var old = words(fulls[k]);
+      if (old.length !== target.length) { continue; }
+      for (var i = 0; i + mine.length <= old.length; i++) {
+        if (old.slice(i, i + mine.length).join(' ') === mine.join(' ')) { return target.slice(i, i + mine.length).join(' '); }
+      }
+    }
+    if (mine.length !== 1) { return short; }
+    var best = null, bestD = Infinity;
+    target.forEach(function (w) { var d = distance(w, short); if (d < bestD) { best = w; bestD = d; } });
+    return bestD <= Math.max(1, Math.floor(short.length / 3)) ? best : short;
+  }
   function spellEverywhere(entity, spelling) {
     var entry = state.report.files[0].names[Number(entity)];
+    var fulls = entry.spellings.filter(function (sp) { return !sp.short_form && !sp.misspelt_short_form && !sp.given_name_alone; })
+                               .map(function (sp) { return sp.spelling; });
     var edits = [];
     entry.spellings.forEach(function (sp) {
-      if (sp.spelling === spelling || sp.short_form || sp.misspelt_short_form || sp.given_name_alone) { return; }
-      (sp.offsets || []).forEach(function (o) { edits.push({ start: o[0], end: o[1], text: sp.spelling, replacement: spelling }); });
+      if (sp.spelling === spelling || sp.given_name_alone) { return; }
+      var to = sp.short_form || sp.misspelt_short_form ? shortFor(sp.spelling, spelling, fulls) : spelling;
+      if (to === sp.spelling) { return; }
+      (sp.offsets || []).forEach(function (o) { edits.push({ start: o[0], end: o[1], text: sp.spelling, replacement: to }); });
     });
     if (!edits.length) { say('“' + spelling + '” is already the only spelling.'); return; }
     applyEdits(edits, '“' + spelling + '” everywhere (' + edits.length + ' changed)');
+  }
+
+  // A name finding's "use everywhere": the spelling its fix carries (the ledger's choice), for the entity
+  // whose mention it is.
+  function spellFinding(id) {
+    var f = finding(id), names = state.report.files[0].names || [];
+    for (var e = 0; e < names.length; e++) {
+      var hit = names[e].spellings.some(function (sp) {
+        return (sp.offsets || []).some(function (o) { return o[0] <= f.start && f.end <= o[1]; });
+      });
+      if (hit) { spellEverywhere(e, f.suggestions[0]); return; }
+    }
+    accept(id, 0);
   }
 
   // --- events ----------------------------------------------------------------------------------
@@ -465,6 +516,7 @@
       else if (act.dataset.act === 'reject') { select(c.dataset.id); reject(c.dataset.id); }
       else if (act.dataset.act === 'ignore') { ignoreRule(c.dataset.rule, act.dataset.scope, true); }
       else if (act.dataset.act === 'unignore') { ignoreRule(act.dataset.rule, 'file', false); }
+      else if (act.dataset.act === 'spell-fix') { select(c.dataset.id); spellFinding(c.dataset.id); }
       else if (act.dataset.act === 'spell') { spellEverywhere(act.dataset.entity, act.dataset.spelling); }
       return;
     }
