@@ -297,3 +297,154 @@ def test_use_everywhere_also_fixes_the_short_form(tmp_path, browser):  # noqa: F
             page.close()
     finally:
         desk.close()
+
+
+def _record(root, name="story.txt"):
+    import json
+
+    path = root / ".tqcheck-review" / f"{name}.json"
+    return json.loads(path.read_text("utf-8"))["decisions"] if path.exists() else {}
+
+
+def test_undo_and_redo_of_an_accept_and_a_hand_edit_with_the_edit_kept_as_a_decision(folder_desk, browser, tmp_path):  # noqa: F811
+    base, root = folder_desk
+    context, expect = browser
+    page = context.new_page()
+    errors = _open(page, expect, base)
+    article = page.locator("article.text")
+    summary = page.locator("#summary")
+    text = "document.getElementById('in-text').value"
+
+    # Accept the comma's fix, undo it, redo it.
+    comma = page.locator('li.finding[data-rule="space-before-punctuation"]')
+    comma_fp = comma.get_attribute("data-fp")
+    comma.click()
+    comma.locator('button[data-act="accept"]').click()
+    expect(article).to_contain_text("counterpart, Qing Gang.", timeout=60_000)
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    expect(summary).to_have_text(re.compile(r"^1 accepted · 0 rejected · 0 edited"))
+    page.keyboard.press("Control+z")
+    expect(article).to_contain_text("counterpart , Qing Gang.", timeout=60_000)
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    expect(summary).to_have_text(re.compile(r"^0 accepted"))
+    page.keyboard.press("Control+y")
+    expect(article).to_contain_text("counterpart, Qing Gang.", timeout=60_000)
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    assert _record(root)[comma_fp]["decision"] == "accepted"
+
+    # Correct "Qing Gang" by hand in the text: its finding is gone, recorded as edited by hand.
+    name = page.locator('li.finding[data-rule="name-variant"]')
+    name_fp = name.get_attribute("data-fp")
+    name.click()
+    page.keyboard.press("e")  # the caret at the end of "Qing Gang"
+    for _ in range(len("Qing Gang")):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.type("Qin Gang")
+    expect(page.locator('li.finding[data-rule="name-variant"]')).to_have_count(0, timeout=60_000)
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    expect(summary).to_have_text(re.compile(r"^1 accepted · 0 rejected · 1 edited"))
+    assert _record(root)[name_fp]["decision"] == "edited"
+
+    # Out of the text, Ctrl+Z undoes the hand edit (its finding open again), Ctrl+Shift+Z redoes it.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+z")
+    expect(article).to_contain_text("counterpart, Qing Gang.", timeout=60_000)
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    assert name_fp not in _record(root)
+    page.keyboard.press("Control+Shift+z")
+    expect(article).to_contain_text("counterpart, Qin Gang.", timeout=60_000)
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    assert _record(root)[name_fp]["decision"] == "edited"
+    assert page.evaluate(text) == STORY.replace("counterpart , Qing Gang", "counterpart, Qin Gang")
+
+    # The tracked changes, as a unified diff and as a page to forward.
+    with page.expect_download() as got:
+        page.click("#dl-diff")
+    diff = tmp_path / "changes.diff"
+    got.value.save_as(diff)
+    lines = diff.read_text("utf-8").splitlines()
+    assert lines[0] == "--- a/story.txt" and lines[1] == "+++ b/story.txt"
+    assert [ln for ln in lines if ln.startswith(("-", "+")) and not ln.startswith(("---", "+++"))] == [
+        "-" + STORY.splitlines()[0], "+" + STORY.splitlines()[0].replace("counterpart , Qing Gang", "counterpart, Qin Gang")]
+    with page.expect_download() as got:
+        page.click("#dl-changes")
+    html = tmp_path / "changes.html"
+    got.value.save_as(html)
+    shown = context.new_page()
+    shown.goto(html.as_uri())
+    expect(shown.locator(".diff-inline del")).to_have_count(2)
+    expect(shown.locator(".diff-inline ins")).to_have_count(1)  # "Qin" for "Qing", the space deleted
+    assert "<script" not in html.read_text("utf-8")
+    shown.close()
+    assert errors == []
+
+
+def test_a_save_conflict_offers_keep_mine_take_theirs_or_save_as(folder_desk, browser):  # noqa: F811
+    base, root = folder_desk
+    context, expect = browser
+    page = context.new_page()
+    errors = _open(page, expect, base)
+    article = page.locator("article.text")
+    story = root / "story.txt"
+
+    def edit_and_conflict(theirs):
+        article.click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type(" Mine.")
+        expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+        story.write_text(theirs, "utf-8")  # someone else saves the file meanwhile
+        page.keyboard.press("Escape")
+        page.keyboard.press("Control+s")
+        expect(page.locator("#conflict")).to_be_visible()
+        return page.evaluate("document.getElementById('in-text').value")
+
+    # Save as: mine goes to a new file, theirs stays, and the desk now has the new file open.
+    mine = edit_and_conflict("Their version.\n")
+    page.once("dialog", lambda d: d.accept("story-mine.txt"))
+    page.locator('#conflict [data-conflict="as"]').click()
+    expect(page.locator("#status")).to_have_text(re.compile("Saved as story-mine.txt"))
+    assert (root / "story-mine.txt").read_text("utf-8") == mine and story.read_text("utf-8") == "Their version.\n"
+    expect(page.locator("#doc-name")).to_have_text("story-mine.txt")
+
+    # Keep mine: the file gets my text, theirs is kept in a backup.
+    page.evaluate("document.getElementById('inputs').open = true")
+    page.select_option("#file-list", "story.txt")
+    page.click("#open")
+    expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+    mine = edit_and_conflict("Their second version.\n")
+    page.locator('#conflict [data-conflict="mine"]').click()
+    expect(page.locator("#status")).to_have_text(re.compile(r"^Saved story.txt"))
+    assert story.read_text("utf-8") == mine
+    assert "Their second version.\n" in [b.read_text("utf-8") for b in root.glob("story.txt.bak*")]
+
+    # Take theirs: their text is opened, mine dropped.
+    edit_and_conflict("Their third version.\n")
+    page.locator('#conflict [data-conflict="theirs"]').click()
+    expect(article).to_have_text("Their third version.\n", timeout=60_000)
+    # The browser logs each refused save (409) as a failed load; nothing else may be logged.
+    assert [e for e in errors if "status of 409" not in e] == []
+
+
+def test_pasted_text_keeps_its_decisions_for_the_session(browser):  # noqa: F811
+    from tqcheck.serve.desk import Desk
+
+    context, expect = browser
+    desk = Desk(use_model=False)
+    try:
+        with served(desk) as base:
+            page = context.new_page()
+            page.goto(base + "/")
+            page.fill("#in-text", STORY)
+            page.click("#check")
+            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+            card = page.locator('li.finding[data-rule="run-in-heading"]')
+            fp = card.get_attribute("data-fp")
+            card.click()
+            card.locator('button[data-act="reject"]').click()
+            page.reload()
+            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+            expect(page.locator(f'li.finding[data-fp="{fp}"]')).to_have_class(re.compile(r"\brejected\b"))
+            assert page.evaluate("document.getElementById('in-text').value") == STORY
+            page.close()
+    finally:
+        desk.close()

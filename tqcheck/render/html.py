@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
+from .. import __version__
 from ..findings import Category, Finding, Severity
-from ..fix import DEFAULT_FIX_CONFIDENCE, apply_fixes, edit_diff
+from ..fix import DEFAULT_FIX_CONFIDENCE, apply_fixes, edit_diff, unified_diff, word_diff
 from ..lines import split_lines
 from ..lm.used import ModelUsed
 from ..report import FileResult, Report
@@ -231,6 +232,20 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence
     _, applied = apply_fixes(original, [f for _, f in findings], fix_confidence=fix_confidence)
     applied_ids = [(ids[id(f)], f) for f in applied]
     ends = [f.end for f in applied]
+    # Built from the applied edits themselves: linear, where matching the two texts was quadratic.
+    made = [e for f in applied for e in f.fixes[0].edits]
+    ops = edit_diff(original, [(e.start, e.end, e.replacement) for e in made]) if applied else []
+    rows = diff_rows(ops, lambda op: _owners(op, applied_ids, ends))
+    with_suggestions = sum(1 for _, f in findings if f.suggestions)
+    return {"rows": rows, "applied": [fid for fid, _ in applied_ids],
+            "with_suggestions": with_suggestions, "fix_confidence": fix_confidence,
+            "changed_rows": sum(1 for r in rows if r["changed"])}
+
+
+def diff_rows(ops, owners=lambda op: []) -> list[dict]:
+    """Diff ops as rows, one per line of the original: each with its inline pieces (text, <del>, <ins>
+    in reading order), its left and right halves for the side-by-side view, and whether it changed;
+    ``owners`` names the findings behind a change."""
     rows: list[dict] = []
     row: dict = {"inline": [], "left": [], "right": [], "changed": False}
 
@@ -240,9 +255,7 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence
             rows.append(row)
         row = {"inline": [], "left": [], "right": [], "changed": False}
 
-    # Built from the applied edits themselves: linear, where matching the two texts was quadratic.
-    made = [e for f in applied for e in f.fixes[0].edits]
-    for op in edit_diff(original, [(e.start, e.end, e.replacement) for e in made]) if applied else []:
+    for op in ops:
         if op.tag == "equal":
             # A row ends at each line break of unchanged text (CR, CRLF or LF: tqcheck.lines).
             for part in split_lines(op.old, keepends=True):
@@ -253,21 +266,30 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence
                 if part.endswith(("\n", "\r")):
                     close_row()
             continue
-        owners = _owners(op, applied_ids, ends)
+        by = owners(op)
         if op.old:
-            piece = {"kind": "del", "text": visible_ws(op.old), "ids": owners}
+            piece = {"kind": "del", "text": visible_ws(op.old), "ids": by}
             row["inline"].append(piece)
             row["left"].append(piece)
         if op.new:
-            piece = {"kind": "ins", "text": visible_ws(op.new), "ids": owners}
+            piece = {"kind": "ins", "text": visible_ws(op.new), "ids": by}
             row["inline"].append(piece)
             row["right"].append(piece)
         row["changed"] = True
     close_row()
-    with_suggestions = sum(1 for _, f in findings if f.suggestions)
-    return {"rows": rows, "applied": [fid for fid, _ in applied_ids],
-            "with_suggestions": with_suggestions, "fix_confidence": fix_confidence,
-            "changed_rows": sum(1 for r in rows if r["changed"])}
+    return rows
+
+
+def render_changes(original: str, edited: str, name: str, lang: str = "") -> str:
+    """The tracked changes, original against edited, as a page an editor can forward: the edited text
+    with every deletion and insertion marked, side by side or inline, and the unified diff.  It has the
+    report's stylesheet and no script: it opens anywhere, offline."""
+    rows = diff_rows(word_diff(original, edited))
+    changed = sum(1 for r in rows if r["changed"])
+    assets = inline_assets(scripts=())
+    return render_template("changes.html.j2", file_name=name, rows=rows, changed=changed,
+                           lang=lang, dir=text_direction(lang), version=__version__,
+                           unified=unified_diff(original, edited, name), **assets)
 
 
 # --- names ledger, metrics, fluency -----------------------------------------

@@ -12,7 +12,11 @@
   POST /api/upload    raw bytes of a file -> {"text"}, decoded as `tqcheck check` decodes a file
   GET  /api/files     the files under PATH;  GET /api/file?path=NAME  one of them, with "source": {path,
                       lang, text} when its source is beside it (story.zh.txt for story.en.txt)
-  POST /api/save      {path, text, sha256} -> writes it back, keeping a backup
+  POST /api/save      {path, text, sha256, overwrite?} -> writes it back, keeping a backup; a file changed
+                      on disk since is a 409 unless "overwrite" (keep mine: theirs goes to a backup);
+                      {path, text, new: true} saves as a new file (never over one that is there)
+  POST /api/changes   {original, text, name?, format: "diff" | "html"} -> the tracked changes: a unified
+                      diff, or a page an editor can forward
   GET  /api/decisions?path=NAME   the editor's decisions on that file's findings (tqcheck.serve.decisions)
   POST /api/decisions {path, fingerprint, decision, reason?} -> the record, with that decision kept
                       ("open" forgets it)
@@ -42,7 +46,7 @@ from ..errors import InputError, TqcheckError
 from ..findings import Category, Finding, Fix, Severity
 from ..fix import apply_fixes, unified_diff
 from ..render import get_format, render
-from ..render.html import render_file_section
+from ..render.html import render_changes, render_file_section
 from ..rules import all_rules, rules_table
 from ..textio import decode
 from . import inputs
@@ -207,12 +211,19 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
     @answers_errors
     async def save(request: Request) -> Response:
         data = await body_json(request)
-        inputs.any_fields(data, {"path", "text", "sha256"})
+        inputs.any_fields(data, {"path", "text", "sha256", "overwrite", "new"})
         text = inputs.text_field(data, "text", required=True)
         expected = data.get("sha256")
         if expected is not None and not isinstance(expected, str):
             raise RequestError("'sha256' must be a string")
-        name, backup = await desk.run(workspace.save, data.get("path"), text, expected)
+        overwrite, new = data.get("overwrite", False), data.get("new", False)
+        if not isinstance(overwrite, bool) or not isinstance(new, bool):
+            raise RequestError("'overwrite' and 'new' must be true or false")
+        if new:  # "save as": a file that is not there yet
+            name = await desk.run(workspace.save_as, data.get("path"), text)
+            saved = workspace.resolve(name)[1].read_bytes()
+            return JSONResponse({"path": name, "backup": None, "sha256": digest(saved)})
+        name, backup = await desk.run(workspace.save, data.get("path"), text, expected, overwrite)
         saved = workspace.resolve(name)[1].read_bytes()
         return JSONResponse({"path": name, "backup": backup, "sha256": digest(saved)})
 
@@ -228,6 +239,22 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         record = await desk.run(store.decide, data.get("path"), data.get("fingerprint"), data.get("decision"),
                                 data.get("reason"))
         return JSONResponse(record.to_dict())
+
+    @answers_errors
+    async def changes(request: Request) -> Response:
+        data = await body_json(request)
+        inputs.any_fields(data, {"original", "text", "name", "lang", "format"})
+        original = inputs.text_field(data, "original", required=True)
+        text = inputs.text_field(data, "text", required=True)
+        name = inputs.file_name(data)
+        lang = inputs.language(data, "lang") or ""
+        fmt = data.get("format")
+        if fmt == "diff":
+            return Response(unified_diff(original, text, name), media_type="text/x-diff; charset=utf-8")
+        if fmt != "html":
+            raise RequestError("'format' must be \"diff\" or \"html\"")
+        html = await desk.run(render_changes, original, text, name, lang)
+        return HTMLResponse(html)  # downloaded by the page, not shown: the API's own CSP stays
 
     @answers_errors
     async def ignore(request: Request) -> Response:
@@ -266,6 +293,7 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         Route("/api/decisions", decisions_get, methods=["GET"]),
         Route("/api/decisions", decisions_post, methods=["POST"]),
         Route("/api/ignore", ignore, methods=["POST"]),
+        Route("/api/changes", changes, methods=["POST"]),
     ]
     app = Starlette(routes=routes)
     app.state.desk = desk

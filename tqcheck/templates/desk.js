@@ -19,7 +19,12 @@
     // fingerprint -> {decision, reason?, by}: the editor's decisions.  For a file from PATH they are
     // kept in its review record on the server (GET/POST /api/decisions) and come back after a reload.
     decisions: {},
-    undo: [],         // [{text, fp}] before each accept, for Ctrl+Z
+    original: null,   // the text as first opened or pasted: what the tracked changes compare against
+    // The desk's own history, for Ctrl+Z and Ctrl+Y outside the text: each step is {before, after, what,
+    // fp?: the accepted finding, edited?: the findings a hand edit did away with}.
+    undo: [],
+    redo: [],
+    typed: false,     // the text was edited by hand since the last check shown
     current: null,    // the selected finding's id
     // rule id -> "file" (the review record), "folder" (the folder's config) or "session" (pasted text):
     // the rules the editor set aside.  Their findings are hidden, as the filters hide others.
@@ -67,7 +72,9 @@
       var type = r.headers.get('content-type') || '';
       if (!r.ok) {
         return (type.indexOf('json') >= 0 ? r.json() : Promise.resolve({})).then(function (j) {
-          throw new Error(j.error || ('HTTP ' + r.status));
+          var e = new Error(j.error || ('HTTP ' + r.status));
+          e.status = r.status;
+          throw e;
         });
       }
       return type.indexOf('json') >= 0 && !(body && body.format && body.format !== 'json') ? r.json() : r.text();
@@ -174,6 +181,7 @@
     var scroll = window.scrollY;
     // Finding ids are positions in this check's list: the selection follows the finding's fingerprint.
     var was = card(state.current), wasFp = was ? was.dataset.fp : null;
+    if (state.typed && state.report && state.checked !== null) { handEdited(state.checked, text, res.report); }
     state.report = res.report;
     state.checked = text;
     view.innerHTML = res.html;
@@ -207,17 +215,44 @@
       select(now && !now.hidden ? now.dataset.id : null, {});
     }
     placeSources();
+    keepPasted();
     window.scrollTo(0, scroll);  // a re-check while typing must not move the page
     updateButtons();
   }
 
   function placeSources() { if (window.tqcheckPlaceSources) { window.tqcheckPlaceSources(view); } }
 
+  // A hand edit that did away with a finding is the editor's decision on it: "edited".  The findings of
+  // the last check that touched the changed stretch and are gone from this one are recorded so, and the
+  // edit becomes one step of the desk's history (the page's own undo is lost when the view is redrawn).
+  function handEdited(before, after, report) {
+    state.typed = false;
+    var a = 0, b = 0;
+    while (a < before.length && a < after.length && before[a] === after[a]) { a++; }
+    while (b < before.length - a && b < after.length - a && before[before.length - 1 - b] === after[after.length - 1 - b]) { b++; }
+    var end = before.length - b, now = {}, edited = [];
+    report.files[0].findings.forEach(function (f) { now[f.fingerprint] = true; });
+    state.report.files[0].findings.forEach(function (f) {
+      if (f.start <= end && f.end >= a && !now[f.fingerprint] && !state.decisions[f.fingerprint] && edited.indexOf(f.fingerprint) < 0) {
+        edited.push(f.fingerprint);
+        decide(f.fingerprint, 'edited');
+      }
+    });
+    remember({ before: before, after: after, what: 'Edit', edited: edited });
+  }
+
+  function remember(stepDone) {
+    state.undo.push(stepDone);
+    if (state.undo.length > 100) { state.undo.shift(); }
+    state.redo = [];
+  }
+
   function updateButtons() {
     var have = state.text !== null;
     $('#dl-text').disabled = !have;
     $('#dl-json').disabled = !state.report;
     $('#dl-html').disabled = !have;
+    $('#dl-diff').disabled = $('#dl-changes').disabled = !(have && state.original !== null);
     $('#fix-all').disabled = !have;
     var save = $('#save');
     if (save) { save.disabled = !(have && state.file); }
@@ -330,11 +365,13 @@
     select(all[(i + delta + all.length) % all.length].dataset.id, { toText: true });
   }
 
-  function applyEdits(edits, what, done) {
+  function applyEdits(edits, what, done, fp) {
     if (state.text !== state.checked) { say('The text changed since the last check: checking again first.', true); check(true); return; }
+    var before = state.text;
     api('/api/fix', { text: state.text, edits: edits }).then(function (res) {
       if (!res.applied.length) { say('Nothing applied: the text there has changed. Check again.', true); return; }
       if (done) { done(); }
+      remember({ before: before, after: res.text, what: what, fp: fp || null });
       setText(res.text);
       say(what + ' · checking…');
       check(true);
@@ -345,7 +382,7 @@
   function decide(fp, decision, reason) {
     if (decision === 'open') { delete state.decisions[fp]; }
     else { state.decisions[fp] = { decision: decision, by: REVIEWER }; if (reason) { state.decisions[fp].reason = reason; } }
-    if (!state.file) { return; }
+    if (!state.file) { keepPasted(); return; }
     var body = { path: state.file.path, fingerprint: fp, decision: decision };
     if (reason) { body.reason = reason; }
     api('/api/decisions', body).then(function (res) {
@@ -414,22 +451,33 @@
     var f = id !== null && state.report ? finding(id) : null;
     if (!f || !f.suggestions.length) { say('This finding has no suggestion to accept: edit the text by hand (e).', true); return; }
     var sg = f.suggestions[choice || 0];
-    var before = state.text, fp = f.fingerprint;
+    var fp = f.fingerprint;
     applyEdits([{ start: f.start, end: f.end, text: f.text, replacement: sg }], 'Accepted “' + sg.trim() + '”', function () {
       state.resume = { offset: f.start + sg.length, fp: fp };
-      state.undo.push({ text: before, fp: fp });
-      if (state.undo.length > 100) { state.undo.shift(); }
       decide(fp, 'accepted');
-    });
+    }, fp);
   }
 
-  // Ctrl+Z outside the text: the last accept undone, its finding open again.
-  function undoAccept() {
+  // Ctrl+Z outside the text: the last accept or edit undone (its findings open again); Ctrl+Y or
+  // Ctrl+Shift+Z: redone.
+  function undoStep() {
     var last = state.undo.pop();
     if (!last) { say('Nothing to undo.'); return; }
-    setText(last.text);
-    decide(last.fp, 'open');
-    say('Accept undone · checking…');
+    state.redo.push(last);
+    setText(last.before);
+    if (last.fp) { decide(last.fp, 'open'); }
+    (last.edited || []).forEach(function (fp) { decide(fp, 'open'); });
+    say(last.what + ' undone · checking…');
+    check(true);
+  }
+  function redoStep() {
+    var next = state.redo.pop();
+    if (!next) { say('Nothing to redo.'); return; }
+    state.undo.push(next);
+    setText(next.after);
+    if (next.fp) { decide(next.fp, 'accepted'); }
+    (next.edited || []).forEach(function (fp) { decide(fp, 'edited'); });
+    say(next.what + ' redone · checking…');
     check(true);
   }
 
@@ -543,6 +591,7 @@
   view.addEventListener('input', function (ev) {
     if (ev.target !== article()) { return; }
     setText(textOf(ev.target));
+    state.typed = true;
     placeSources();  // the paragraphs moved: their sources follow
     schedule(PAUSE_MS);
   });
@@ -561,10 +610,15 @@
                        (t.tagName === 'INPUT' && !/^(checkbox|radio|button|file)$/.test(t.type)));
     if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter') { ev.preventDefault(); startCheck(); return; }
     if ((ev.ctrlKey || ev.metaKey) && ev.key === 's') { ev.preventDefault(); save(); return; }
-    // In the text, Ctrl+Z is the browser's own undo of typing; elsewhere it undoes the last accept.
-    if ((ev.ctrlKey || ev.metaKey) && !ev.shiftKey && (ev.key === 'z' || ev.key === 'Z') && !typing) {
-      ev.preventDefault(); undoAccept(); return;
+    // In the text, Ctrl+Z and Ctrl+Y are the browser's own undo and redo of typing; elsewhere they undo and
+    // redo the desk's steps (accepts, "use everywhere", the confident fixes, hand edits once checked).
+    var key = (ev.key || '').toLowerCase();
+    if ((ev.ctrlKey || ev.metaKey) && !typing && key === 'z') {
+      ev.preventDefault();
+      if (ev.shiftKey) { redoStep(); } else { undoStep(); }
+      return;
     }
+    if ((ev.ctrlKey || ev.metaKey) && !typing && key === 'y') { ev.preventDefault(); redoStep(); return; }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     if (ev.key === 'Escape') {
       if (typing) { t.blur(); } else { select(null); }
@@ -596,9 +650,12 @@
     var typed = $('#in-text').value;
     if (!typed.trim()) { say('Paste or upload a text first.', true); return; }
     if (typed !== state.text) {
-      if (!state.file && state.saved !== typed) { state.decisions = {}; state.undo = []; state.ignored = {}; showIgnored(); }  // another pasted text
+      if (!state.file && state.saved !== typed) {  // another pasted text: its own review
+        state.decisions = {}; state.undo = []; state.redo = []; state.ignored = {}; state.original = typed; showIgnored();
+      }
       setText(typed);
       if (!state.file) { state.saved = typed; }
+      if (state.original === null) { state.original = typed; }
     }
     $('#inputs').open = false;
     check();
@@ -607,7 +664,9 @@
 
   $('#fix-all').addEventListener('click', function () {
     var o = options(state.text);
+    var before = state.text;
     api('/api/fix', o).then(function (res) {
+      remember({ before: before, after: res.text, what: 'Confident fixes' });
       setText(res.text);
       say(res.applied.length + ' confident fixes accepted · checking…');
       check(true);
@@ -686,8 +745,8 @@
   });
 
   var list = $('#file-list');
-  if (list) {
-    fetch('/api/files').then(function (r) { return r.json(); }).then(function (res) {
+  function refreshList(selected) {
+    return fetch('/api/files').then(function (r) { return r.json(); }).then(function (res) {
       list.textContent = '';
       (res.files || []).forEach(function (name) {
         var o = document.createElement('option');
@@ -695,7 +754,11 @@
         o.textContent = name;
         list.appendChild(o);
       });
+      if (selected) { list.value = selected; }
     });
+  }
+  if (list) {
+    refreshList();
     $('#open').addEventListener('click', function () {
       if (!list.value) { return; }
       if (dirty() && !window.confirm('Your edits to ' + state.name + ' are not saved. Open ' + list.value +
@@ -714,7 +777,10 @@
       state.name = res.path;
       state.file = { path: res.path, sha256: res.sha256 };
       state.saved = res.text;
+      state.original = res.text;
+      state.typed = false;
       state.undo = [];
+      state.redo = [];
       try { sessionStorage.setItem(OPEN_KEY, res.path); } catch (e) { /* storage off: no reopen after a reload */ }
       $('#in-text').value = res.text;
       // The source found beside the file (story.zh.txt for story.en.txt) is checked against and shown.
@@ -739,16 +805,82 @@
     if (dirty()) { ev.preventDefault(); ev.returnValue = ''; }  // the browser asks before the edits go
   });
 
-  function save() {
+  function save(how) {
     if (!state.file || state.text === null) { return; }
-    var sent = state.text;
-    api('/api/save', { path: state.file.path, text: sent, sha256: state.file.sha256 }).then(function (res) {
+    var sent = state.text, body = { path: state.file.path, text: sent, sha256: state.file.sha256 };
+    if (how === 'mine') { body.overwrite = true; }
+    api('/api/save', body).then(function (res) {
       state.file.sha256 = res.sha256;
       state.saved = sent;
       say(res.backup ? 'Saved ' + res.path + ' (the earlier text is in ' + res.backup + ').'
                      : res.path + ' already holds this text: nothing to save.');
+    }, function (err) {
+      if (err.status === 409 && conflictBox) { $('#conflict-msg').textContent = err.message; conflictBox.showModal(); return; }
+      say('Not saved: ' + err.message, true);
+    });
+  }
+
+  // A save conflict: keep mine (overwrite; theirs goes to a backup), take theirs (open the file as it is
+  // now), or save mine under another name, which then is the file open in the desk.
+  var conflictBox = $('#conflict');
+  function saveAs() {
+    var suggested = state.file.path.replace(/(\.[^./]+)$/, '-mine$1');
+    var name = window.prompt('Save your text as (a name under the folder):', suggested);
+    if (!name) { return; }
+    var sent = state.text, decisions = state.decisions;
+    api('/api/save', { path: name, text: sent, new: true }).then(function (res) {
+      state.file = { path: res.path, sha256: res.sha256 };
+      state.name = res.path;
+      state.saved = sent;
+      try { sessionStorage.setItem(OPEN_KEY, res.path); } catch (e) { /* storage off */ }
+      $('#doc-name').textContent = state.name;
+      // The decisions go with the text to its new record.
+      Object.keys(decisions).forEach(function (fp) { decide(fp, decisions[fp].decision, decisions[fp].reason); });
+      refreshList(res.path);
+      say('Saved as ' + res.path + '.');
     }, function (err) { say('Not saved: ' + err.message, true); });
   }
+  if (conflictBox) {
+    conflictBox.addEventListener('click', function (ev) {
+      var b = ev.target.closest('[data-conflict]');
+      if (!b) { return; }
+      conflictBox.close();
+      if (b.dataset.conflict === 'mine') { save('mine'); }
+      else if (b.dataset.conflict === 'theirs') { state.saved = state.text; openFile(state.file.path); }
+      else if (b.dataset.conflict === 'as') { saveAs(); }
+    });
+  }
+
+  // Tracked changes: the original (as opened or first pasted) against the text now.
+  function changes(format, suffix, type) {
+    var body = { original: state.original, text: state.text, name: state.name.replace(/^.*\//, ''),
+                 lang: state.report ? state.report.files[0].language || null : null, format: format };
+    api('/api/changes', body).then(function (out) { download(stem() + suffix, type, out); },
+                                    function (err) { say('Could not make the changes: ' + err.message, true); });
+  }
+  $('#dl-diff').addEventListener('click', function () { changes('diff', '.changes.diff', 'text/x-diff;charset=utf-8'); });
+  $('#dl-changes').addEventListener('click', function () { changes('html', '.changes.html', 'text/html;charset=utf-8'); });
+
+  // Pasted text has no review record: its text and decisions are kept for this tab's session, and come
+  // back after a reload.
+  var PASTED_KEY = 'tqcheck-desk-pasted';
+  function keepPasted() {
+    if (state.file || state.text === null) { return; }
+    try {
+      sessionStorage.setItem(PASTED_KEY, JSON.stringify({ text: state.text, original: state.original, saved: state.saved,
+                                                          name: state.name, decisions: state.decisions }));
+    } catch (e) { /* storage off or full: kept for this page only */ }
+  }
+  var pasted = null;
+  try { pasted = JSON.parse(sessionStorage.getItem(PASTED_KEY) || 'null'); } catch (e) { pasted = null; }
+  if (!(list && reopen) && pasted && typeof pasted.text === 'string') {
+    state.original = pasted.original;
+    state.saved = pasted.saved;
+    state.name = pasted.name || state.name;
+    state.decisions = pasted.decisions || {};
+    setText(pasted.text);
+    startCheck();
+  }
   var saveBtn = $('#save');
-  if (saveBtn) { saveBtn.addEventListener('click', save); }
+  if (saveBtn) { saveBtn.addEventListener('click', function () { save(); }); }
 }());
