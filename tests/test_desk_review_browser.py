@@ -225,7 +225,9 @@ def test_the_source_sentence_is_shown_beside_its_paragraph_and_an_omission_where
             expect(sources.nth(1)).to_contain_text("官员们说，会谈是坦诚的。")
 
             # Beside its paragraph: level with the paragraph's start, to the right of the text.
-            box = lambda loc: loc.evaluate("el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right]; }")  # noqa: E731
+            def box(loc):
+                return loc.evaluate("el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right]; }")
+
             article = box(page.locator("article.text"))
             for k in (0, 1):
                 para = box(page.locator(f"article.text #para-0-{k}"))
