@@ -381,7 +381,7 @@ def _counts(findings: list[Finding]) -> dict:
 
 # The model's workings inside a message ("(+2.3 log-prob)", "(12.1 nats)"): the card leaves them to its
 # details, where the whole message is kept.
-_INTERNALS = re.compile(r"\s*\([^()]*\b(?:log-?probs?|nats?|surprisal|detector|autofix|logits?)\b[^()]*\)", re.I)
+_INTERNALS = re.compile(r"\s*\([^()]*\b(?:log-?probs?|nats?|surprisal|detector|autofix|logits?|confidence)\b[^()]*\)", re.I)
 
 
 def plain_message(message: str) -> str:
