@@ -17,6 +17,7 @@ from .compare import (
 )
 from .data import chinese_surnames, fold, korean_surnames
 from .evidence import Evidence, common, garbled, given_name_closeness
+from .gazetteer import known_place
 from .entity import SKIP_LABELS, Entity, Form, Reason
 from .mentions import Mention
 
@@ -130,8 +131,9 @@ def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = 
         kinds.discard(None)
         e.kind = "formatting" if kinds == {"formatting"} else ("romanisation" if "romanisation" in kinds
                                                                else ("spelling" if kinds else ""))
-        if ev is not None and len(e.spellings) == 2 and two_places(*e.spellings, lang):
-            inside = sorted(same_place_said(*e.spellings, ev, places))
+        inside = sorted(same_place_said(*e.spellings, ev, places)) if (
+            ev is not None and len(e.spellings) == 2 and two_places(*e.spellings, lang)) else []
+        if inside:  # (none where the two differ only in writing: St. / Saint Petersburg)
             e.notes.append(Reason("evidence", f"the text puts '{inside[0]}' in both '{e.spellings[0].surface}' and "
                                               f"'{e.spellings[1].surface}': one place"))
         if ev is not None and e.kind == "spelling" and not e.notes:
@@ -287,6 +289,8 @@ def _agglomerate(forms: list[Form], lang: str, ev: Evidence | None = None,
     for i, a in enumerate(forms):
         for b in forms[i + 1:]:
             same = same_entity(a.surface, b.surface, lang)
+            if same == "derivation" and (a.is_person or b.is_person):
+                same = None  # Jon / Jonathan Smith: two given names, not one word derived two ways
             if same not in (None, "formatting", "identical") and (
                     (ev is not None and ev.together([a], [b]))
                     or (two_places(a, b, lang) and not (ev is not None and same_place_said(a, b, ev, places)))):
@@ -316,15 +320,25 @@ def is_place(f: Form) -> bool:
 
 
 def two_places(a: Form, b: Form, lang: str) -> bool:
-    """Two established place names a letter apart (Shanxi / Shaanxi, Hunan / Henan, Hubei / Hebei) are
-    two places unless the source says otherwise (source_align.merge_places_by_source); a spelling
-    no text uses (Shenzen) is a misspelling of the other."""
-    if not (is_place(a) and is_place(b)):
+    """Two established place names a letter apart (Shanxi / Shaanxi, Hunan / Henan, Hubei / Hebei, Huizhou /
+    Haizhou) are two places unless the source says otherwise (source_align.merge_places_by_source); a
+    spelling the gazetteer lacks beside one it has (Wessel / Wesel), or that no text uses (Shenzen), is a
+    misspelling of the other."""
+    if not (is_place(a) or is_place(b)):
         return False
     diff = [(x, y) for x, y in zip(a.tokens, b.tokens) if key(x) != key(y)]
     if len(a.tokens) != len(b.tokens) or len(diff) != 1:
         return False
     x, y = diff[0]
+    # The gazetteer first: it knows both (two places) or only one (that place misspelt); word frequency
+    # decides for names it has neither of (provinces: Shanxi / Shaanxi, Hubei / Hebei).
+    known = {known_place(a.surface) or known_place(x), known_place(b.surface) or known_place(y)}
+    if len(known) == 2:
+        return False
+    if known == {True}:
+        return True  # (the model may tag one of two cities a person: the gazetteer knows both)
+    if not (is_place(a) and is_place(b)):
+        return False
     return zipf(fold(x), lang) >= ESTABLISHED_ZIPF and zipf(fold(y), lang) >= ESTABLISHED_ZIPF
 
 

@@ -35,8 +35,16 @@ _ROMAN_ALTS = [("zh", "j"), ("zh", "ch"), ("x", "hs"), ("q", "ch"), ("c", "ts"),
                ("t", "d"), ("p", "b"), ("eo", "o"), ("eu", "u"), ("ae", "e"), ("yu", "u")]
 
 
+# Abbreviated words of place names, written out: 'St. Petersburg' and 'Saint Petersburg' are one spelling.
+_ABBREVIATED = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_ABBR = re.compile(r"(?i)\b(st|ste|mt|ft)\.?(?=[\s\u00a0]+[A-Z])")
+
+
 def key(name: str) -> str:
-    """Letters only, folded: 'Kim Jong-un' and 'Kim Jong Un' share 'kimjongun'."""
+    """Letters only, folded: 'Kim Jong-un' and 'Kim Jong Un' share 'kimjongun'; 'St. Petersburg' and
+    'Saint Petersburg' share 'saintpetersburg'."""
+    if "t" in name:
+        name = _ABBR.sub(lambda m: _ABBREVIATED[m.group(1).lower()], name)
     return _SEP.sub("", fold(name))
 
 
@@ -201,7 +209,22 @@ def same_entity(a: str, b: str, lang: str = "en") -> str | None:
     x, y = diffs[0]
     if len(key(x)) <= 2 or len(key(y)) <= 2:
         return None  # initials: "J. Smith" vs "K. Smith"
-    return "spelling" if close_word(x, y, lang) else None
+    if close_word(x, y, lang):
+        return "spelling"
+    return "derivation" if derived_word(x, y) else None
+
+
+def derived_word(x: str, y: str) -> bool:
+    """One word of a name in two derived forms: Navy / Naval Day, Leaders / Leadership Foundation.  The
+    shorter must be most of the longer's start (3 letters and three quarters of it at least); a plural or a
+    people's adjective is no derivation."""
+    a, b = sorted((key(x), key(y)), key=len)
+    n = 0
+    while n < len(a) and a[n] == b[n]:
+        n += 1
+    if b[len(a):] in ("s", "es", "n", "an", "ese", "ian", "ish") and b.startswith(a):
+        return False  # a plural (Golden Goblet Award / Awards) or a people's adjective (Korea / Korean): wording
+    return n >= 3 and n * 4 >= 3 * len(a) and len(b) - n <= 5
 
 
 def _same_east_asian(ta: list[str], tb: list[str], style: str) -> str | None:
