@@ -25,7 +25,9 @@ DEV = next((b / "eval" / "dev.docs.jsonl" for b in (_ROOT.parent / "shared", _RO
 
 
 def measure(path: Path, scorer: Path | None = None) -> tuple[dict, list[dict]]:
+    """The name rules' document figures on one set, scored by ../shared/eval's scorer unless told another."""
     preds = run(str(path), RULES, use_source=False, use_model=False)
+    scorer = scorer or scorer_path(DEV)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
         fh.write("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds))
     text = score(str(path), fh.name, scorer=scorer)
