@@ -1,5 +1,6 @@
 """Name checks chosen on the WMT21 many-systems development set (docs/names-devset.md): a place the
-gazetteer knows, one word of a name derived two ways, St. / Saint, and the pronoun "He" beside Liu He."""
+gazetteer knows (a city, a country, a region or province), one word of a name derived two ways, St. / Saint,
+and the pronoun "He" beside Liu He."""
 from __future__ import annotations
 
 import pytest
@@ -50,3 +51,20 @@ def test_the_pronoun_he_starting_a_sentence_is_not_liu_hes_given_name(names_ctx)
             "agreement at the beginning of the year, but his attitude has changed recently. He said at the "
             "White House press conference that he was not interested.")
     assert [f for f in findings(text, names_ctx) if f.rule == "name-order"] == []
+
+
+# (The trade-union story of the WMT21 zh-en set, reworded around its places.)
+_XINJIANG = ("Trade unions in Xinjiang sent care to front-line workers during the outbreak. Officials in Xinjiang "
+             "said services for pandemic prevention would continue. In {city}, drivers received masks from the "
+             "trade union.")
+
+
+def test_a_region_beside_a_city_a_letter_or_two_apart_is_two_places_not_the_city_misspelt(names_ctx):
+    # Xinjiang is a region (ISO 3166-2), Xining a city: before the subdivisions, 'Xinjiang' was "corrected" to 'Xining'.
+    assert findings(_XINJIANG.format(city="Xining"), names_ctx) == []
+
+
+def test_a_misspelt_region_is_still_corrected_to_the_regions_name(names_ctx):
+    found = findings(_XINJIANG.format(city="Xingjiang"), names_ctx)
+    assert [f.suggestions for f in found] == [["Xinjiang"]]
+    assert "gazetteer" in found[0].message
