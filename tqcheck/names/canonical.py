@@ -152,7 +152,8 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
         entity.decided_by = "house style" if why.kind == "house-style" else "diacritics"
         entity.evidence.append(why)
         return
-    place = place_spelling(spellings) if len(spellings) > 1 and any(
+    # (An institution named in other words is no spelling of a place, whatever its words are.)
+    place = place_spelling(spellings) if len(spellings) > 1 and entity.kind != "organisation" and any(
         m.label in ("GPE", "LOC") for f in forms for m in f.mentions) else None
     if place is not None:
         # One place written two ways, one of them the gazetteer's: that is the place's name, however
@@ -181,7 +182,8 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
     elif (conventional := _pinyin_convention(leaders)) is not None:
         entity.canonical, entity.decided_by = conventional, "convention"
         entity.evidence.append(Reason("convention", "pinyin writes the given name as one word"))
-    elif (common := _more_common(leaders)) is not None:
+    # (Word frequency says nothing of which of two wordings of an institution the story introduced.)
+    elif entity.kind != "organisation" and (common := _more_common(leaders)) is not None:
         entity.canonical, entity.decided_by = common, "usage"
         entity.evidence.append(Reason("usage", "the more common spelling in published text"))
     else:
