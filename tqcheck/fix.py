@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from .findings import Edit, Finding, Fix
+from .findings import Applicability, Edit, Finding, Fix
 from .lines import split_lines
 
 # What `tqcheck fix` applies by default: suggestions at least this confident (--fix-confidence).
@@ -56,9 +56,9 @@ def apply_fixes(text: str, findings: Iterable[Finding],
     """
     candidates = []
     for f in findings:
-        fix = f.autofix
-        if fix is None or f.confidence < fix_confidence:
+        if not clears_the_bar(f, fix_confidence):
             continue
+        fix = f.autofix
         c = _Candidate(f, fix)
         if not 0 <= c.start <= c.end <= len(text):
             continue
@@ -72,6 +72,28 @@ def apply_fixes(text: str, findings: Iterable[Finding],
         chosen.extend(_choose(group))
     chosen.sort(key=lambda c: (c.start, c.end))
     return apply_edits(text, [e for c in chosen for e in c.fix.edits]), [c.finding for c in chosen]
+
+
+def clears_the_bar(f: Finding, fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> bool:
+    """Whether ``tqcheck fix`` may apply the finding's first fix unattended: safe, and the finding at
+    least ``fix_confidence`` confident (the autofix bar)."""
+    return f.autofix is not None and f.confidence >= fix_confidence
+
+
+def left_because(f: Finding, fix: Fix, applied: bool, fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> str | None:
+    """Why ``fix`` (one of ``f.fixes``) is left for a person, in a reader's words; None when it is the
+    fix ``tqcheck fix`` applies (``applied``: ``apply_fixes`` applied the finding).  Every renderer
+    labels a suggestion with this, so a fix below the bar never reads as applied."""
+    first = bool(f.fixes) and fix is f.fixes[0]
+    if applied and first:
+        return None
+    if fix.applicability is Applicability.SUGGEST:
+        return "may change the meaning: for a person to accept"
+    if not first:
+        return "an alternative to the first suggestion"
+    if f.confidence < fix_confidence:
+        return f"below the fix confidence {fix_confidence}"
+    return "overlaps a more confident fix, or changes nothing"
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:

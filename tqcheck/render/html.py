@@ -27,8 +27,8 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
-from ..findings import Category, Finding, Severity
-from ..fix import DEFAULT_FIX_CONFIDENCE, apply_fixes, edit_diff, unified_diff, word_diff
+from ..findings import Category, Edit, Finding, Fix, Severity
+from ..fix import DEFAULT_FIX_CONFIDENCE, apply_edits, apply_fixes, edit_diff, left_because, unified_diff, word_diff
 from ..lines import split_lines
 from ..lm.used import ModelUsed
 from ..report import FileResult, Report
@@ -194,9 +194,16 @@ def visible_edges(s: str) -> str:
     return visible_ws(s[:i]) + s[i:j] + visible_ws(s[j:])
 
 
-def _suggestion_view(original: str, suggestion: str) -> dict:
+def _fix_view(raw: str | None, f: Finding, fix: Fix, why: str | None) -> dict:
+    """One of a finding's fixes as a reader sees it: the words it changes, and whether the fix view
+    (and ``tqcheck fix``) applies it or why it is left for a person (``why``)."""
+    lo, hi = min(fix.start, f.start), max(fix.end, f.end)
+    if raw is not None and 0 <= lo <= hi <= len(raw):
+        original, edits = raw[lo:hi], [(e.start - lo, e.end - lo, e.replacement) for e in fix.edits]
+    else:  # no text to place the edits in: the fix as a replacement of the finding's span
+        original, edits = f.text, [(0, len(f.text), fix.replacement_for(f.start, f.end) or "")]
     pieces = []
-    for op in edit_diff(original, [(0, len(original), suggestion)]):
+    for op in edit_diff(original, edits):
         if op.tag == "equal":
             pieces.append(("eq", op.old))
             continue
@@ -204,7 +211,10 @@ def _suggestion_view(original: str, suggestion: str) -> dict:
             pieces.append(("del", visible_ws(op.old)))
         if op.new:
             pieces.append(("ins", visible_ws(op.new)))
-    return {"text": suggestion, "pieces": pieces}
+    text = fix.replacement_for(f.start, f.end)
+    return {"text": text if text is not None else apply_edits(original, [Edit(*e) for e in edits]),
+            "pieces": pieces, "applicability": fix.applicability.value, "applied": why is None,
+            "label": "applied in the fix" if why is None else f"suggestion, not applied: {why}"}
 
 
 # --- the fix as a diff -------------------------------------------------------
@@ -236,7 +246,7 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence
     made = [e for f in applied for e in f.fixes[0].edits]
     ops = edit_diff(original, [(e.start, e.end, e.replacement) for e in made]) if applied else []
     rows = diff_rows(ops, lambda op: _owners(op, applied_ids, ends))
-    with_suggestions = sum(1 for _, f in findings if f.suggestions)
+    with_suggestions = sum(1 for _, f in findings if f.fixes)
     return {"rows": rows, "applied": [fid for fid, _ in applied_ids],
             "with_suggestions": with_suggestions, "fix_confidence": fix_confidence,
             "changed_rows": sum(1 for r in rows if r["changed"])}
@@ -482,8 +492,9 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
         "message": f.message, "plain": plain_message(f.message), "todo": what_to_do(f), "source": sources.get(fid),
         "line": f.line, "column": f.column, "text": visible_edges(f.text),
         "confidence": _num(round(f.confidence, 3)), "applied": fid in applied,
-        "suggestions": [_suggestion_view(f.text, s) for s in f.suggestions[:5]],
-        "more_suggestions": max(0, len(f.suggestions) - 5),
+        "suggestions": [_fix_view(raw, f, fx, left_because(f, fx, fid in applied, fix_confidence))
+                        for fx in f.fixes[:5]],
+        "more_suggestions": max(0, len(f.fixes) - 5),
         "evidence": evidence_items(f.evidence or {}),
         "review": f.review,
     } for fid, f in numbered]

@@ -44,7 +44,7 @@ from starlette.routing import Route
 from .. import __version__
 from ..errors import InputError, TqcheckError
 from ..findings import Category, Finding, Fix, Severity
-from ..fix import apply_fixes, unified_diff
+from ..fix import apply_fixes, left_because, unified_diff
 from ..render import get_format, render
 from ..render.html import render_changes, render_file_section
 from ..rules import all_rules, rules_table
@@ -168,7 +168,10 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         return JSONResponse({
             "text": fixed,
             "applied": [_edit_dict(f) for f in applied],
-            "skipped": [_edit_dict(f) for f in findings if id(f) not in done and f.suggestions],
+            # Each fix left for a person says why (below the bar, may change the meaning, overlapping).
+            "skipped": [{**_edit_dict(f), "why": "the text there has changed since the check" if edits is not None
+                         else left_because(f, f.fixes[0], False, confidence)}
+                        for f in findings if id(f) not in done and f.fixes],
             "diff": unified_diff(text, fixed, "text"),
         })
 

@@ -449,11 +449,18 @@
 
   function accept(id, choice) {
     var f = id !== null && state.report ? finding(id) : null;
-    if (!f || !f.suggestions.length) { say('This finding has no suggestion to accept: edit the text by hand (e).', true); return; }
-    var sg = f.suggestions[choice || 0];
+    // The card's Accept buttons follow the finding's fixes (every one, safe or a suggestion), and a fix
+    // may be several edits (a word moved): each goes as an edit of the checked text.
+    var fx = f && (f.fixes || [])[choice || 0];
+    if (!fx) { say('This finding has no suggestion to accept: edit the text by hand (e).', true); return; }
+    var edits = fx.edits.map(function (e) {
+      return { start: e.start, end: e.end, text: state.checked.slice(e.start, e.end), replacement: e.replacement };
+    });
+    var sg = edits.map(function (e) { return e.replacement; }).join(' … ');
+    var last = fx.edits[fx.edits.length - 1];
     var fp = f.fingerprint;
-    applyEdits([{ start: f.start, end: f.end, text: f.text, replacement: sg }], 'Accepted “' + sg.trim() + '”', function () {
-      state.resume = { offset: f.start + sg.length, fp: fp };
+    applyEdits(edits, 'Accepted “' + sg.trim() + '”', function () {
+      state.resume = { offset: last.start + last.replacement.length, fp: fp };
       decide(fp, 'accepted');
     }, fp);
   }
