@@ -15,6 +15,9 @@ one or two sentences to a paragraph (wire copy) was flooded with hints.
 Windows keep the cost close to linear in the article's length: every token is
 scored once, and only a window's context (at most ``CONTEXT_CHARS``) is read a
 second time.
+
+Each window's reading is kept in the run's reading cache (``reading_cache``; the desk keeps it across
+its checks), so a re-check after an edit reads only the windows whose text or context changed.
 """
 from __future__ import annotations
 
