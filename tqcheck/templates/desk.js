@@ -191,7 +191,7 @@
       // from the last check (the score cache's counts leave out the model's reading, which it does not hold).
       var read = res.reading || {};
       say(n + (n === 1 ? ' finding' : ' findings') + ' · checked in ' + res.seconds.toFixed(2) + ' s' +
-          (read.read || read.cached ? ' (the model read ' + read.read + ' of ' + (read.read + read.cached) + ' passages; the rest from the cache)' : ''));
+          (!read.cached ? '' : ' (the model read ' + read.read + ' of ' + (read.read + read.cached) + ' passages; the rest were kept from the last check)'));
     }
     $('#doc-name').textContent = state.name;
     markRejected();
