@@ -21,16 +21,18 @@ the full check, in which the model reads the windows whose text or context chang
 window comes from the reading cache (tqcheck.analysis.reading_cache); "windows read N, M from the
 cache" says which.
 
-Measured 2026-12-07 on the 2-core development machine (CPU, Gemma 3 270M, detector on), while other
-engineers' model runs kept the load average at 12-16 (no quiet window was found), before -> after
-the reading cache; process CPU in brackets:
-- 863 words (4 windows): first check 65.4 s -> 93.3 s (load 6-12 -> 15); full re-check after a
-  one-word edit 46.3 s median, 53.3 s max (15 s CPU; the whole article read again) -> 31.3 s median,
-  36.8 s max (8.7 s CPU; one window read, two for the edit in the next window's context);
-- 3,028 words (15 windows): first check 163.5 s -> 232.6 s; full re-check 156.8 s median, 168.7 s max
-  (50 s CPU) -> 34.0 s median, 35.4 s max (9.8 s CPU); with every window in the cache 0.6 s CPU.
-The re-check is now the cost of reading one window (about 2,100 characters with its context) plus
-what the model-free checks cost (the quick re-check: 0.6 s on 863 words, 1.7 s on 3,028, loaded).
+Measured 2026-12-07 on the 2-core development machine (CPU, Gemma 3 270M, detector on), which other
+engineers' model runs never left quiet; before -> after the reading cache, the same script on the same
+load, process CPU in brackets:
+- 863 words (4 windows), load 9-10: full re-check after a one-word edit 25.7 s median, 30.5 s max
+  (14-20 s CPU: the whole article read again) -> 6.6 s median, 11.1 s max (3.9-7.2 s CPU: one window
+  read, two for the edit in the next window's context); at load 5 a later run gave 11.5 s median;
+- 3,028 words (15 windows), load 10-11: 66.8 s median, 68.1 s max (44-45 s CPU) -> 11.6 s median,
+  12.9 s max (4.7-8.4 s CPU); first check 113.2 s -> 93.0 s (251 findings both);
+- the quick re-check: 0.15-0.7 s.
+A re-check is now one window's model pass (about 2,300 characters with its context; 1.85 s of CPU on
+one thread, measured alone) plus the model-free checks; the goals are for a quiet machine and were not
+verified on one.
 """
 from __future__ import annotations
 
@@ -143,6 +145,14 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=3)
     ap.add_argument("--cli", action="store_true", help="also time `tqcheck check` on each article (a new process)")
     args = ap.parse_args()
+    if len(args.words) > 1:
+        # Each article in a process of its own: a desk of its own (an empty reading cache: the seed's
+        # windows of one article do not serve the next one's re-checks), and no second desk on the
+        # process's one model, whose score cache is bound to the first desk's thread.
+        for words in args.words:
+            subprocess.run([sys.executable, __file__, "--words", str(words), "--edits", str(args.edits)]
+                           + (["--cli"] if args.cli else []), check=True)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="tqcheck-serve-bench-"))
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     os.environ["TQCHECK_SCORE_CACHE"] = str(tmp / "desk-scores.sqlite3")
@@ -151,17 +161,14 @@ def main() -> None:
     from tqcheck.serve.app import create_app
     from tqcheck.serve.desk import Desk
 
-    for words in args.words:
-        # A desk per article: what the reading cache kept of one article (the seed's windows) is not
-        # used for the next.  The model is loaded once per process, so only the first desk pays for it.
-        desk = Desk()
-        timings = desk.run_sync(desk.start_now, lambda m: print("  desk:", m))
-        client = TestClient(create_app(desk), base_url="http://127.0.0.1")
-        print(f"desk start: model load {timings['model']:.1f} s, warm-up check {timings['warm']:.1f} s "
-              "(the detector on: lm-error-span is a default rule)")
-        bench(client, desk, words, args.edits, args.cli, tmp)
-        print(f"load average over the last minute: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        desk.close()
+    desk = Desk()
+    timings = desk.run_sync(desk.start_now, lambda m: print("  desk:", m))
+    client = TestClient(create_app(desk), base_url="http://127.0.0.1")
+    print(f"desk start: model load {timings['model']:.1f} s, warm-up check {timings['warm']:.1f} s "
+          "(the detector on: lm-error-span is a default rule)")
+    bench(client, desk, args.words[0], args.edits, args.cli, tmp)
+    print(f"load average over the last minute: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    desk.close()
 
 
 if __name__ == "__main__":
