@@ -15,6 +15,9 @@ one or two sentences to a paragraph (wire copy) was flooded with hints.
 Windows keep the cost close to linear in the article's length: every token is
 scored once, and only a window's context (at most ``CONTEXT_CHARS``) is read a
 second time.
+
+Each window's reading is kept in the run's reading cache (``reading_cache``; the desk keeps it across
+its checks), so a re-check after an edit reads only the windows whose text or context changed.
 """
 from __future__ import annotations
 
@@ -24,8 +27,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..lm import get_language_model
+from ..progress import ctx_progress
 from ..report import SentenceFluency
 from .declared import Needs, analysis
+from .reading_cache import READINGS, KeptWindow, WindowCache, keep, model_key, window_key
 
 TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
 # Proposals (top-k) are worked out only for words at least this surprising; below it no rule reads them.
@@ -73,6 +78,9 @@ class LMReading(list):
 
     def __init__(self, paragraphs=(), in_context: bool = True):
         super().__init__(paragraphs)
+        # Where each window's words sit, and whether the model read it in this check (``_read``); empty
+        # for a reading built by hand.
+        self.parts: list[WindowPart] = []
         # How it was read (``windows``): rules judge a paragraph's first word, and allow their hints per
         # block of words or per paragraph, accordingly.
         self.in_context = in_context
@@ -149,18 +157,59 @@ def _context(doc, start: int) -> str:
     return tail
 
 
-def _requests(doc, ctx) -> tuple[list[Window], list[str], list[str]]:
+@dataclass
+class WindowPart:
+    """Where one window's words sit in the reading, and the cache's copy of its reading."""
+    key: str
+    first: int  # index of its first word in the reading (document order)
+    count: int  # how many words it has
+    fresh: bool  # read by the model in this check (else taken from the cache)
+    kept: KeptWindow | None = None
+    window: Window | None = None
+
+
+def _plan(doc, ctx, lm) -> tuple[list[Window], list[str], list[KeptWindow | None]]:
+    """The document's windows, their keys, and what the run's reading cache holds for each."""
     wins = windows(doc, ctx.read_in_context)
-    return wins, [doc.text[w.start:w.end] for w in wins], [w.context for w in wins]
+    model = model_key(lm)
+    settings = (TOP_K, PROPOSALS_FROM, _layers(ctx), ctx.read_in_context)
+    keys = [window_key(model, settings, doc.lang, doc.text[w.start:w.end], w.context,
+                       [(s - w.start, e - w.start) for s, e in w.paragraphs]) for w in wins]
+    cache = ctx.resource(READINGS, WindowCache)
+    return wins, keys, [cache.get(k) for k in keys]
+
+
+# Without a progress listener every window the cache lacks is read in one pass (the fastest); with one
+# (the desk), in passes of about this many characters, each reported as it ends.  Each pass reads the
+# weights once more (about 0.3 s on 2 cores), against some 20 s for this much text.
+PROGRESS_CHARS = 4000
+
+
+def _chunks(wins: list[Window], todo: list[int], progress) -> list[list[int]]:
+    if progress is None:
+        return [todo] if todo else []
+    out: list[list[int]] = []
+    size = PROGRESS_CHARS + 1
+    for i in todo:
+        if size > PROGRESS_CHARS:
+            out.append([])
+            size = 0
+        out[-1].append(i)
+        size += wins[i].end - wins[i].start
+    return out
 
 
 def prefetch(doc, ctx) -> None:
     """Queue the paragraph pass with the model (from a rule's ``prepare``), so that other rules'
-    queued rescoring is run in the same pass."""
+    queued rescoring is run in the same pass: the windows the reading cache lacks (with a progress
+    listener, the first pass of them)."""
     lm = get_language_model(ctx) if not doc.has_analysis(LMReading) else None
     if lm is not None:
-        _, texts, contexts = _requests(doc, ctx)
-        lm.prefetch(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, proposals=True, layers=_layers(ctx))
+        wins, _, kept = _plan(doc, ctx, lm)
+        chunks = _chunks(wins, [i for i, k in enumerate(kept) if k is None], ctx_progress(ctx))
+        if chunks:
+            lm.prefetch([doc.text[wins[i].start:wins[i].end] for i in chunks[0]], [wins[i].context for i in chunks[0]],
+                        k=TOP_K, min_surprisal=PROPOSALS_FROM, proposals=True, layers=_layers(ctx))
 
 
 class ReadsParagraphs:
@@ -180,27 +229,89 @@ def _read(doc, ctx) -> LMReading | None:
     lm = get_language_model(ctx)
     if lm is None:
         return None
-    wins, texts, contexts = _requests(doc, ctx)
-    per_window = lm.alternatives(texts, contexts, k=TOP_K, min_surprisal=PROPOSALS_FROM, layers=_layers(ctx))
+    wins, keys, kept = _plan(doc, ctx, lm)
+    cache = ctx.resource(READINGS, WindowCache)
+    progress = ctx_progress(ctx)
+    todo = [i for i, k in enumerate(kept) if k is None]
+    total = sum(len(w.paragraphs) for w in wins)
+    done = total - sum(len(wins[i].paragraphs) for i in todo)
+    if progress is not None:
+        progress.reading(done, total)
+    read_now: dict[int, list[list[Word]]] = {}
+    for chunk in _chunks(wins, todo, progress):
+        per_window = lm.alternatives([doc.text[wins[i].start:wins[i].end] for i in chunk], [wins[i].context for i in chunk],
+                                     k=TOP_K, min_surprisal=PROPOSALS_FROM, layers=_layers(ctx))
+        for i, toks in zip(chunk, per_window):
+            read_now[i] = _words(doc, wins[i], toks)
+            kept[i] = keep(read_now[i], wins[i].start)
+            cache.put(keys[i], kept[i])
+            done += len(wins[i].paragraphs)
+        if progress is not None:
+            progress.reading(done, total)
+    cache.read += len(todo)
+    cache.cached += len(wins) - len(todo)
     out = LMReading(in_context=ctx.read_in_context)
-    for win, toks in zip(wins, per_window):
-        ends = [win.start + e for _, e, _, _ in toks]  # token ends only grow: find a word's first token by bisection
-        states = getattr(toks, "states", None)
-        for ps, pe in win.paragraphs:
-            words = []
-            for ws, we, w in doc.words(ps, pe):
-                lp, top, peak = 0.0, [], 0.0
-                lo = j = bisect.bisect_right(ends, ws)
-                while j < len(toks) and win.start + toks[j][0] < we:  # the word's tokens: [lo, j)
-                    _, _, l, alts = toks[j]
-                    lp += l
-                    peak = max(peak, -l)
-                    if j == lo:
-                        top = [(a, v) for a, v in alts]
-                    j += 1
-                state = states[lo:j].mean(axis=0) if states is not None and lo < j <= len(states) else None
-                words.append(Word(ws, we, w, -lp, top, (ps, pe), max(j - lo, 1), peak, state))
-            out.append(words)
+    first = 0
+    for i, win in enumerate(wins):
+        paragraphs = read_now[i] if i in read_now else _unkept(kept[i], win)
+        out.extend(paragraphs)
+        count = sum(len(p) for p in paragraphs)
+        out.parts.append(WindowPart(keys[i], first, count, i in read_now, kept[i], win))
+        first += count
+    return out
+
+
+def restore_states(doc, ctx, reading: LMReading, parts: list[WindowPart]) -> None:
+    """Read ``parts`` (windows of ``reading`` taken from the cache) again for their words' hidden states,
+    which the cache keeps only at the edges: what a consumer that kept nothing for them (another
+    detector file) needs.  Only the states are set; every other field stays as the rules read it."""
+    lm = get_language_model(ctx)
+    per_window = lm.alternatives([doc.text[p.window.start:p.window.end] for p in parts], [p.window.context for p in parts],
+                                 k=TOP_K, min_surprisal=PROPOSALS_FROM, layers=_layers(ctx))
+    words = [w for para in reading for w in para]
+    for part, toks in zip(parts, per_window):
+        again = [w for para in _words(doc, part.window, toks) for w in para]
+        for w, new in zip(words[part.first:part.first + part.count], again):
+            w.state = new.state
+        part.fresh = True
+    cache = ctx.resource(READINGS, WindowCache)
+    cache.read += len(parts)
+    cache.cached -= len(parts)
+
+
+def _words(doc, win: Window, toks) -> list[list[Word]]:
+    """A window's words, per paragraph, from the model's tokens for its text."""
+    out = []
+    ends = [win.start + e for _, e, _, _ in toks]  # token ends only grow: find a word's first token by bisection
+    states = getattr(toks, "states", None)
+    for ps, pe in win.paragraphs:
+        words = []
+        for ws, we, w in doc.words(ps, pe):
+            lp, top, peak = 0.0, [], 0.0
+            lo = j = bisect.bisect_right(ends, ws)
+            while j < len(toks) and win.start + toks[j][0] < we:  # the word's tokens: [lo, j)
+                _, _, l, alts = toks[j]
+                lp += l
+                peak = max(peak, -l)
+                if j == lo:
+                    top = [(a, v) for a, v in alts]
+                j += 1
+            state = states[lo:j].mean(axis=0) if states is not None and lo < j <= len(states) else None
+            words.append(Word(ws, we, w, -lp, top, (ps, pe), max(j - lo, 1), peak, state))
+        out.append(words)
+    return out
+
+
+def _unkept(kept: KeptWindow, win: Window) -> list[list[Word]]:
+    """A window's words from the reading cache (the hidden states only at its edges), at its place now."""
+    base, out, i = win.start, [], 0
+    for (ps, pe), para in zip(win.paragraphs, kept.words):
+        words = []
+        for s, e, text, surprisal, proposals, tokens, peak in para:
+            words.append(Word(base + s, base + e, text, surprisal, list(proposals), (ps, pe), tokens, peak,
+                              kept.edge_states.get(i)))
+            i += 1
+        out.append(words)
     return out
 
 

@@ -13,6 +13,7 @@ The weights ship inside the package (``tqcheck/data/detector/``, 1.8 MB) with th
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -46,15 +47,18 @@ class Detector:
     languages: tuple[str, ...]  # target languages it was trained on
     version: str
     neighbours: int = 0  # words on each side whose mean state is added to a word's (``features.with_neighbours``)
+    digest: str = ""  # sha256 of the file it was loaded from: part of the key of what was derived with it
 
     @classmethod
     def load(cls, path: Path) -> Detector:
-        with np.load(path, allow_pickle=False) as z:
+        data = path.read_bytes()
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
             return cls(meta["model_id"], tuple(meta["layers"]), tuple(meta["scalars"]), z["mean"], z["scale"],
                        z["w1"], z["b1"], z["w2"], z["b2"],
                        {k: tuple(v) for k, v in meta["calibration"].items()}, dict(meta["thresholds"]),
-                       tuple(meta["languages"]), meta["version"], int(meta.get("neighbours", 0)))
+                       tuple(meta["languages"]), meta["version"], int(meta.get("neighbours", 0)),
+                       hashlib.sha256(data).hexdigest())
 
     def save(self, path: Path) -> None:
         from ..textio import atomic_write
@@ -94,10 +98,13 @@ class Detector:
     def threshold(self, lang: str) -> float:
         return self.thresholds[lang]
 
-    def probabilities(self, X: np.ndarray, lang: str, groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def probabilities(self, X: np.ndarray, lang: str, groups: np.ndarray | None = None,
+                      rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Per word (rows of ``features.word_features``) of a text in ``lang`` (one it was calibrated
-        for): the calibrated probability that a rater marks it, and that such a mark is major."""
-        z = self.logits(self.inputs(X, groups))
+        for): the calibrated probability that a rater marks it, and that such a mark is major; with
+        ``rows``, for those rows only (their neighbours still read from all of ``X``)."""
+        inputs = self.inputs(X, groups)
+        z = self.logits(inputs if rows is None else inputs[rows])
         a, b = self.calibration[lang]
         return _sigmoid(a * z[:, 0] + b), _sigmoid(z[:, 1])
 

@@ -12,6 +12,7 @@ import numpy as np
 from ..errors import RuleSkipped
 from ..analysis import reading
 from ..analysis.declared import Needs, analysis
+from ..analysis.reading_cache import derived_per_word, stale_parts
 
 
 @analysis(needs=[Needs.MODEL], reads=[reading.LMReading])
@@ -42,7 +43,7 @@ def detection(doc, ctx) -> Detection | None:
 
 def _detect(doc, ctx) -> Detection | None:
     from . import detector_for
-    from .features import bridges, commas, word_features
+    from .features import SCALARS, bridges, commas, word_features
     from ..lm.cards import get_card
 
     model_id = get_card(ctx.model).id
@@ -59,6 +60,25 @@ def _detect(doc, ctx) -> Detection | None:
     if len(words) and X.shape[1] != len(det.scalars) + det.state_width:
         raise RuleSkipped(f"the model's reading has {X.shape[1] - len(det.scalars)} hidden-state columns; "
                           f"the detector expects {det.state_width}")
-    marked, major = det.probabilities(X, doc.lang) if len(words) else (np.zeros(0), np.zeros(0))
-    return Detection(words, marked, major, bridges(X), commas(doc.text, [w.start for w in words], [w.end for w in words]),
-                     det.threshold(doc.lang), det.version)
+    if not len(words):
+        outputs = {name: np.zeros(0) for name in ("marked", "major")}
+    else:
+        # Per word, the detector's outputs; for the windows the reading took from its cache, those kept
+        # with it (``reading_cache.derived_per_word``), so a re-check runs the network only on the
+        # re-read windows and the words within its reach of their edges.
+        key = ("detector", det.version, det.digest, doc.lang)
+        stale = stale_parts(read.parts, key, X[:, :len(SCALARS)], det.neighbours)
+        if stale:  # nothing kept for this detector (its file changed): their hidden states are read again
+            reading.restore_states(doc, ctx, read, stale)
+            words, X = word_features(doc, read)
+        outputs = derived_per_word(read.parts, key, X[:, :len(SCALARS)], det.neighbours,
+                                   lambda rows: per_word(det, X, doc.lang, rows))
+    return Detection(words, bridges=bridges(X), commas=commas(doc.text, [w.start for w in words], [w.end for w in words]),
+                     threshold=det.threshold(doc.lang), detector=det.version, **outputs)
+
+
+def per_word(det, X: np.ndarray, lang: str, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The detector's outputs for the ``rows`` of ``X`` (all without), by ``Detection`` field: each a
+    value per word, which the reading cache keeps per window."""
+    marked, major = det.probabilities(X, lang, rows=rows)
+    return {"marked": marked, "major": major}

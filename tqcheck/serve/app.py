@@ -3,10 +3,12 @@
   GET  /              the review page
   GET  /healthz       {"status": "ok", "version", "model", "files"}
   GET  /api/rules     every rule, as `tqcheck rules --json` lists it
+  GET  /api/progress  the check running now: {"checking", "paragraphs_read", "paragraphs", "seconds"}
   POST /api/check     {text, source?, reference?, name?, lang?, source_lang?, rules?, use_model?, format?}
                       -> the v1 JSON report `tqcheck check -f json` prints (or another --format's output)
   POST /api/review    the same check -> {"report": v1, "html": the file's section of the review page,
-                      "pending"}; with "quick": true, the quick re-check after an edit (tqcheck.serve.quick)
+                      "pending", "reading": windows the model read and those from the reading cache};
+                      with "quick": true, the quick re-check after an edit (tqcheck.serve.quick)
   POST /api/fix       {text, edits?: [{start, end, text, replacement}], fix_confidence?, ...check fields}
                       -> {"text", "applied", "skipped", "diff"}; without edits, the check's confident fixes
   POST /api/upload    raw bytes of a file -> {"text"}, decoded as `tqcheck check` decodes a file
@@ -118,6 +120,11 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         return JSONResponse(rules_table())
 
     @answers_errors
+    async def progress(request: Request) -> Response:
+        # Answered at once, beside the check in progress (not queued behind it on the desk's thread).
+        return JSONResponse(desk.progress.to_dict())
+
+    @answers_errors
     async def check(request: Request) -> Response:
         data = await body_json(request)
         fmt = inputs.output_format(data)
@@ -137,16 +144,18 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         if not isinstance(quick, bool):
             raise RequestError("'quick' must be true or false")
         t = time.perf_counter()
-        before = desk.model_calls()
+        before, windows_before = desk.model_calls(), desk.windows_read()
         report, pending = await desk.quick(req) if quick else (await desk.check(req), [])
         elapsed = time.perf_counter() - t
         html = render_file_section(report, 0, confidence, desk=True)
-        after = desk.model_calls()
+        after, windows_after = desk.model_calls(), desk.windows_read()
         # Texts the model answered from the score cache, and those it had to score (the edited paragraphs).
         scored = {"cached": after[0] - before[0], "scored": after[1] - before[1]}
+        # The reading's windows the model read in this check, and those taken from the reading cache.
+        read = {"read": windows_after[0] - windows_before[0], "cached": windows_after[1] - windows_before[1]}
         # "pending": the paragraphs the model has not read yet (a quick re-check); the page asks again.
         return JSONResponse({"report": report.to_dict(), "html": html, "seconds": round(elapsed, 3),
-                             "model_calls": scored, "pending": [list(p) for p in pending]})
+                             "model_calls": scored, "reading": read, "pending": [list(p) for p in pending]})
 
     @answers_errors
     async def fix(request: Request) -> Response:
@@ -286,6 +295,7 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         Route("/", page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/rules", rules, methods=["GET"]),
+        Route("/api/progress", progress, methods=["GET"]),
         Route("/api/check", check, methods=["POST"]),
         Route("/api/review", review, methods=["POST"]),
         Route("/api/fix", fix, methods=["POST"]),

@@ -4,7 +4,8 @@ The language model, spaCy and the score cache's SQLite connection are not safe t
 threads, so every check runs on the desk's single worker thread, one after another; requests wait
 their turn, and beyond ``max_waiting`` of them the desk answers "busy" instead of queueing without
 bound.  Each check gets a fresh ``Context`` (its own notices and source language) over one shared
-resource table, so the models load once for the life of the server.
+resource table, so the models load once for the life of the server, and the model's reading of
+every unchanged window of a text is kept between its checks (``analysis.reading_cache``).
 """
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+from ..analysis.reading_cache import READINGS
 from ..config import Config
 from ..context import Context, Resource
 from ..lm import LANGUAGE_MODEL
 from ..document import Document
 from ..errors import TqcheckError
 from ..pipeline import CheckRequest, run_check
+from ..progress import PROGRESS, Progress
 from ..readers import source_from_text
 from ..report import Report
 
@@ -66,6 +69,8 @@ class Desk:
         self.model_id = model_id
         self.max_waiting = max_waiting
         self._resources: dict[Resource, Any] = {}
+        # How far the running check has got (GET /api/progress); the reading reports into it.
+        self.progress = self._resources[PROGRESS] = Progress()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tqcheck-desk")
         if lm is not None:  # a model already loaded (the tests' session model); its cache lives on our thread
             self._executor.submit(self._adopt, lm).result()
@@ -100,7 +105,11 @@ class Desk:
         request = CheckRequest(documents=docs, config=self.config, rules=list(req.rules),
                                use_model=self.use_model and req.use_model, device=self.device,
                                model=self.model_id, source_lang=req.source_lang)
-        report = run_check(request, ctx=self.context(req.source_lang, req.use_model))
+        self.progress.started()
+        try:
+            report = run_check(request, ctx=self.context(req.source_lang, req.use_model))
+        finally:
+            self.progress.finished()
         key = req.options_key()
         self._last_full[key] = report
         self._last_full.move_to_end(key)
@@ -158,6 +167,11 @@ class Desk:
         """(texts answered from the score cache, texts scored by the model) since the desk started."""
         lm = self._resources.get(LANGUAGE_MODEL)
         return getattr(lm, "hits", 0), getattr(lm, "misses", 0)
+
+    def windows_read(self) -> tuple[int, int]:
+        """(windows the model read, windows taken from the reading cache) since the desk started."""
+        cache = self._resources.get(READINGS)
+        return getattr(cache, "read", 0), getattr(cache, "cached", 0)
 
     def model_info(self) -> dict | None:
         from ..lm import describe_model

@@ -163,16 +163,35 @@
     var sent = state.text, body = options(sent);
     if (quick) { body.quick = true; }
     say('checking…');
+    watchProgress(!quick);
     api('/api/review', body).then(function (res) {
       inflight = false;
+      watchProgress(false);
       if (state.text !== sent) { check(true); return; }  // typed meanwhile: these findings are already old
       show(res, sent);
       if (again || res.pending.length) { check(!res.pending.length); }
     }, function (err) {
       inflight = false;
+      watchProgress(false);
       say('Check failed: ' + err.message, true);
       if (again) { check(true); }
     });
+  }
+
+  // A full check can take a minute on a long article: while it runs, the status line says how many of
+  // its paragraphs the model has read (GET /api/progress answers beside the check).
+  var progressTimer = null;
+  function watchProgress(on) {
+    clearInterval(progressTimer);
+    progressTimer = null;
+    if (!on) { return; }
+    progressTimer = setInterval(function () {
+      fetch('/api/progress').then(function (r) { return r.json(); }).then(function (p) {
+        if (progressTimer !== null && p.checking && p.paragraphs > 0 && p.paragraphs_read < p.paragraphs) {
+          say('checking… the model has read ' + p.paragraphs_read + ' of ' + p.paragraphs + ' paragraphs');
+        }
+      }, function () { /* the check's own answer reports any failure */ });
+    }, 1000);
   }
 
   function show(res, text) {
@@ -195,13 +214,15 @@
       if (caret !== null) { el.focus({ preventScroll: true }); placeCaret(el, caret); }
     }
     var n = res.report.summary.findings;
-    var calls = res.model_calls || {};
     if (res.pending.length) {
       say(n + (n === 1 ? ' finding' : ' findings') + ' · re-checked in ' + res.seconds.toFixed(2) +
           ' s; the model is reading ' + res.pending.length + (res.pending.length === 1 ? ' edited paragraph…' : ' edited paragraphs…'));
     } else {
+      // What the model read: the reading's windows (a few paragraphs each) it read now, and those kept
+      // from the last check (the score cache's counts leave out the model's reading, which it does not hold).
+      var read = res.reading || {};
       say(n + (n === 1 ? ' finding' : ' findings') + ' · checked in ' + res.seconds.toFixed(2) + ' s' +
-          (calls.scored || calls.cached ? ' (' + calls.scored + ' passages scored, ' + calls.cached + ' from the cache)' : ''));
+          (!read.cached ? '' : ' (the model read ' + read.read + ' of ' + (read.read + read.cached) + ' passages; the rest were kept from the last check)'));
     }
     $('#doc-name').textContent = state.name;
     markRejected();
