@@ -40,3 +40,23 @@ def test_second_run_reads_scores_from_disk_without_loading_the_model(tmp_path):
         assert "was loaded" in str(exc)
     else:
         raise AssertionError("a new context was served from the cache")
+
+
+def test_one_score_cache_serves_checks_on_other_threads(tmp_path):
+    # The loaded model (and its cache) is shared by every desk of a process, each checking on its own thread.
+    import threading
+
+    from tqcheck.lm.cache import ScoreCache
+
+    cache = ScoreCache(tmp_path / "scores.sqlite3")
+    cache.put_many({"a": [[0, 1, -1.0]]})
+    seen = {}
+
+    def other():
+        seen["a"] = cache.get_many(["a"]).get("a")
+        cache.put_many({"b": [[0, 2, -2.0]]})
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert seen["a"] == [[0, 1, -1.0]] and cache.get_many(["b"]) == {"b": [[0, 2, -2.0]]}

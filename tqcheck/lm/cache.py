@@ -21,6 +21,7 @@ import os
 import sqlite3
 import stat
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -48,21 +49,37 @@ class ScoreCache:
     def __init__(self, path: Path, warn: Callable[[str], None] = _warn):
         self.path = path
         self.warn = warn
-        self.db: sqlite3.Connection | None = None
+        # One connection per thread: SQLite's connections belong to the thread that opened them, and the
+        # loaded model (with this cache) is shared by every desk and check of the process.
+        self._local = threading.local()
+        self._disabled = False
         try:
             if path.exists() and not stat.S_ISREG(os.stat(path).st_mode):
                 raise ValueError("not a regular file")
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self.db  # noqa: B018 (opened now, so a file SQLite cannot use is reported at once)
         except (OSError, ValueError, sqlite3.Error) as exc:
             self._off(exc)
 
+    @property
+    def db(self) -> sqlite3.Connection | None:
+        """This thread's connection (opened on first use); None once the cache is off."""
+        if self._disabled:
+            return None
+        conn = getattr(self._local, "db", None)
+        if conn is None:
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self._local.db = conn
+        return conn
+
     def _off(self, exc: Exception) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        conn = getattr(self._local, "db", None)
+        if conn is not None:
+            conn.close()
+            self._local.db = None
+        self._disabled = True
         self.warn(f"score cache {self.path} cannot be used ({exc}); scores are computed without it this run "
                   "(delete or move the file, or set TQCHECK_SCORE_CACHE to another path or to off)")
 
