@@ -68,3 +68,16 @@ def test_a_misspelt_region_is_still_corrected_to_the_regions_name(names_ctx):
     found = findings(_XINJIANG.format(city="Xingjiang"), names_ctx)
     assert [f.suggestions for f in found] == [["Xinjiang"]]
     assert "gazetteer" in found[0].message
+
+
+def test_a_country_and_its_peoples_adjective_are_not_one_place_misspelt():
+    # MLQE-PE et-en dev MT: the gazetteer knows Estonia, not "Estonian", which was "corrected" to the country.
+    from tqcheck.document import Document
+    from tqcheck.pipeline import CheckRequest, run_check
+
+    text = ("In Estonia, the referendum on free public transport organised by the Municipality of Tallinn ended.\n\n"
+            "The Estonian Minister for Culture, Urve Tiette, started a six-day visit to the United States to attend "
+            "the Arvo Heritage Group in the United States.\n")
+    report = run_check(CheckRequest(documents=[Document.from_text(text, lang="en")], rules=["name-variant"],
+                                    use_model=False))
+    assert [f.text for f in report.files[0].findings] == []

@@ -105,14 +105,18 @@ def test_fix_cli_applies_calques_and_keeps_a_backup(lm, tmp_path, cli, monkeypat
     src.write_text("It is the first displacement of a head of US diplomacy to Chinese territory in almost "
                    "five years.\n\nQin assured Blinken that relations would improve.\n", "utf-8")
     out = tmp_path / "fixed.txt"
+    # Two calques alone do not settle the source language: without it, they are suggestions only.
     code, stdout, _ = cli("fix", src, "-o", out, "--rule", "mt-calque")
+    assert code == 0 and "displacement" in out.read_text("utf-8")
+    out.unlink()
+    code, stdout, _ = cli("fix", src, "-o", out, "--rule", "mt-calque", "--source-lang", "es")
     assert code == 0
     fixed = out.read_text("utf-8")
     assert "first visit of" in fixed or "first trip of" in fixed
     assert "Qin told Blinken" in fixed or "Qin said" in fixed
     assert stdout.startswith("--- ") and "-It is the first displacement" in stdout
     assert "displacement" in src.read_text("utf-8")  # -o never touches the input
-    code, _, _ = cli("fix", src, "--in-place", "--rule", "mt-calque")
+    code, _, _ = cli("fix", src, "--in-place", "--rule", "mt-calque", "--source-lang", "es")
     assert code == 0
     assert "displacement" not in src.read_text("utf-8")
     assert "displacement" in (tmp_path / "story.txt.bak").read_text("utf-8")

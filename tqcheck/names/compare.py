@@ -195,6 +195,8 @@ def same_entity(a: str, b: str, lang: str = "en") -> str | None:
     if len(ta) == len(tb) and (ARTICLE.search(a) or ARTICLE.search(b)) and article_key(a) == article_key(b):
         return "formatting"  # Al-Sisi / el-Sisi: the article written differently
     if len(ta) == 1 and len(tb) == 1:
+        if people_of(a, b):
+            return None  # Estonia / Estonian: a country and its people's adjective, both right
         return "spelling" if close_word(a, b, lang) else None
     if len(ta) == 1 or len(tb) == 1:
         return None  # a short form, not a variant: handled as a partial mention
@@ -214,6 +216,16 @@ def same_entity(a: str, b: str, lang: str = "en") -> str | None:
     return "derivation" if derived_word(x, y) else None
 
 
+# Endings that make a place's people's adjective (Korea / Korean, Estonia / Estonian, China / Chinese).
+PEOPLE_ENDINGS = ("n", "an", "ian", "ese", "ish", "i", "ic")
+
+
+def people_of(x: str, y: str) -> bool:
+    """Whether one word is the other with a people's-adjective ending."""
+    a, b = sorted((key(x), key(y)), key=len)
+    return b.startswith(a) and b[len(a):] in PEOPLE_ENDINGS
+
+
 def derived_word(x: str, y: str) -> bool:
     """One word of a name in two derived forms: Navy / Naval Day, Leaders / Leadership Foundation.  The
     shorter must be most of the longer's start (3 letters and three quarters of it at least); a plural or a
@@ -222,7 +234,7 @@ def derived_word(x: str, y: str) -> bool:
     n = 0
     while n < len(a) and a[n] == b[n]:
         n += 1
-    if b[len(a):] in ("s", "es", "n", "an", "ese", "ian", "ish") and b.startswith(a):
+    if b.startswith(a) and b[len(a):] in ("s", "es") or people_of(a, b):
         return False  # a plural (Golden Goblet Award / Awards) or a people's adjective (Korea / Korean): wording
     return n >= 3 and n * 4 >= 3 * len(a) and len(b) - n <= 5
 

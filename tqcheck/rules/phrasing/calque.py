@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ...findings import Category, Severity
+from ...findings import Applicability, Category, Severity
 from ...lm import get_language_model
 from ..registry import DocumentRule, register
 from . import lexicon
@@ -13,6 +13,8 @@ from .rescore import prefetch, rescore
 # lexicons' own examples with the default model: at 1.5, 156 of 168 bad sentences gain at least this
 # much and 1 of 94 good ones does (at 2.5: 150 and 1; at 1.0: 158 and 5).
 MARGIN = 1.5
+# Calques that must agree on one source language before their fixes are applied without the source given.
+INFERRED_FROM = 3
 
 
 def source_language(doc, ctx) -> str | None:
@@ -93,9 +95,14 @@ class Calque(DocumentRule):
             gain = good[0][1]
             where = f"{entry.lang_name} '{entry.source}'" if src else \
                 f"{entry.lang_name} '{entry.source}' (source language inferred from the calques found)"
+            # Unattended only when the source language is known, or when the calques found agree on one
+            # (INFERRED_FROM of them): a single English word that reads like one is often just English
+            # ("actually", "sympathetic" in MT from Estonian, where post-editors kept them).
+            sure = bool(src) or votes[entry.lang] >= INFERRED_FROM
             f = self.finding(s, e, f"'{rw.original}' reads like a calque of {where}, meaning {entry.meaning}; "
                                    f"the model prefers '{good[0][0]}' (+{gain:.1f} log-prob).",
                              [c for c, _ in good], confidence=min(0.95, 0.65 + (gain - margin) / 20),
+                             applicability=Applicability.SAFE if sure else Applicability.SUGGEST,
                              source_lang=entry.lang, source_word=entry.source, gain=gain,
                              candidates=[list(x) for x in rw.ranked], inferred_source=not src)
             if entry.lang == "zh":
