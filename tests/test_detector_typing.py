@@ -1,0 +1,80 @@
+"""Typed flags: the detector's labels from MQM categories, its typing head, and the held-out sample it is measured on."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from tqcheck.lab.detector.build import TRAINING
+from tqcheck.lab.detector.extract import documents, is_fluency, labels
+
+from .conftest import EVAL_ZHEN, SHARED, need
+
+TED_ZHEN = SHARED / "train" / "2021-ted-zh-en.jsonl"
+NEWS_ZHEN = SHARED / "train" / "2021-news-zh-en.jsonl"
+
+
+class _Word:
+    def __init__(self, start, end):
+        self.start, self.end = start, end
+
+
+def _labels_of(path, layout="article"):
+    doc, starts, rec = next(documents(path, layout))
+    return doc, rec, labels([_Word(s, e) for s, e, _ in doc.words()], starts, rec)
+
+
+def test_ted_categories_map_to_the_families_the_eval_gold_uses():
+    # Every category the evaluation set's dev gold puts in one family alone maps there from its name too.
+    seen = {}
+    for line in need(EVAL_ZHEN).open(encoding="utf-8"):
+        for seg in json.loads(line)["segments"]:
+            for err in seg["errors"]:
+                cats = {a["category"] for a in err["annotations"]}
+                if len(cats) == 1 and err["family"] != "name_entity":
+                    seen.setdefault(cats.pop(), set()).add(err["family"] == "fluency")
+    assert len(seen) > 10
+    for category, fluent in seen.items():
+        assert fluent == {is_fluency({"category": category})}, category
+    # The TED files' own names for categories the dev gold spells differently.
+    assert is_fluency({"category": "Style/Awkward"}) and is_fluency({"category": "Fluency/Register"})
+    assert is_fluency({"category": "Terminology/Inconsistent use of terminology"})
+    assert not is_fluency({"category": "Terminology/Inappropriate for context"})
+    assert is_fluency({"category": None}) is None  # the news files: unknown, not "accuracy"
+
+
+def test_a_ted_word_is_labelled_fluency_only_under_a_fluency_span():
+    doc, rec, lab = _labels_of(need(TED_ZHEN))
+    words = doc.words()
+    # talk.2 opens with "take a moment" (Style/Awkward) and "most of what ... has" (Accuracy/Mistranslation).
+    by_text = {}
+    for i, (s, e, _) in enumerate(words):
+        by_text.setdefault(doc.text[s:e], i)  # the first time the word occurs
+    assert rec["segments"][0]["errors"][0]["category"] == "Style/Awkward"
+    assert lab["fluency"][by_text["moment"]] == 1 and lab["y"][by_text["moment"]] == 1
+    assert lab["fluency"][by_text["universe"]] == 0 and lab["y"][by_text["universe"]] == 1
+    assert set(np.unique(lab["fluency"][lab["y"] == 0])) == {0}
+    assert (lab["raters"] == 1).all() and ((lab["by_rater"] > 0) == (lab["y"] > 0)).all()
+
+
+def test_a_news_word_without_a_category_is_not_labelled_accuracy():
+    _, _, lab = _labels_of(need(NEWS_ZHEN))
+    assert lab["y"].sum() > 0 and (lab["fluency"][lab["y"] > 0] == -1).all()
+
+
+def test_each_dev_rater_has_their_own_bit_and_the_union_is_the_marked_label():
+    _, rec, lab = _labels_of(need(EVAL_ZHEN))
+    assert (lab["raters"] == 3).all()
+    assert ((lab["by_rater"] > 0) == (lab["y"] > 0)).all()
+    # Three raters rarely agree: some words carry one bit, some several.
+    bits = np.array([bin(int(b)).count("1") for b in lab["by_rater"][lab["y"] > 0]])
+    assert (bits == 1).any() and (bits > 1).any()
+
+
+def test_the_held_out_sample_never_holds_a_document_the_detector_was_trained_on():
+    share, seed = next((s, k) for name, s, k in TRAINING if name == NEWS_ZHEN.name)
+    trained = {rec["id"] for _, _, rec in documents(need(NEWS_ZHEN), "mixed", share, seed)}
+    held = {rec["id"] for _, _, rec in documents(NEWS_ZHEN, "mixed", held_out_of=(share, seed))}
+    everything = {json.loads(line)["id"] for line in NEWS_ZHEN.open(encoding="utf-8")}
+    assert trained and held and not trained & held and trained | held == everything
