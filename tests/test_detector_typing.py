@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from tqcheck.detector import Detector, Flag, detector_for, flagged_runs, kind_of
+from tqcheck.document import Document
 from tqcheck.lab.detector.build import TRAINING
 from tqcheck.lab.detector.extract import documents, is_fluency, labels
 
@@ -64,11 +67,11 @@ def test_a_news_word_without_a_category_is_not_labelled_accuracy():
 
 
 def test_each_dev_rater_has_their_own_bit_and_the_union_is_the_marked_label():
-    _, rec, lab = _labels_of(need(EVAL_ZHEN))
+    _, _, lab = _labels_of(need(EVAL_ZHEN))
     assert (lab["raters"] == 3).all()
     assert ((lab["by_rater"] > 0) == (lab["y"] > 0)).all()
     # Three raters rarely agree: some words carry one bit, some several.
-    bits = np.array([bin(int(b)).count("1") for b in lab["by_rater"][lab["y"] > 0]])
+    bits = np.array([int(b).bit_count() for b in lab["by_rater"][lab["y"] > 0]])
     assert (bits == 1).any() and (bits > 1).any()
 
 
@@ -78,3 +81,39 @@ def test_the_held_out_sample_never_holds_a_document_the_detector_was_trained_on(
     held = {rec["id"] for _, _, rec in documents(NEWS_ZHEN, "mixed", held_out_of=(share, seed))}
     everything = {json.loads(line)["id"] for line in NEWS_ZHEN.open(encoding="utf-8")}
     assert trained and held and not trained & held and trained | held == everything
+
+
+def test_a_typed_run_takes_its_kind_from_the_typing_head_not_from_severity():
+    doc = Document.from_text("The talks was held, in a state villa.", lang="en")
+    words = doc.words()
+    starts, ends = [s for s, _, _ in words], [e for _, e, _ in words]
+    marked = np.array([0.9 if w in ("talks", "was", "state", "villa") else 0.1 for _, _, w in words])
+    fluency = np.array([0.8 if w in ("talks", "was") else 0.2 for _, _, w in words])
+    major = np.full(len(words), 0.9)  # severity no longer decides the kind where the head types
+    runs = flagged_runs(starts, ends, marked, major, 0.5, fluency=fluency, fluent_from=0.5)
+    assert [kind_of(r) for r in runs] == ["fluency", "accuracy"] and runs[0].fluency == pytest.approx(0.8)
+    # Without the head (a language it does not type, or the shipped file: see models/detector.md),
+    # severity stands in.
+    untyped = flagged_runs(starts, ends, marked, major, 0.5)
+    assert [kind_of(r) for r in untyped] == ["accuracy", "accuracy"] and untyped[0].fluency is None
+    assert kind_of(Flag(0, 0, 0.9, 0.2)) == "fluency"
+
+
+def test_a_typing_head_beside_the_detector_leaves_its_flags_unchanged_and_travels_in_its_file(tmp_path):
+    det = detector_for("gemma-3-270m")
+    rng = np.random.default_rng(1)
+    width = len(det.mean)
+    head = replace(det, t_w1=rng.normal(size=(2, width, 4)).astype(np.float32) / 50,
+                   t_b1=np.zeros((2, 4), np.float32), t_w2=rng.normal(size=(2, 4, 1)).astype(np.float32),
+                   t_b2=np.zeros((2, 1), np.float32), typing={"en": (1.0, 0.0, 0.6)})
+    head.save(tmp_path / "typed.npz")
+    again = Detector.load(tmp_path / "typed.npz")
+    X = rng.normal(size=(50, len(det.scalars) + det.state_width)).astype(np.float32)
+    marked, major = det.probabilities(X, "en")
+    typed_marked, typed_major, fluency = again.read(X, "en")
+    assert np.array_equal(marked, typed_marked) and np.array_equal(major, typed_major)
+    assert fluency is not None and ((fluency > 0) & (fluency < 1)).all() and again.fluent_from("en") == 0.6
+    # German is not typed by this head: no fluency, and its runs keep the severity stand-in.
+    assert again.read(X, "de")[2] is None and again.fluent_from("de") is None
+    # The shipped file, without a head, reads as before.
+    assert not det.types and det.read(X, "en")[2] is None

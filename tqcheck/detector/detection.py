@@ -24,6 +24,11 @@ class Detection:
     commas: np.ndarray  # per word: whether a comma alone separates it from the next (a run may go on across it)
     threshold: float  # the detector's default: the lowest confidence reported (chosen on dev)
     detector: str  # its version, for reports
+    # Per word: the calibrated probability that a mark there is of the fluency family, and the run-level
+    # cut from which a run is typed fluency (``flagged_runs``); None where the detector does not type the
+    # document's language.
+    fluency: np.ndarray | None = None
+    fluent_from: float | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -59,6 +64,7 @@ def _detect(doc, ctx) -> Detection | None:
     if len(words) and X.shape[1] != len(det.scalars) + det.state_width:
         raise RuleSkipped(f"the model's reading has {X.shape[1] - len(det.scalars)} hidden-state columns; "
                           f"the detector expects {det.state_width}")
-    marked, major = det.probabilities(X, doc.lang) if len(words) else (np.zeros(0), np.zeros(0))
+    empty = np.zeros(0), np.zeros(0), (np.zeros(0) if det.typed(doc.lang) else None)
+    marked, major, fluency = det.read(X, doc.lang) if len(words) else empty
     return Detection(words, marked, major, bridges(X), commas(doc.text, [w.start for w in words], [w.end for w in words]),
-                     det.threshold(doc.lang), det.version)
+                     det.threshold(doc.lang), det.version, fluency, det.fluent_from(doc.lang))
