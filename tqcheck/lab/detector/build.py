@@ -12,16 +12,18 @@
 4. reads a larger seeded sample of the two TED files, whose spans carry MQM categories, and trains the
    typing head on its marked words (``typing_head``: fluency family or not), then calibrates it per
    target language on the same dev features (``calibrate_typing``): the run-level cut is the lowest
-   at which the runs typed fluency reach fluency character precision 0.50 in every layout.
+   at which the runs typed fluency reach fluency character precision 0.50 in every layout.  A language
+   no cut serves stays untyped (severity stands in), and a head that types none is left out.
 
 Feature files already in ``--work`` are reused, so a run that stopped goes on where it was.
 """
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
-from ...detector import WEIGHTS
+from ...detector import WEIGHTS, Detector
 from .calibrate import main as calibrate
 from .calibrate_typing import main as calibrate_typing
 from .extract import extract
@@ -68,6 +70,9 @@ def build(shared: Path, work: Path, out: Path, seed: int = 0) -> None:
         calibrate_typing([str(out), *dev, *(a for p in others for a in ("--with", p)), "--eval",
                           str(shared / "eval" / name), "--lang", lang,
                           "--target-precision", str(TYPING_PRECISION[lang])])
+    det = Detector.load(out)
+    if det.types and not det.typing:  # a head that types no language is not shipped
+        replace(det, t_w1=None, t_b1=None, t_w2=None, t_b2=None).save(out)
 
 
 def _other_rules(eval_path: Path, layout: str, out: Path) -> str:

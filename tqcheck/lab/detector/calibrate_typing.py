@@ -8,9 +8,10 @@ Platt scaling (two numbers) of the head's logit on the dev words a rater marked,
 fluency-family span (the gold's ``families``) covers them; then the run-level cut: the lowest mean
 probability at which the runs typed fluency, scored by the evaluation set's own scorer beside the
 other default rules' spans (as ``calibrate`` scores the threshold), reach the target fluency character
-precision in every layout.  Where no cut does, the language stays untyped (severity stands in, as
-before the head), and a head that types no language is left out of the file.  The detector's threshold
-and its two outputs are not changed.
+precision at the minimum fluency recall in every layout.  A head whose Platt slope comes out negative
+ranks dev backwards, and types nothing.  Where no cut does, the language stays untyped (severity stands in, as
+before the head; ``build`` leaves a head that types no language out of the file).  The detector's
+threshold and its two outputs are not changed.
 """
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--with", dest="others", action="append", default=[],
                     help="per features file: the other default rules' predictions (as for calibrate)")
     ap.add_argument("--target-precision", type=float, default=0.50, help="fluency-typed character precision")
+    ap.add_argument("--min-recall", type=float, default=0.20, help="... at no less than this fluency recall")
     ap.add_argument("--dry-run", action="store_true")
     args = ap.parse_args(argv)
     det = Detector.load(Path(args.weights))
@@ -87,16 +89,15 @@ def main(argv: list[str] | None = None) -> None:
     chosen = None
     for cut, row in typing_scores(det, files, others, comma_files, se, docs, args.lang, a, b):
         print(f"cut={cut:.3f} " + "  ".join(f"P {p:.3f} R {r:.3f} (fl {fp:.3f}/{fr:.3f})" for p, r, fp, fr in row))
-        if chosen is None and min(fp for _, _, fp, _ in row) >= args.target_precision:
+        if (chosen is None and a > 0 and min(fp for _, _, fp, _ in row) >= args.target_precision
+                and min(fr for *_, fr in row) >= args.min_recall):
             chosen = cut
     if chosen is None:
-        # Then the head does not type this language: its runs keep the severity stand-in (``kind_of``), and
-        # a head that types no language is not shipped at all.
-        print(f"no cut reaches fluency precision {args.target_precision} in every layout: {args.lang} stays untyped",
-              file=sys.stderr)
-        typing = {k: v for k, v in det.typing.items() if k != args.lang}
-        out = replace(det, typing=typing) if typing else replace(det, t_w1=None, t_b1=None, t_w2=None, t_b2=None,
-                                                                   typing={})
+        # Then the head does not type this language: its runs keep the severity stand-in (``kind_of``).
+        why = "the head ranks dev backwards (Platt slope < 0)" if a <= 0 else (
+            f"no cut reaches fluency precision {args.target_precision} at recall {args.min_recall} in every layout")
+        print(f"{why}: {args.lang} stays untyped", file=sys.stderr)
+        out = replace(det, typing={k: v for k, v in det.typing.items() if k != args.lang})
     else:
         out = replace(det, typing={**det.typing, args.lang: (a, b, chosen)})
     print(json.dumps({"lang": args.lang, "typing": [a, b, chosen], "ece": ece}))
