@@ -117,3 +117,17 @@ def test_a_typing_head_beside_the_detector_leaves_its_flags_unchanged_and_travel
     assert again.read(X, "de")[2] is None and again.fluent_from("de") is None
     # The shipped file, without a head, reads as before.
     assert not det.types and det.read(X, "en")[2] is None
+
+
+def test_the_flag_volume_reads_each_dev_rater_on_their_own_and_a_train_segments_one_rater():
+    from tqcheck.lab.detector.volume import views
+
+    _, _, dev = _labels_of(need(EVAL_ZHEN))
+    seen = views(dev)
+    assert list(seen) == ["rater 1 of 3", "rater 2 of 3", "rater 3 of 3", "any rater"]
+    union = np.logical_or.reduce([marks for name, (_, marks) in seen.items() if name != "any rater"])
+    assert np.array_equal(union, seen["any rater"][1])
+    # Each rater alone marks fewer words than the three together.
+    assert all(marks.sum() < union.sum() for name, (_, marks) in seen.items() if name != "any rater")
+    _, _, news = _labels_of(need(NEWS_ZHEN))
+    assert list(views(news)) == ["one rater"] and np.array_equal(views(news)["one rater"][1], news["y"] > 0)
