@@ -25,6 +25,11 @@ class Detection:
     commas: np.ndarray  # per word: whether a comma alone separates it from the next (a run may go on across it)
     threshold: float  # the detector's default: the lowest confidence reported (chosen on dev)
     detector: str  # its version, for reports
+    # Per word: the calibrated probability that a mark there is of the fluency family, and the run-level
+    # cut from which a run is typed fluency (``flagged_runs``); None where the detector does not type the
+    # document's language.
+    fluency: np.ndarray | None = None
+    fluent_from: float | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -62,6 +67,8 @@ def _detect(doc, ctx) -> Detection | None:
                           f"the detector expects {det.state_width}")
     if not len(words):
         outputs = {name: np.zeros(0) for name in ("marked", "major")}
+        if det.typed(doc.lang):
+            outputs["fluency"] = np.zeros(0)
     else:
         # Per word, the detector's outputs; for the windows the reading took from its cache, those kept
         # with it (``reading_cache.derived_per_word``), so a re-check runs the network only on the
@@ -74,11 +81,16 @@ def _detect(doc, ctx) -> Detection | None:
         outputs = derived_per_word(read.parts, key, X[:, :len(SCALARS)], det.neighbours,
                                    lambda rows: per_word(det, X, doc.lang, rows))
     return Detection(words, bridges=bridges(X), commas=commas(doc.text, [w.start for w in words], [w.end for w in words]),
-                     threshold=det.threshold(doc.lang), detector=det.version, **outputs)
+                     threshold=det.threshold(doc.lang), detector=det.version, fluent_from=det.fluent_from(doc.lang),
+                     **outputs)
 
 
 def per_word(det, X: np.ndarray, lang: str, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The detector's outputs for the ``rows`` of ``X`` (all without), by ``Detection`` field: each a
-    value per word, which the reading cache keeps per window."""
-    marked, major = det.probabilities(X, lang, rows=rows)
-    return {"marked": marked, "major": major}
+    value per word, which the reading cache keeps per window (the typing head's too, where it types
+    ``lang``)."""
+    marked, major, fluency = det.read(X, lang, rows=rows)
+    out = {"marked": marked, "major": major}
+    if fluency is not None:
+        out["fluency"] = fluency
+    return out

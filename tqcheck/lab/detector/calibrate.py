@@ -47,11 +47,13 @@ def segment_commas(z: dict, se, docs: list[dict]) -> np.ndarray:
 
 
 def predictions(z: dict, marked: np.ndarray, major: np.ndarray, threshold: float, bridge: bool = True,
-                others: dict[str, list[dict]] | None = None, commas: np.ndarray | None = None) -> list[dict]:
+                others: dict[str, list[dict]] | None = None, commas: np.ndarray | None = None,
+                fluency: np.ndarray | None = None, fluent_from: float | None = None) -> list[dict]:
     """The scorer's prediction lines from one feature file's words and their probabilities; with
     ``others`` (per document, the other rules' spans), those spans too, and a run that overlaps one of
     them is left out, as the engine leaves out a generic hint on a specific finding.  ``commas``
-    (``segment_commas``) lets runs go on across commas, as the rule does."""
+    (``segment_commas``) lets runs go on across commas, as the rule does; ``fluency`` and
+    ``fluent_from`` type the runs as the rule does where the detector types the language."""
     others = others or {}
     out = []
     ids = [str(i) for i in z["ids"]]
@@ -66,7 +68,8 @@ def predictions(z: dict, marked: np.ndarray, major: np.ndarray, threshold: float
         for lo, hi in zip(np.r_[a, cut], np.r_[cut, b]):
             for run in flagged_runs(start[lo:hi], end[lo:hi], marked[lo:hi], major[lo:hi], threshold,
                                     None if joins is None else joins[lo:hi],
-                                    commas=None if commas is None else commas[lo:hi]):
+                                    commas=None if commas is None else commas[lo:hi],
+                                    fluency=None if fluency is None else fluency[lo:hi], fluent_from=fluent_from):
                 i, j = lo + run.first, lo + run.last
                 span = {"seg": int(seg[i]), "start": int(local[i]), "end": int(local[i] + end[j] - start[i]),
                         "kind": KIND[kind_of(run)]}

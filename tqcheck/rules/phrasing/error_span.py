@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ...analysis import reading
 from ...detector.detection import Detection, detection
-from ...detector import flagged_runs, kind_of
+from ...detector import MAJOR_FROM, flagged_runs, kind_of
 from ...errors import ConfigError
 from ...findings import Category, Severity
 from ...lm import get_language_model
@@ -65,13 +65,13 @@ class ErrorSpan(reading.ReadsParagraphs, DocumentRule):
         # something specific about the same words, the engine keeps only that.
         runs = [(run, words[run.first:run.last + 1])
                 for run in flagged_runs(found.starts, found.ends, found.marked, found.major, threshold, found.bridges,
-                                        commas=found.commas)]
+                                        commas=found.commas, fluency=found.fluency, fluent_from=found.fluent_from)]
         fixes = self._fixes(doc, ctx, [span for _, span in runs])
         for run, span in runs:
             start, end = span[0].start, span[-1].end
             peak = max(span, key=lambda w: w.surprisal)
             fix = fixes.get((start, end))
-            severity = "probably major" if kind_of(run) == "accuracy" else "probably minor"
+            severity = "probably major" if run.major >= MAJOR_FROM else "probably minor"
             expected = _other_words(peak)[:3]
             hint = f"; the model expected {', '.join(repr(e) for e in expected)} for '{peak.text}'" if expected else ""
             message = (f"Possible translation error (confidence {run.confidence:.2f}, {severity}){hint}: "
