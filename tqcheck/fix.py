@@ -57,7 +57,7 @@ def apply_fixes(text: str, findings: Iterable[Finding],
     candidates = []
     for f in findings:
         fix = f.autofix
-        if fix is None or f.confidence < fix_confidence:
+        if fix is None or fix.confidence(f.confidence) < fix_confidence:
             continue
         c = _Candidate(f, fix)
         if not 0 <= c.start <= c.end <= len(text):
