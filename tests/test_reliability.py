@@ -337,11 +337,12 @@ def test_fix_in_place_refuses_a_read_only_file_unless_forced(tmp_path, cli):
     assert stat.S_IMODE(p.stat().st_mode) == 0o444
 
 
-def test_fix_on_a_directory_is_refused(tmp_path, cli, bad):
+def test_fix_output_inside_the_folder_being_fixed_is_refused(tmp_path, cli, bad):
+    # A folder's corrected copies mirror it under -o; inside it, the next run would read them as inputs.
     (tmp_path / "b.txt").write_text(BAD, "utf-8")
-    code, _, err = cli("fix", "--no-model", "-o", tmp_path / "x.txt", tmp_path)
-    assert code == 2 and "is a directory" in err
-    assert not (tmp_path / "x.txt").exists()
+    code, _, err = cli("fix", "--no-model", "-o", tmp_path / "x", tmp_path)
+    assert code == 2 and "inside" in err and "folder being fixed" in err
+    assert not (tmp_path / "x").exists()
 
 
 def test_unknown_report_extension_is_refused_before_any_output(bad, cli, tmp_path):

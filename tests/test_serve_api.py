@@ -110,7 +110,7 @@ def test_review_gives_the_report_and_the_file_view_with_its_controls(big_client)
     assert html.startswith('<section class="file"')
     qing = findings.index(next(f for f in findings if f["text"] == "Qing Gang"))
     assert f'data-id="{qing}"' in html and f'data-fp="{findings[qing]["fingerprint"]}"' in html
-    assert html.count('data-act="accept"') == sum(len(f["suggestions"][:5]) for f in findings)
+    assert html.count('data-act="accept"') == sum(len(f.get("fixes", [])[:5]) for f in findings)
     assert html.count('data-act="reject"') == len(findings)
     assert 'data-act="spell" data-entity=' in html and 'data-spelling="Qin Gang"' in html
 
@@ -163,6 +163,17 @@ def test_fix_confidence_is_the_bar_and_min_confidence_its_earlier_name(big_clien
     assert big_client.post("/api/fix", json=earlier).json()["text"] == "The talks ended, and the the minister left.\n"
     both = big_client.post("/api/fix", json={**strict, "min_confidence": 0.5})
     assert both.status_code == 400 and "not both" in both.json()["error"]
+
+
+def test_fix_says_why_each_suggestion_it_left_was_not_applied(client, big_client):
+    text = "The talks  ended, and the the minister left.\n"  # doubled space at 1.0, doubled word at 0.9
+    r = big_client.post("/api/fix", json={"text": text, "use_model": False, "fix_confidence": 0.95}).json()
+    assert [(e["text"], e["replacement"]) for e in r["applied"]] == [("  ", " ")]
+    assert [(e["text"], e["why"]) for e in r["skipped"]] == [("the the", "below the fix confidence 0.95")]
+    at = text.index("the the")
+    stale = {"start": at + 1, "end": at + 8, "text": "the the", "replacement": "the"}
+    r = client.post("/api/fix", json={"text": text, "edits": [stale]}).json()
+    assert r["skipped"][0]["why"] == "the text there has changed since the check"
 
 
 # --- files under PATH ------------------------------------------------------------------------------------

@@ -69,6 +69,9 @@ def test_an_editors_session_on_the_seed(desk_url, browser, tmp_path):
     assert article.get_attribute("contenteditable") in ("plaintext-only", "true")
     qing = article.locator(".hl", has_text="Qing Gang")
     expect(qing).to_have_count(1)
+    # The cards speak plainly (#28): the model's numbers are in each card's details, not its message.
+    messages = " ".join(page.locator("li.finding .msg").all_inner_texts())
+    assert not re.search(r"log-prob|\bnats\b|confidence 0\.|detector \d", messages), messages
 
     # Select it, accept "Qin Gang" on its card: the article changes and is checked again.
     qing.click()

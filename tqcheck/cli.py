@@ -241,31 +241,53 @@ def check(
 
 @app.command()
 def fix(
-    path: Path = typer.Argument(..., help="The file to correct."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the corrected copy here."),
-    in_place: bool = typer.Option(False, "--in-place", help="Correct the file itself, keeping FILE.bak."),
+    paths: List[str] = typer.Argument(..., help="Files or directories to correct (directories are walked as check "
+                                      "walks them, with --include and --exclude)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the corrected copies here, never over "
+                                          "an input. One file: the file to write (or a folder to write it into). "
+                                          "Several files or a directory: a folder, where each copy keeps its path "
+                                          "under the input it came from (the tree mirrored, as --source mirrors "
+                                          "it)."),
+    in_place: bool = typer.Option(False, "--in-place", help="Correct each file itself, keeping FILE.bak."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only print each file's patch; write nothing."),
     force: bool = typer.Option(False, "--force", help="With --in-place, also correct a read-only file."),
     fix_confidence: Optional[float] = typer.Option(None, "--fix-confidence", min=0.0, max=1.0,
                                                    help="Apply only suggestions at least this confident (0-1; "
                                                    f"default {DEFAULT_FIX_CONFIDENCE})."),
     min_confidence: Optional[float] = _MIN_CONFIDENCE,
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding left unapplied is at "
+                                             "or above this severity (default: error, or the config's fail-on)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Target language (ISO 639-1); default: detected."),
-    source: Optional[str] = typer.Option(None, "--source", help="Source text the file translates (enables the "
-                                         "source checks and the source's evidence for names)."),
+    source: Optional[str] = typer.Option(None, "--source", help="Source text: a file for one target, or a directory "
+                                         "mirroring the target tree (enables the source checks and the source's "
+                                         "evidence for names)."),
     source_lang: Optional[str] = typer.Option(None, "--source-lang", help="Language the text was translated from."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8/UTF-16 with BOM."),
+    include: List[str] = typer.Option([], "--include", help="Glob of files to take from directories. Repeatable."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Glob of files or folders to skip. Repeatable."),
     select: List[str] = typer.Option([], "--rule", help="Apply only this rule's suggestions. Repeatable."),
     no_model: bool = typer.Option(False, "--no-model", help="Run only the checks that need no language model."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (for the language model)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (default 0: one per core, from 8 "
+                             "files to check; 1: all in this process)."),
 ):
-    """Apply the confident suggestions of every rule and print the unified diff."""
+    """Apply the confident, safe fixes to each file and print each file's patch (a unified diff).
+
+    Files and directories are found as check finds them. A fix that may change the meaning, or is
+    below --fix-confidence, is left for a person (counted on stderr; `tqcheck check` shows it).
+    A file that cannot be read, is read-only (without --force), changed during the check, or
+    whose encoding cannot hold a fix is named on stderr and left as it was; the other files are
+    still fixed. Exit codes as check's: 0; 1 when a finding left unapplied is at or above
+    --fail-on; 2 on a usage error or when a file was not fixed.
+    """
     from .fix import apply_fixes, unified_diff
 
-    if (output is None) == (not in_place):
-        raise _fail("give either -o OUT or --in-place")
+    if sum((output is not None, in_place, dry_run)) != 1:
+        raise _fail("give one of -o OUT, --in-place or --dry-run")
+    problems: list[TqcheckError] = []
     try:
-        from .fixfile import check_fix_paths, write_fixed
+        from .fixfile import check_output_folder, output_is_folder, plan_targets, write_fixed
 
         config = load_config(config_path)
         _report_from(config, min_confidence)
@@ -274,27 +296,79 @@ def fix(
             _warn(f"--min-confidence sets which findings are reported, as in check; what fix applies is "
                   f"--fix-confidence (default {DEFAULT_FIX_CONFIDENCE})")
         fix_confidence = DEFAULT_FIX_CONFIDENCE if fix_confidence is None else fix_confidence
+        threshold = fail_on.value if fail_on else config.fail_on.value
         check_language(lang, "--lang")
         check_language(source_lang, "--source-lang")
         check_rules(select)
-        check_fix_paths(path, output, in_place, force, config, source)
-        result = run_check(CheckRequest(paths=[str(path)], config=config, lang=lang, encoding=encoding,
-                                        rules=list(select), use_model=not no_model, device=device, source=source,
-                                        source_lang=source_lang), warn=_warn)
-        _exit_for_failed_files(result)
-        doc, findings = result.files[0].document, result.files[0].findings
-        fixed, applied = apply_fixes(doc.raw, findings, fix_confidence)
-        target = output if output else path
-        if output is not None:  # the source file a mirroring --source folder gave is known only now
-            Protected(inputs_of([doc], config)).refuse(output, "--output")
-        backup = write_fixed(path, target, doc.raw, fixed, in_place, encoding)
-        if backup:
-            _warn(f"kept the original as {backup}")
-        sys.stdout.write(unified_diff(doc.raw, fixed, str(path), str(target)))
-        typer.echo(f"{len(applied)} of {len(findings)} findings applied (confidence >= {fix_confidence}); "
-                   f"wrote {target}", err=True)
+        if "-" in paths:
+            raise InputError("-", "fix corrects files, and stdin cannot be written back; save it to a file, or "
+                                  "read its findings with `tqcheck check -`")
+        if output is not None and output_is_folder(list(paths), output):
+            check_output_folder(list(paths), output)
+        request = CheckRequest(paths=list(paths), config=config, lang=lang, encoding=encoding, include=list(include),
+                               exclude=list(exclude), rules=list(select), use_model=not no_model, device=device,
+                               source=source, source_lang=source_lang, jobs=jobs)
+        unreadable: list[InputError] = []
+        docs = load_documents(request, warn=_warn, unreadable=unreadable)
+        problems.extend(unreadable)
+        targets, unfixable = plan_targets([d.path for d in docs], list(paths), output, in_place, force, _warn)
+        problems.extend(unfixable)
+        # No corrected copy lands on a file the run reads: a target, its source, the config.
+        read = Protected(inputs_of(docs, config) + [p.path for p in unreadable])
+        for target in {t for t in targets.values() if t is not None and not in_place}:
+            read.refuse(target, "--output")
+            if not output_is_folder(list(paths), output):
+                check_writable(target, "--output")
+        docs = [d for d in docs if d.path in targets]
+        result = _checked(replace(request, documents=docs)) if docs else None
     except TqcheckError as exc:
+        for problem in problems:  # the files met before the run stopped
+            typer.echo(f"tqcheck: error: {problem} (not fixed)", err=True)
         raise _fail(str(exc)) from None
+    counts = [0, 0, 0]  # findings applied, findings, suggestions left for a person
+    failing_left = False
+    for r in result.files if result else []:
+        if r.errors:  # a rule failed on it: its findings are incomplete, so it is not corrected
+            problems.extend(TqcheckError(f"{r.path}: {e}") for e in r.errors)
+            continue
+        doc, target = r.document, targets[r.path]
+        fixed, applied = apply_fixes(doc.raw, r.findings, fix_confidence)
+        try:
+            if target is not None:
+                backup = write_fixed(Path(r.path), target, doc.raw, fixed, in_place, encoding)
+                if backup:
+                    _warn(f"kept the original as {backup}")
+        except TqcheckError as exc:
+            problems.append(exc)
+            continue
+        sys.stdout.write(unified_diff(doc.raw, fixed, r.path, str(target or r.path)))
+        done = {id(f) for f in applied}
+        left = [f for f in r.findings if id(f) not in done]
+        failing_left |= threshold != "never" and any(f.severity.rank >= Severity.parse(threshold).rank
+                                                     for f in left)
+        shown = sum(1 for f in left if f.fixes)
+        counts = [counts[0] + len(applied), counts[1] + len(r.findings), counts[2] + shown]
+        bar = f" (confidence >= {fix_confidence})" if len(result.files) == 1 else ""
+        verb = "to apply" if dry_run else "applied"
+        typer.echo(f"{r.path}: {len(applied)} of {len(r.findings)} findings {verb}{bar}"
+                   + (f", {shown} suggestions left for a person" if shown else "")
+                   + ("" if target is None or (in_place and fixed == doc.raw) else f"; wrote {target}"), err=True)
+    if result and len(result.files) > 1:
+        typer.echo(f"{counts[0]} of {counts[1]} findings {'to apply' if dry_run else 'applied'} in "
+                   f"{len(result.files)} files (confidence >= "
+                   f"{fix_confidence})" + (f", {counts[2]} suggestions left for a person" if counts[2] else ""),
+                   err=True)
+    _not_fixed(problems)
+    if failing_left:
+        raise typer.Exit(1)
+
+
+def _not_fixed(problems: list[TqcheckError]) -> None:
+    """Each file fix left as it was, named with its problem; then exit 2 (the others were fixed)."""
+    for problem in problems:
+        typer.echo(f"tqcheck: error: {problem} (not fixed)", err=True)
+    if problems:
+        raise typer.Exit(2)
 
 
 class ScoreFormat(str, Enum):

@@ -24,6 +24,7 @@ Example::
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,3 +209,53 @@ def parse_config(data: dict, path: Path) -> Config:
         raise ConfigError(f"{path}: 'glossary' must be a table of canonical = [variants], not {shown(glossary)}")
     cfg.glossary = {k: _str_list(v, f"glossary.{k}", path) for k, v in glossary.items()}
     return cfg
+
+
+def _folder_config(folder: Path) -> Path:
+    """The config file that governs ``folder`` itself: its tqcheck.toml, .tqcheck.toml, or a pyproject.toml
+    with a [tool.tqcheck] table; a new tqcheck.toml there when it has none."""
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if candidate.is_file() and (name != "pyproject.toml" or "tqcheck" in _tool_table(_read_toml(candidate),
+                                                                                           candidate)):
+            return candidate
+    return folder / "tqcheck.toml"
+
+
+def turn_rule_off(folder: Path, rule_id: str) -> Path:
+    """Write ``rule-id = "off"`` into the rules table of ``folder``'s config (the desk's "ignore this rule
+    for the folder"), keeping every other line of the file as it is; the file that was written.
+
+    The new text is read back through ``parse_config`` before it replaces the old one, atomically: a
+    file this edit would break is refused with a ConfigError and left alone."""
+    from .textio import atomic_write
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule_id):
+        raise ConfigError(f"{rule_id!r} is not a rule id")
+    path = _folder_config(folder)
+    text = path.read_text("utf-8") if path.exists() else ""
+    header = "[tool.tqcheck.rules]" if path.name == "pyproject.toml" else "[rules]"
+    line = f'{rule_id} = "off"'
+    lines = text.splitlines(keepends=True)
+    at = next((i for i, ln in enumerate(lines) if ln.strip() == header), None)
+    if at is None:
+        new = text + ("" if not text or text.endswith("\n") else "\n") + ("\n" if text else "") + f"{header}\n{line}\n"
+    else:
+        # The rule's own line, if the table has one ("rule = 'warning'"), becomes "off"; else one is added.
+        end = next((i for i in range(at + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+        own = next((i for i in range(at + 1, end) if re.match(rf"\s*\"?{re.escape(rule_id)}\"?\s*=", lines[i])), None)
+        if own is not None:
+            lines[own] = line + "\n"
+        else:
+            lines.insert(at + 1, line + "\n")
+        new = "".join(lines)
+    try:
+        data = toml_loads(new)
+    except Unparsable as exc:
+        raise ConfigError(f"{path}: cannot add {rule_id} = \"off\" to it: {exc.problem}") from None
+    if path.name == "pyproject.toml":
+        data = _tool_table(data, path).get("tqcheck", {})
+    if parse_config(data, path).rules.get(rule_id) != "off":
+        raise ConfigError(f"{path}: {rule_id} could not be turned off in it (a [rules.{rule_id}] table?)")
+    atomic_write(path, new)
+    return path

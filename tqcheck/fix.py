@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from .findings import Edit, Finding, Fix
+from .findings import Applicability, Edit, Finding, Fix
 from .lines import split_lines
 
 # What `tqcheck fix` applies by default: suggestions at least this confident (--fix-confidence).
@@ -47,7 +47,8 @@ def _conflicts(a: _Candidate, b: _Candidate) -> bool:
 
 def apply_fixes(text: str, findings: Iterable[Finding],
                 fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> tuple[str, list[Finding]]:
-    """Apply the first fix of each finding at or above ``fix_confidence``, when that fix is safe.
+    """Apply the first fix of each finding at or above ``fix_confidence`` (``clears_the_bar``), when that
+    fix is safe.
 
     A fix that may change the meaning (``Applicability.SUGGEST``) is left for a person, whatever its
     confidence.  When two fixes overlap, the more confident (then more severe, then earlier) finding's
@@ -56,9 +57,9 @@ def apply_fixes(text: str, findings: Iterable[Finding],
     """
     candidates = []
     for f in findings:
-        fix = f.autofix
-        if fix is None or fix.confidence(f.confidence) < fix_confidence:
+        if not clears_the_bar(f, fix_confidence):
             continue
+        fix = f.autofix
         c = _Candidate(f, fix)
         if not 0 <= c.start <= c.end <= len(text):
             continue
@@ -72,6 +73,29 @@ def apply_fixes(text: str, findings: Iterable[Finding],
         chosen.extend(_choose(group))
     chosen.sort(key=lambda c: (c.start, c.end))
     return apply_edits(text, [e for c in chosen for e in c.fix.edits]), [c.finding for c in chosen]
+
+
+def clears_the_bar(f: Finding, fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> bool:
+    """Whether ``tqcheck fix`` may apply the finding's first fix unattended: safe, and at least
+    ``fix_confidence`` confident (the autofix bar): the fix's own probability where it has one (a
+    model's rewrite), else its finding's confidence."""
+    return f.autofix is not None and f.autofix.confidence(f.confidence) >= fix_confidence
+
+
+def left_because(f: Finding, fix: Fix, applied: bool, fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> str | None:
+    """Why ``fix`` (one of ``f.fixes``) is left for a person, in a reader's words; None when it is the
+    fix ``tqcheck fix`` applies (``applied``: ``apply_fixes`` applied the finding).  Every renderer
+    labels a suggestion with this, so a fix below the bar never reads as applied."""
+    first = bool(f.fixes) and fix is f.fixes[0]
+    if applied and first:
+        return None
+    if fix.applicability is Applicability.SUGGEST:
+        return "may change the meaning: for a person to accept"
+    if not first:
+        return "an alternative to the first suggestion"
+    if fix.confidence(f.confidence) < fix_confidence:
+        return f"below the fix confidence {fix_confidence}"
+    return "overlaps a more confident fix, or changes nothing"
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:

@@ -31,9 +31,9 @@ def load_model(card: ModelCard, device: str = "auto", quiet: bool = False) -> Ca
     first use)."""
     store.force_offline()
     device = resolve_device(device)
-    path = store.prepare(card, quiet=quiet)
+    path, converted = store.prepare_loaded(card, quiet=quiet)
     try:
-        model, tok = load_dense(path, device)
+        model, tok = _ready(*converted, device) if converted else load_dense(path, device)
     except Exception as exc:  # a damaged cache: say so, rebuild once
         print(f"tqcheck: model cache {path} is unreadable ({type(exc).__name__}: {exc}); rebuilding it",
               file=sys.stderr, flush=True)
@@ -62,6 +62,11 @@ def load_dense(path, device):
     hf_logging.disable_progress_bar()
     tok = AutoTokenizer.from_pretrained(str(path))
     model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32)
+    return _ready(model, tok, device)
+
+
+def _ready(model, tok, device):
+    """A model (fp32) and tokenizer, loaded or just converted, on ``device`` in eval mode."""
     model.to(device).eval()
     return model, tok
 

@@ -1,7 +1,7 @@
 """Choose the right spelling of an entity, and say which evidence decided.
 
 Evidence, strongest first: the config glossary; the source text (a hook other
-votes listed in ``source_votes``); frequency (a spelling's own
+votes listed in ``source_votes``); for a place, the gazetteer's spelling; frequency (a spelling's own
 occurrences plus the short forms only it explains), with the first full
 mention breaking ties; the language model's preference for each spelling in
 its own sentences, when a model is loaded (it decides only a tie, and its
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .entity import Entity, Reason
 from .compare import key
+from .gazetteer import place_spelling
 from .source_votes import preferred_from_source
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -151,6 +152,15 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
         entity.decided_by = "house style" if why.kind == "house-style" else "diacritics"
         entity.evidence.append(why)
         return
+    # (An institution named in other words is no spelling of a place, whatever its words are.)
+    place = place_spelling(spellings) if len(spellings) > 1 and entity.kind != "organisation" and any(
+        m.label in ("GPE", "LOC") for f in forms for m in f.mentions) else None
+    if place is not None:
+        # One place written two ways, one of them the gazetteer's: that is the place's name, however
+        # often the other is written.
+        entity.canonical, entity.decided_by = place, "gazetteer"
+        entity.evidence.append(Reason("gazetteer", f"'{place}' is the gazetteer's spelling"))
+        return
     best = max(support.values())
     leaders = [s for s in spellings if support[s] == best]
     lm_pref = None
@@ -172,7 +182,8 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
     elif (conventional := _pinyin_convention(leaders)) is not None:
         entity.canonical, entity.decided_by = conventional, "convention"
         entity.evidence.append(Reason("convention", "pinyin writes the given name as one word"))
-    elif (common := _more_common(leaders)) is not None:
+    # (Word frequency says nothing of which of two wordings of an institution the story introduced.)
+    elif entity.kind != "organisation" and (common := _more_common(leaders)) is not None:
         entity.canonical, entity.decided_by = common, "usage"
         entity.evidence.append(Reason("usage", "the more common spelling in published text"))
     else:

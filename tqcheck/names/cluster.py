@@ -14,9 +14,11 @@ from .compare import (
     name_style,
     same_entity,
     same_family,
+    same_organisation,
 )
 from .data import chinese_surnames, fold, korean_surnames
 from .evidence import Evidence, common, garbled, given_name_closeness
+from .gazetteer import known_place
 from .entity import SKIP_LABELS, Entity, Form, Reason
 from .mentions import Mention
 
@@ -81,6 +83,8 @@ def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = 
     entities = [Entity(spellings=g) for g in groups]
     if ev is not None:
         entities = _join_given_name_variants(entities, ev, lang)
+        entities = _join_organisation_wordings(entities, ev)
+        entities = _join_acronym_expansions(entities, ev)
     loose: list[Form] = []
     for s in single:
         homes = [e for e in entities if _is_short_form(s, e)]
@@ -130,8 +134,9 @@ def cluster(mentions: list[Mention], lang: str = "en", doc: "Document | None" = 
         kinds.discard(None)
         e.kind = "formatting" if kinds == {"formatting"} else ("romanisation" if "romanisation" in kinds
                                                                else ("spelling" if kinds else ""))
-        if ev is not None and len(e.spellings) == 2 and two_places(*e.spellings, lang):
-            inside = sorted(same_place_said(*e.spellings, ev, places))
+        inside = sorted(same_place_said(*e.spellings, ev, places)) if (
+            ev is not None and len(e.spellings) == 2 and two_places(*e.spellings, lang)) else []
+        if inside:  # (none where the two differ only in writing: St. / Saint Petersburg)
             e.notes.append(Reason("evidence", f"the text puts '{inside[0]}' in both '{e.spellings[0].surface}' and "
                                               f"'{e.spellings[1].surface}': one place"))
         if ev is not None and e.kind == "spelling" and not e.notes:
@@ -162,6 +167,93 @@ def _join_given_name_variants(entities: list[Entity], ev: Evidence, lang: str) -
             home.notes.append(Reason("evidence", why))
             merged.add(id(other))
     return [e for e in entities if id(e) not in merged]
+
+
+def _join_organisation_wordings(entities: list[Entity], ev: Evidence) -> list[Entity]:
+    """One institution named two ways in one story: 'General Union of the Autonomous Region' and 'Autonomous
+    Region Federation of Trade Unions' (compare.same_organisation).  Evidence the words alone do not give:
+    the two are never named in one sentence, and no different owner stands before them ("the US Commerce
+    Department" ... "China's Ministry of Commerce" are two ministries)."""
+    merged: set[int] = set()
+    for i, a in enumerate(entities):
+        for b in entities[i + 1:]:
+            if id(a) in merged or id(b) in merged or len(a.spellings) != 1 or len(b.spellings) != 1:
+                continue
+            fa, fb = a.spellings[0], b.spellings[0]
+            if not same_organisation(fa.surface, fb.surface) or ev.together([fa], [fb]):
+                continue
+            oa, ob = _owners(fa, ev), _owners(fb, ev)
+            if oa and ob and not oa & ob:
+                continue
+            home, other = (a, b) if _weight(a) >= _weight(b) else (b, a)
+            home.spellings.extend(other.spellings)
+            home.kind = "organisation"
+            home.notes.append(Reason("evidence", f"'{fa.surface}' and '{fb.surface}' name one institution in "
+                                                 "other words and are never named in one sentence"))
+            merged.add(id(other))
+    return [e for e in entities if id(e) not in merged]
+
+
+# "China International Import Expo (CIIE)": an expansion introducing its acronym.
+_INTRODUCES = re.compile(r"[ \u00a0]*\([ \u00a0]*([A-Z]{2,6})[ \u00a0]*\)")
+_SMALL_WORDS = {"of", "and", "the", "for", "on", "in", "at", "to", "&"}
+
+
+def _introduced_acronyms(f: Form, text: str) -> set[str]:
+    return {m.group(1) for m in (_INTRODUCES.match(text, x.end) for x in f.mentions) if m}
+
+
+def _initials(f: Form) -> set[str]:
+    """The acronyms a name's words make: of every word or of its capitalised words ('CPC', 'COPOC')."""
+    every = "".join(t[0] for t in f.tokens).upper()
+    return {every, "".join(t[0] for t in f.tokens if t.lower() not in _SMALL_WORDS).upper()}
+
+
+def _join_acronym_expansions(entities: list[Entity], ev: Evidence) -> list[Entity]:
+    """One acronym expanded two ways in one story: two names that each introduce it ("China International
+    Import Expo (CIIE)" ... "China International Imports Fair (CIIE)"), or a name that introduces it and
+    another whose words make it, the same words but one ("... the China International Import Exhibition").
+    Never named in one sentence."""
+    text = ev.doc.text
+    intro = {id(e): _introduced_acronyms(e.spellings[0], text) for e in entities if len(e.spellings) == 1}
+    merged: set[int] = set()
+    for i, a in enumerate(entities):
+        for b in entities[i + 1:]:
+            if id(a) in merged or id(b) in merged or id(a) not in intro or id(b) not in intro:
+                continue
+            fa, fb = a.spellings[0], b.spellings[0]
+            if len(fa.tokens) < 2 or len(fb.tokens) < 2 or ev.together([fa], [fb]):
+                continue
+            both = intro[id(a)] & intro[id(b)]
+            if both:
+                acronym, how = sorted(both)[0], "both introduce"
+            else:
+                one = (intro[id(a)] & _initials(fb)) | (intro[id(b)] & _initials(fa))
+                words = len(fa.tokens) == len(fb.tokens) and sum(
+                    key(x) != key(y) for x, y in zip(fa.tokens, fb.tokens)) == 1
+                if not one or not words:
+                    continue
+                acronym, how = sorted(one)[0], "both stand for"
+            home, other = (a, b) if _weight(a) >= _weight(b) else (b, a)
+            home.spellings.extend(other.spellings)
+            home.kind = "organisation"
+            home.notes.append(Reason("evidence", f"'{fa.surface}' and '{fb.surface}' {how} '{acronym}'"))
+            merged.add(id(other))
+    return [e for e in entities if id(e) not in merged]
+
+
+_OWNER = re.compile(r"([A-Z][\w.-]*?)(?:'s|’s)?[ \u00a0]+(?:the[ \u00a0]+)?$")
+
+
+def _owners(f: Form, ev: Evidence) -> set[str]:
+    """Capitalised words right before an organisation's mentions: whose it is ("the US", "China's")."""
+    text = ev.doc.text
+    out = set()
+    for m in f.mentions:
+        before = _OWNER.search(text[max(0, m.start - 30):m.start])
+        if before and before.group(1).lower() != "the":
+            out.add(fold(before.group(1)))
+    return out
 
 
 def _note_evidence(e: Entity, ev: Evidence) -> None:
@@ -287,6 +379,8 @@ def _agglomerate(forms: list[Form], lang: str, ev: Evidence | None = None,
     for i, a in enumerate(forms):
         for b in forms[i + 1:]:
             same = same_entity(a.surface, b.surface, lang)
+            if same == "derivation" and (a.is_person or b.is_person):
+                same = None  # Jon / Jonathan Smith: two given names, not one word derived two ways
             if same not in (None, "formatting", "identical") and (
                     (ev is not None and ev.together([a], [b]))
                     or (two_places(a, b, lang) and not (ev is not None and same_place_said(a, b, ev, places)))):
@@ -316,15 +410,25 @@ def is_place(f: Form) -> bool:
 
 
 def two_places(a: Form, b: Form, lang: str) -> bool:
-    """Two established place names a letter apart (Shanxi / Shaanxi, Hunan / Henan, Hubei / Hebei) are
-    two places unless the source says otherwise (source_align.merge_places_by_source); a spelling
-    no text uses (Shenzen) is a misspelling of the other."""
-    if not (is_place(a) and is_place(b)):
+    """Two established place names a letter apart (Shanxi / Shaanxi, Hunan / Henan, Hubei / Hebei, Huizhou /
+    Haizhou) are two places unless the source says otherwise (source_align.merge_places_by_source); a
+    spelling the gazetteer lacks beside one it has (Wessel / Wesel), or that no text uses (Shenzen), is a
+    misspelling of the other."""
+    if not (is_place(a) or is_place(b)):
         return False
     diff = [(x, y) for x, y in zip(a.tokens, b.tokens) if key(x) != key(y)]
     if len(a.tokens) != len(b.tokens) or len(diff) != 1:
         return False
     x, y = diff[0]
+    # The gazetteer first: it knows both (two places) or only one (that place misspelt); word frequency
+    # decides for names it has neither of (provinces: Shanxi / Shaanxi, Hubei / Hebei).
+    known = {known_place(a.surface) or known_place(x), known_place(b.surface) or known_place(y)}
+    if len(known) == 2:
+        return False
+    if known == {True}:
+        return True  # (the model may tag one of two cities a person: the gazetteer knows both)
+    if not (is_place(a) and is_place(b)):
+        return False
     return zipf(fold(x), lang) >= ESTABLISHED_ZIPF and zipf(fold(y), lang) >= ESTABLISHED_ZIPF
 
 

@@ -35,8 +35,16 @@ _ROMAN_ALTS = [("zh", "j"), ("zh", "ch"), ("x", "hs"), ("q", "ch"), ("c", "ts"),
                ("t", "d"), ("p", "b"), ("eo", "o"), ("eu", "u"), ("ae", "e"), ("yu", "u")]
 
 
+# Abbreviated words of place names, written out: 'St. Petersburg' and 'Saint Petersburg' are one spelling.
+_ABBREVIATED = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_ABBR = re.compile(r"(?i)\b(st|ste|mt|ft)\.?(?=[\s\u00a0]+[A-Z])")
+
+
 def key(name: str) -> str:
-    """Letters only, folded: 'Kim Jong-un' and 'Kim Jong Un' share 'kimjongun'."""
+    """Letters only, folded: 'Kim Jong-un' and 'Kim Jong Un' share 'kimjongun'; 'St. Petersburg' and
+    'Saint Petersburg' share 'saintpetersburg'."""
+    if "t" in name:
+        name = _ABBR.sub(lambda m: _ABBREVIATED[m.group(1).lower()], name)
     return _SEP.sub("", fold(name))
 
 
@@ -201,7 +209,22 @@ def same_entity(a: str, b: str, lang: str = "en") -> str | None:
     x, y = diffs[0]
     if len(key(x)) <= 2 or len(key(y)) <= 2:
         return None  # initials: "J. Smith" vs "K. Smith"
-    return "spelling" if close_word(x, y, lang) else None
+    if close_word(x, y, lang):
+        return "spelling"
+    return "derivation" if derived_word(x, y) else None
+
+
+def derived_word(x: str, y: str) -> bool:
+    """One word of a name in two derived forms: Navy / Naval Day, Leaders / Leadership Foundation.  The
+    shorter must be most of the longer's start (3 letters and three quarters of it at least); a plural or a
+    people's adjective is no derivation."""
+    a, b = sorted((key(x), key(y)), key=len)
+    n = 0
+    while n < len(a) and a[n] == b[n]:
+        n += 1
+    if b[len(a):] in ("s", "es", "n", "an", "ese", "ian", "ish") and b.startswith(a):
+        return False  # a plural (Golden Goblet Award / Awards) or a people's adjective (Korea / Korean): wording
+    return n >= 3 and n * 4 >= 3 * len(a) and len(b) - n <= 5
 
 
 def _same_east_asian(ta: list[str], tb: list[str], style: str) -> str | None:
@@ -231,3 +254,47 @@ def _same_east_asian(ta: list[str], tb: list[str], style: str) -> str | None:
         return None  # two changes at once: more likely two people than one misspelling
     x, y = diffs[0]
     return "romanisation" if _close_syllable(x, y) else None
+
+
+# The word an institution is named by, in families of words that translations swap for one another
+# (中华全国总工会: the Federation of Trade Unions, the General Union; 文化局: the Culture Bureau, the Ministry
+# of Culture).  Companies are left out: Shanshan Group and Shanshan Enterprises are often parent and arm.
+_INSTITUTION_FAMILIES = (
+    ("ministry", "department", "bureau", "office", "administration", "agency", "authority"),
+    ("union", "federation", "association", "league", "confederation", "alliance", "society"),
+    ("committee", "council", "commission"),
+    ("university", "college", "institute", "academy", "school"),
+)
+_INSTITUTION = {w: i for i, ws in enumerate(_INSTITUTION_FAMILIES) for w in ws}
+# Words that qualify the institution rather than say whose it is ("General Union", "Trade Union").
+_QUALIFIERS = {"general", "trade"}
+_ORG_CONNECTORS = {"of", "and", "the", "for", "on", "in", "at", "to", "&"}
+
+
+def _singular(word: str) -> str:
+    w = fold(word).strip(".,'’")
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    return w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w
+
+
+def institution_parts(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """An organisation's institution words and its key words ('Autonomous Region Federation of Trade
+    Unions' -> ({federation, union}, {autonomous, region})), plurals folded."""
+    words = [_singular(t) for t in tokens(name)]
+    heads = {w for w in words if w in _INSTITUTION}
+    keys = {w for w in words if w not in _INSTITUTION and w not in _QUALIFIERS and w not in _ORG_CONNECTORS}
+    return frozenset(heads), frozenset(keys)
+
+
+def same_organisation(a: str, b: str) -> bool:
+    """One institution named two ways: the same key words around two institution words of one family
+    ('General Union of the Autonomous Region' / 'Autonomous Region Federation of Trade Unions', 'Ministry of
+    Culture' / 'Culture Bureau').  The same institution word with the words reordered ('Golmud Public Security
+    Bureau' / 'Public Security Bureau of Golmud') is word order, not two names; a key word more or less
+    ('Urumqi County' / 'Urumqi Tianshan District Federation of Trade Unions') is another body."""
+    ha, ka = institution_parts(a)
+    hb, kb = institution_parts(b)
+    if not ha or not hb or ha == hb or not ka or ka != kb:
+        return False
+    return bool({_INSTITUTION[h] for h in ha} & {_INSTITUTION[h] for h in hb})

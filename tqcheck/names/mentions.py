@@ -110,6 +110,10 @@ def english_mentions(doc: "Document", ctx: "Context | None") -> list[Mention]:
 _WORD = re.compile(r"(?<![\w.'’-])[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?=['’]s\b|[^\w'’-]|$)")
 
 
+# A word this frequent in lower case (wordfreq Zipf: he, she, we, it) starting a sentence is the word, even
+# where it is also a syllable of a name in the text.
+PRONOUN_ZIPF = 5.5
+
 _NEXT_CAP = re.compile(r"[ \u00a0-][A-Z]")
 _PREV_CAP = re.compile(r"(?<![\w.])([A-Z]\w*)[ \u00a0-]$")
 
@@ -132,8 +136,10 @@ def _untagged_words(doc: "Document", tagged: list[Mention]) -> list[Mention]:
         if i >= 0 and covered[i][1] > m.start():
             continue
         if at_sentence_start(doc, m.start()) and not _is_rare(m.group(0), "en", 3.0) \
-                and m.group(0) not in person_words:
-            continue  # (a word of a person's full name stays: "Cai Qi ... Qi told the meeting")
+                and (m.group(0) not in person_words or not _is_rare(m.group(0).lower(), "en", PRONOUN_ZIPF)):
+            # (a word of a person's full name stays: "Cai Qi ... Qi told the meeting"; but not one of the
+            # language's commonest words: "Liu He ... He said" starts a sentence with the pronoun)
+            continue
         if _NEXT_CAP.match(doc.text, m.end()):
             continue  # part of a longer capitalised name the model missed: not a bare word
         prev = _PREV_CAP.search(doc.text, max(0, m.start() - 40), m.start())

@@ -14,7 +14,8 @@ from .base import SourceFile, Span
 from .bilingual import bilingual_format, read_bilingual
 from .markdown import markdown_ignored, plain_ignored
 
-__all__ = ["SourceFile", "Span", "collect_paths", "read_source", "read_stdin", "source_from_text", "Skipped"]
+__all__ = ["SourceFile", "Span", "collect_paths", "place_under", "read_source", "read_stdin", "source_from_text",
+           "Skipped"]
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mdx"}
 DEFAULT_INCLUDE = ["*.txt", "*.md", "*.markdown", "*.text", "*.xlf", "*.xliff", "*.po", "*.tmx"]
@@ -73,6 +74,18 @@ def collect_paths(
                 out.append(full)
     # A file named twice (or reached through two given folders) is checked once.
     return list(dict.fromkeys(out)), skipped
+
+
+def place_under(path: str, given: list[str]) -> str | None:
+    """Where ``path`` (found by ``collect_paths`` under one of ``given``) sits in the tree it came from:
+    its name when it was given itself, its path below a given folder; None when no given path holds it.
+    A mirroring folder (``--source``, ``--reference``, ``fix -o``) puts its counterpart at the same place."""
+    for g in map(Path, given):
+        if g.is_file() and os.path.samefile(g, path):
+            return g.name
+        if g.is_dir() and os.path.abspath(path).startswith(os.path.abspath(g) + os.sep):
+            return os.path.relpath(path, g)
+    return None
 
 
 def _format_for(path: str, forced: str | None) -> str:

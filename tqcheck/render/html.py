@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from ..findings import Category, Finding, Severity
-from ..fix import DEFAULT_FIX_CONFIDENCE, apply_fixes, edit_diff
+from .. import __version__
+from ..findings import Category, Edit, Finding, Fix, Severity
+from ..fix import DEFAULT_FIX_CONFIDENCE, apply_edits, apply_fixes, edit_diff, left_because, unified_diff, word_diff
 from ..lines import split_lines
 from ..lm.used import ModelUsed
 from ..report import FileResult, Report
@@ -64,6 +65,8 @@ class Segment:
     anchors: list[str] = field(default_factory=list)  # element ids that start here
     title: str = ""  # hover text: the messages of the findings here
     ref: str = ""  # numbers of the findings that end here, which print shows after the run
+    strength: str = ""  # "low", "mid" or "high": how strongly the run is drawn (its top finding's confidence)
+    missing: str = ""  # at a point finding: the source text that is missing there, shown in its place
 
     @property
     def point(self) -> bool:  # a zero-width finding: something is missing here
@@ -138,6 +141,17 @@ def sparkline(values: list[float], width: int = 120, height: int = 24) -> dict:
     return {"points": pts, "width": width, "height": height, "min": _num(lo), "max": _num(hi)}
 
 
+def _rounded(value: Any) -> Any:
+    """Floats to three significant digits, however deep: a candidate list's 16-digit scores help no one."""
+    if isinstance(value, float):
+        return float(f"{value:.3g}")
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
 def evidence_items(evidence: dict) -> list[dict]:
     items = []
     for key, value in evidence.items():
@@ -157,7 +171,7 @@ def evidence_items(evidence: dict) -> list[dict]:
                 f"{k}: {_num(v) if _is_number(v) else v}" for k, v in value.items())})
         else:
             items.append({"label": label, "kind": "code",
-                          "value": json.dumps(value, ensure_ascii=False, indent=1, default=str)})
+                          "value": json.dumps(_rounded(value), ensure_ascii=False, indent=1, default=str)})
     return items
 
 
@@ -180,9 +194,16 @@ def visible_edges(s: str) -> str:
     return visible_ws(s[:i]) + s[i:j] + visible_ws(s[j:])
 
 
-def _suggestion_view(original: str, suggestion: str) -> dict:
+def _fix_view(raw: str | None, f: Finding, fix: Fix, why: str | None) -> dict:
+    """One of a finding's fixes as a reader sees it: the words it changes, and whether the fix view
+    (and ``tqcheck fix``) applies it or why it is left for a person (``why``)."""
+    lo, hi = min(fix.start, f.start), max(fix.end, f.end)
+    if raw is not None and 0 <= lo <= hi <= len(raw):
+        original, edits = raw[lo:hi], [(e.start - lo, e.end - lo, e.replacement) for e in fix.edits]
+    else:  # no text to place the edits in: the fix as a replacement of the finding's span
+        original, edits = f.text, [(0, len(f.text), fix.replacement_for(f.start, f.end) or "")]
     pieces = []
-    for op in edit_diff(original, [(0, len(original), suggestion)]):
+    for op in edit_diff(original, edits):
         if op.tag == "equal":
             pieces.append(("eq", op.old))
             continue
@@ -190,7 +211,10 @@ def _suggestion_view(original: str, suggestion: str) -> dict:
             pieces.append(("del", visible_ws(op.old)))
         if op.new:
             pieces.append(("ins", visible_ws(op.new)))
-    return {"text": suggestion, "pieces": pieces}
+    text = fix.replacement_for(f.start, f.end)
+    return {"text": text if text is not None else apply_edits(original, [Edit(*e) for e in edits]),
+            "pieces": pieces, "applicability": fix.applicability.value, "applied": why is None,
+            "label": "applied in the fix" if why is None else f"suggestion, not applied: {why}"}
 
 
 # --- the fix as a diff -------------------------------------------------------
@@ -218,6 +242,20 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence
     _, applied = apply_fixes(original, [f for _, f in findings], fix_confidence=fix_confidence)
     applied_ids = [(ids[id(f)], f) for f in applied]
     ends = [f.end for f in applied]
+    # Built from the applied edits themselves: linear, where matching the two texts was quadratic.
+    made = [e for f in applied for e in f.fixes[0].edits]
+    ops = edit_diff(original, [(e.start, e.end, e.replacement) for e in made]) if applied else []
+    rows = diff_rows(ops, lambda op: _owners(op, applied_ids, ends))
+    with_suggestions = sum(1 for _, f in findings if f.fixes)
+    return {"rows": rows, "applied": [fid for fid, _ in applied_ids],
+            "with_suggestions": with_suggestions, "fix_confidence": fix_confidence,
+            "changed_rows": sum(1 for r in rows if r["changed"])}
+
+
+def diff_rows(ops, owners=lambda op: []) -> list[dict]:
+    """Diff ops as rows, one per line of the original: each with its inline pieces (text, <del>, <ins>
+    in reading order), its left and right halves for the side-by-side view, and whether it changed;
+    ``owners`` names the findings behind a change."""
     rows: list[dict] = []
     row: dict = {"inline": [], "left": [], "right": [], "changed": False}
 
@@ -227,9 +265,7 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence
             rows.append(row)
         row = {"inline": [], "left": [], "right": [], "changed": False}
 
-    # Built from the applied edits themselves: linear, where matching the two texts was quadratic.
-    made = [e for f in applied for e in f.fixes[0].edits]
-    for op in edit_diff(original, [(e.start, e.end, e.replacement) for e in made]) if applied else []:
+    for op in ops:
         if op.tag == "equal":
             # A row ends at each line break of unchanged text (CR, CRLF or LF: tqcheck.lines).
             for part in split_lines(op.old, keepends=True):
@@ -240,21 +276,30 @@ def diff_view(original: str, findings: list[tuple[int, Finding]], fix_confidence
                 if part.endswith(("\n", "\r")):
                     close_row()
             continue
-        owners = _owners(op, applied_ids, ends)
+        by = owners(op)
         if op.old:
-            piece = {"kind": "del", "text": visible_ws(op.old), "ids": owners}
+            piece = {"kind": "del", "text": visible_ws(op.old), "ids": by}
             row["inline"].append(piece)
             row["left"].append(piece)
         if op.new:
-            piece = {"kind": "ins", "text": visible_ws(op.new), "ids": owners}
+            piece = {"kind": "ins", "text": visible_ws(op.new), "ids": by}
             row["inline"].append(piece)
             row["right"].append(piece)
         row["changed"] = True
     close_row()
-    with_suggestions = sum(1 for _, f in findings if f.suggestions)
-    return {"rows": rows, "applied": [fid for fid, _ in applied_ids],
-            "with_suggestions": with_suggestions, "fix_confidence": fix_confidence,
-            "changed_rows": sum(1 for r in rows if r["changed"])}
+    return rows
+
+
+def render_changes(original: str, edited: str, name: str, lang: str = "") -> str:
+    """The tracked changes, original against edited, as a page an editor can forward: the edited text
+    with every deletion and insertion marked, side by side or inline, and the unified diff.  It has the
+    report's stylesheet and no script: it opens anywhere, offline."""
+    rows = diff_rows(word_diff(original, edited))
+    changed = sum(1 for r in rows if r["changed"])
+    assets = inline_assets(scripts=())
+    return render_template("changes.html.j2", file_name=name, rows=rows, changed=changed,
+                           lang=lang, dir=text_direction(lang), version=__version__,
+                           unified=unified_diff(original, edited, name), **assets)
 
 
 # --- names ledger, metrics, fluency -----------------------------------------
@@ -344,10 +389,74 @@ def _counts(findings: list[Finding]) -> dict:
             "category": [(c, cat[c]) for c in CATEGORY_ORDER if cat.get(c)]}
 
 
-def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidence: float) -> dict:
+# The model's workings inside a message ("(+2.3 log-prob)", "(12.1 nats)"): the card leaves them to its
+# details, where the whole message is kept.
+_INTERNALS = re.compile(r"\s*\([^()]*\b(?:log-?probs?|nats?|surprisal|detector|autofix|logits?|confidence)\b[^()]*\)", re.I)
+
+
+def plain_message(message: str) -> str:
+    return _INTERNALS.sub("", message)
+
+
+def what_to_do(f: Finding) -> str:
+    """The card's instruction to the editor, from what the finding offers (no rule is named here)."""
+    if f.start == f.end and f.category is Category.ACCURACY:
+        return "Something may be missing here: translate it, or reject this if it was left out on purpose."
+    if len(f.suggestions) == 1:
+        return "Accept the suggestion, edit by hand, or reject this if the text is right as it is."
+    if f.suggestions:
+        return "Accept the suggestion that fits, edit by hand, or reject this if the text is right as it is."
+    return "Read it again: edit by hand if it is wrong, reject this if it is fine."
+
+
+def strength(confidence: float) -> str:
+    """How strongly a highlight is drawn: a 0.50 generic flag must not look like a 0.95 calque."""
+    return "high" if confidence >= 0.85 else "mid" if confidence >= 0.65 else "low"
+
+
+# --- the source beside the text ---------------------------------------------------
+
+def source_view(doc, numbered: list[tuple[int, Finding]], index: int) -> tuple[list[dict] | None, dict[int, str]]:
+    """Each target paragraph's aligned source text (with the anchor where the paragraph starts), and each
+    finding's: read from the check's own alignment (the SourceSide analysis the pipeline built for the
+    source rules), never aligned again here.  (None, {}) when the check had no source."""
+    from ..analysis.source import SourceSide
+
+    if doc is None or doc.source is None or not doc.has_analysis(SourceSide):
+        return None, {}
+    side = doc.analysis(SourceSide, lambda: None)
+    segs = side.segments
+    paras = []
+    for k, (start, end) in enumerate(doc.paragraphs):
+        inside = [src for tgt, src in segs if start <= tgt[0] < end]
+        if not inside:
+            continue
+        # From where the paragraph before left off to this one's last aligned source sentence: every
+        # source sentence is shown once, one left untranslated beside the paragraph it belongs to.
+        paras.append({"start": start, "anchor": f"para-{index}-{k}", "from": paras[-1]["to"] if paras else 0,
+                      "to": max(e for _, e in inside)})
+    if paras:
+        paras[-1]["to"] = len(side.text)
+    for para in paras:
+        para["text"] = side.text[para.pop("from"):para.pop("to")].strip()
+    per_finding = {}
+    for fid, f in numbered:
+        missing = (f.evidence or {}).get("source") if f.start == f.end else None
+        if isinstance(missing, str):  # something missing here: its source is the sentence it lacks
+            per_finding[fid] = missing
+            continue
+        found = [side.text[src[0]:src[1]].strip() for tgt, src in segs
+                 if tgt[0] <= f.start < tgt[1] or (f.start < tgt[0] < f.end)]
+        if found:
+            per_finding[fid] = " ".join(found)
+    return paras or None, per_finding
+
+
+def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidence: float, index: int = 0) -> dict:
     doc = result.document
     raw = getattr(doc, "raw", None)
     numbered = list(enumerate(result.findings, start=first_id))
+    source_paras, sources = source_view(doc, numbered, index) if raw is not None else (None, {})
     rank = {fid: _finding_rank(f) for fid, f in numbered}
     fluency = fluency_view(result.fluency, raw or "", anchor_base)
     segments = None
@@ -359,6 +468,8 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
             anchors.setdefault(f.start, []).append(f"h-{fid}")
         for bar in (fluency or {}).get("bars", []):
             anchors.setdefault(bar["start"], []).append(bar["anchor"])
+        for para in source_paras or ():
+            anchors.setdefault(para["start"], []).append(para["anchor"])
         segments = segment_text(raw, [(f.start, f.end, fid) for fid, f in numbered], anchors, rank)
         by_id = dict(numbered)
         pos = 0
@@ -368,16 +479,22 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
             if seg.ids:
                 top = by_id[seg.ids[0]]
                 seg.category, seg.severity = top.category.value, top.severity.value
-                seg.title = "\n".join(f"{by_id[i].category.value}: {by_id[i].message}" for i in seg.ids)
+                seg.strength = strength(max(by_id[i].confidence for i in seg.ids))
+                if seg.point:
+                    seg.missing = " ".join(str(by_id[i].evidence["source"]) for i in seg.ids
+                                           if isinstance((by_id[i].evidence or {}).get("source"), str))
+                seg.title = "\n".join(f"{by_id[i].category.value}: {plain_message(by_id[i].message)}" for i in seg.ids)
         diff = diff_view(raw, numbered, fix_confidence)
         applied = set(diff["applied"])
     findings = [{
         "id": fid, "rule": f.rule, "category": f.category.value, "severity": f.severity.value,
         "fingerprint": f.fingerprint,
-        "message": f.message, "line": f.line, "column": f.column, "text": visible_edges(f.text),
+        "message": f.message, "plain": plain_message(f.message), "todo": what_to_do(f), "source": sources.get(fid),
+        "line": f.line, "column": f.column, "text": visible_edges(f.text),
         "confidence": _num(round(f.confidence, 3)), "applied": fid in applied,
-        "suggestions": [_suggestion_view(f.text, s) for s in f.suggestions[:5]],
-        "more_suggestions": max(0, len(f.suggestions) - 5),
+        "suggestions": [_fix_view(raw, f, fx, left_because(f, fx, fid in applied, fix_confidence))
+                        for fx in f.fixes[:5]],
+        "more_suggestions": max(0, len(f.fixes) - 5),
         "evidence": evidence_items(f.evidence or {}),
         "review": f.review,
     } for fid, f in numbered]
@@ -387,7 +504,7 @@ def file_view(result: FileResult, first_id: int, anchor_base: int, fix_confidenc
         "path": result.path, "name": PurePath(result.path).name if result.path not in ("-", "") else "stdin",
         "lang": lang, "dir": text_direction(lang), "source_lang": str(source_lang),
         "counts": _counts(result.findings), "notices": list(result.notices), "findings": findings,
-        "segments": segments, "diff": diff, "names": names_view(result.names),
+        "segments": segments, "diff": diff, "source_paras": source_paras, "names": names_view(result.names),
         "metrics": metrics_view(result.metrics), "fluency": fluency,
     }
 
@@ -402,7 +519,7 @@ def page_view(report: Report, results: list[FileResult] | None = None,
     files, next_id, next_anchor = [], 0, 0
     # Ids stay unique across the files of one page; anchors for sentences too.
     for r in results:
-        files.append(file_view(r, next_id, next_anchor, fix_confidence))
+        files.append(file_view(r, next_id, next_anchor, fix_confidence, len(files)))
         next_id += len(r.findings)
         next_anchor += len((files[-1]["fluency"] or {}).get("bars", []))
     findings = [f for r in results for f in r.findings]
@@ -432,7 +549,7 @@ def _asset(name: str) -> tuple[str, str]:
     return text, _hash(text)
 
 
-def inline_assets(styles: tuple[str, ...] = ("report.css",), scripts: tuple[str, ...] = ("report.js",),
+def inline_assets(styles: tuple[str, ...] = ("report.css",), scripts: tuple[str, ...] = ("source.js", "report.js"),
                   connect: str | None = None) -> dict:
     """The page's stylesheets and scripts, each joined into one inline block, and the CSP that lets
     exactly them run.  ``connect`` (e.g. "'self'" for `tqcheck serve`) is where the page may fetch;

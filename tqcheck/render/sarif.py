@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..findings import Finding, Fix
+from ..fix import DEFAULT_FIX_CONFIDENCE, apply_fixes, clears_the_bar, left_because
 from ..report import Report
 from ..rules import all_rules
 
@@ -18,7 +20,40 @@ def _uri(path: str) -> str:
     return p.as_posix() if not p.is_absolute() else p.as_uri()
 
 
-def render(report: Report, **_) -> str:
+def _applied(report: Report, fix_confidence: float) -> set[int]:
+    """The findings (by id) whose first fix ``tqcheck fix`` applies: the confident, safe ones, less those
+    that lose to an overlapping fix (decided on the file's text, as fix decides it)."""
+    out: set[int] = set()
+    for r in report.files:
+        raw = getattr(r.document, "raw", None)
+        if raw is not None:
+            out.update(id(f) for f in apply_fixes(raw, r.findings, fix_confidence)[1])
+        else:
+            out.update(id(f) for f in r.findings if clears_the_bar(f, fix_confidence))
+    return out
+
+
+def _fix(f: Finding, fix: Fix, uri: str, why: str | None) -> dict:
+    """A SARIF fix: its edits as replacements, and whether ``tqcheck fix`` applies it or leaves it for a
+    person (a suggestion), in the description and in the properties."""
+    span = fix.replacement_for(f.start, f.end)
+    change = (f"replace {f.text!r} with {span!r}" if span is not None else
+              "; ".join(f"replace characters {e.start}-{e.end} with {e.replacement!r}" for e in fix.edits))
+    state = "Fix, applied by `tqcheck fix`" if why is None else f"Suggestion, not applied by `tqcheck fix` ({why})"
+    return {
+        "description": {"text": f"{state}: {change}"},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": uri},
+            "replacements": [{
+                "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                "insertedContent": {"text": e.replacement},
+            } for e in fix.edits],
+        }],
+        "properties": {"applicability": fix.applicability.value, "applied": why is None},
+    }
+
+
+def render(report: Report, fix_confidence: float = DEFAULT_FIX_CONFIDENCE, **_) -> str:
     registry = all_rules()
     used = sorted({f.rule for f in report.findings} | set(registry))
     index = {rule_id: i for i, rule_id in enumerate(used)}
@@ -38,6 +73,7 @@ def render(report: Report, **_) -> str:
                            "languages": sorted(cls.languages) if cls.languages else ["*"]},
         })
     results = []
+    applied = _applied(report, fix_confidence)
     for f in report.findings:
         uri = _uri(f.path)
         region = {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line,
@@ -51,17 +87,9 @@ def render(report: Report, **_) -> str:
             "partialFingerprints": {"tqcheck/v1": f.fingerprint},
             "properties": {"category": f.category.value, "confidence": round(f.confidence, 3)},
         }
-        if f.suggestions:
-            result["fixes"] = [{
-                "description": {"text": f"Replace {f.text!r} with {s!r}"},
-                "artifactChanges": [{
-                    "artifactLocation": {"uri": uri},
-                    "replacements": [{
-                        "deletedRegion": {"charOffset": f.start, "charLength": f.end - f.start},
-                        "insertedContent": {"text": s},
-                    }],
-                }],
-            } for s in f.suggestions]
+        if f.fixes:
+            result["fixes"] = [_fix(f, fx, uri, left_because(f, fx, id(f) in applied, fix_confidence))
+                               for fx in f.fixes]
         results.append(result)
     sarif = {
         "$schema": SCHEMA,

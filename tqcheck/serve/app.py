@@ -10,11 +10,19 @@
   POST /api/fix       {text, edits?: [{start, end, text, replacement}], fix_confidence?, ...check fields}
                       -> {"text", "applied", "skipped", "diff"}; without edits, the check's confident fixes
   POST /api/upload    raw bytes of a file -> {"text"}, decoded as `tqcheck check` decodes a file
-  GET  /api/files     the files under PATH;  GET /api/file?path=NAME  one of them
-  POST /api/save      {path, text, sha256} -> writes it back, keeping a backup
+  GET  /api/files     the files under PATH;  GET /api/file?path=NAME  one of them, with "source": {path,
+                      lang, text} when its source is beside it (story.zh.txt for story.en.txt)
+  POST /api/save      {path, text, sha256, overwrite?} -> writes it back, keeping a backup; a file changed
+                      on disk since is a 409 unless "overwrite" (keep mine: theirs goes to a backup);
+                      {path, text, new: true} saves as a new file (never over one that is there)
+  POST /api/changes   {original, text, name?, format: "diff" | "html"} -> the tracked changes: a unified
+                      diff, or a page an editor can forward
   GET  /api/decisions?path=NAME   the editor's decisions on that file's findings (tqcheck.serve.decisions)
   POST /api/decisions {path, fingerprint, decision, reason?} -> the record, with that decision kept
                       ("open" forgets it)
+  POST /api/ignore    {rule, scope: "file" | "folder", path?, ignore?: bool} -> sets a rule aside: for one
+                      file in its review record ({path} required), or for the folder by writing
+                      rule = "off" into its tqcheck config (and the desk's settings from then on)
   /api/check also takes "decisions": {fingerprint: {decision, reason?, by?}}: each finding
   then carries its "review" in the report, as the desk's downloads show it.
 
@@ -36,10 +44,10 @@ from starlette.routing import Route
 from .. import __version__
 from ..errors import InputError, TqcheckError
 from ..findings import Category, Finding, Fix, Severity
-from ..fix import apply_fixes, unified_diff
+from ..fix import apply_fixes, left_because, unified_diff
 from ..render import get_format, render
-from ..render.html import render_file_section
-from ..rules import rules_table
+from ..render.html import render_changes, render_file_section
+from ..rules import all_rules, rules_table
 from ..textio import decode
 from . import inputs
 from .decisions import DecisionStore, apply_decisions, request_decisions
@@ -160,7 +168,10 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         return JSONResponse({
             "text": fixed,
             "applied": [_edit_dict(f) for f in applied],
-            "skipped": [_edit_dict(f) for f in findings if id(f) not in done and f.suggestions],
+            # Each fix left for a person says why (below the bar, may change the meaning, overlapping).
+            "skipped": [{**_edit_dict(f), "why": "the text there has changed since the check" if edits is not None
+                         else left_because(f, f.fixes[0], False, confidence)}
+                        for f in findings if id(f) not in done and f.fixes],
             "diff": unified_diff(text, fixed, "text"),
         })
 
@@ -188,17 +199,34 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
             text = decode(data, name)
         except InputError as exc:
             raise RequestError(str(exc)) from None
-        return JSONResponse({"path": name, "text": text, "sha256": digest(data)})
+        out = {"path": name, "text": text, "sha256": digest(data)}
+        # The source beside it (story.zh.txt for story.en.txt): the desk checks against it and shows it.
+        beside = await desk.run(workspace.source_beside, name, desk.config.source_lang)
+        if beside is not None:
+            source_name, tag = beside
+            _, raw = workspace.read(source_name)
+            try:
+                out["source"] = {"path": source_name, "lang": tag, "text": decode(raw, source_name)}
+            except InputError as exc:
+                out["warnings"] = [f"the source beside it could not be read: {exc}"]
+        return JSONResponse(out)
 
     @answers_errors
     async def save(request: Request) -> Response:
         data = await body_json(request)
-        inputs.any_fields(data, {"path", "text", "sha256"})
+        inputs.any_fields(data, {"path", "text", "sha256", "overwrite", "new"})
         text = inputs.text_field(data, "text", required=True)
         expected = data.get("sha256")
         if expected is not None and not isinstance(expected, str):
             raise RequestError("'sha256' must be a string")
-        name, backup = await desk.run(workspace.save, data.get("path"), text, expected)
+        overwrite, new = data.get("overwrite", False), data.get("new", False)
+        if not isinstance(overwrite, bool) or not isinstance(new, bool):
+            raise RequestError("'overwrite' and 'new' must be true or false")
+        if new:  # "save as": a file that is not there yet
+            name = await desk.run(workspace.save_as, data.get("path"), text)
+            saved = workspace.resolve(name)[1].read_bytes()
+            return JSONResponse({"path": name, "backup": None, "sha256": digest(saved)})
+        name, backup = await desk.run(workspace.save, data.get("path"), text, expected, overwrite)
         saved = workspace.resolve(name)[1].read_bytes()
         return JSONResponse({"path": name, "backup": backup, "sha256": digest(saved)})
 
@@ -215,6 +243,45 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
                                 data.get("reason"))
         return JSONResponse(record.to_dict())
 
+    @answers_errors
+    async def changes(request: Request) -> Response:
+        data = await body_json(request)
+        inputs.any_fields(data, {"original", "text", "name", "lang", "format"})
+        original = inputs.text_field(data, "original", required=True)
+        text = inputs.text_field(data, "text", required=True)
+        name = inputs.file_name(data)
+        lang = inputs.language(data, "lang") or ""
+        fmt = data.get("format")
+        if fmt == "diff":
+            return Response(unified_diff(original, text, name), media_type="text/x-diff; charset=utf-8")
+        if fmt != "html":
+            raise RequestError("'format' must be \"diff\" or \"html\"")
+        html = await desk.run(render_changes, original, text, name, lang)
+        return HTMLResponse(html)  # downloaded by the page, not shown: the API's own CSP stays
+
+    @answers_errors
+    async def ignore(request: Request) -> Response:
+        data = await body_json(request)
+        inputs.any_fields(data, {"rule", "scope", "path", "ignore"})
+        rule = data.get("rule")
+        if not isinstance(rule, str) or rule not in all_rules():
+            raise RequestError("'rule' must be the id of one of the desk's rules (GET /api/rules lists them)")
+        scope = data.get("scope")
+        on = data.get("ignore", True)
+        if not isinstance(on, bool):
+            raise RequestError("'ignore' must be true or false")
+        if scope == "file":
+            record = await desk.run(store.ignore, data.get("path"), rule, on)
+            return JSONResponse(record.to_dict())
+        if scope != "folder":
+            raise RequestError("'scope' must be \"file\" or \"folder\"")
+        if workspace.root is None:
+            raise PathRefused("this desk was started without PATH: there is no folder to configure", 404)
+        if not on:
+            raise RequestError("a rule turned off in the folder's config is turned on again by editing that file")
+        written = await desk.run(desk.turn_rule_off, workspace.base, rule)
+        return JSONResponse({"rule": rule, "scope": "folder", "config": written.name})
+
     routes = [
         Route("/", page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
@@ -228,6 +295,8 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
         Route("/api/save", save, methods=["POST"]),
         Route("/api/decisions", decisions_get, methods=["GET"]),
         Route("/api/decisions", decisions_post, methods=["POST"]),
+        Route("/api/ignore", ignore, methods=["POST"]),
+        Route("/api/changes", changes, methods=["POST"]),
     ]
     app = Starlette(routes=routes)
     app.state.desk = desk

@@ -5,7 +5,11 @@ words around it: it holds when lines move or text elsewhere changes):
 
     {"version": 1, "file": "wire/story.txt",
      "decisions": {"9f86d081884c7d65": {"decision": "rejected", "reason": "house style", "by": "ana",
-                                         "at": "2026-05-01T10:00:00Z"}}}
+                                         "at": "2026-05-01T10:00:00Z"}},
+     "ignored_rules": ["quote-style"]}
+
+("ignored_rules": the rules the editor set aside for this file; optional, a record without it is
+still version 1.)
 
 Where it lives: ``.tqcheck-review/<name>.json`` beside the files, under the desk's PATH (a dot-folder,
 so ``/api/files`` never lists or serves it), or, where that folder cannot be written (a read-only
@@ -43,6 +47,8 @@ VERSION = 1
 DECISIONS = ("accepted", "rejected", "edited")
 ALL_DECISIONS = (*DECISIONS, "open")
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
+RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+MAX_IGNORED = 200  # more than there are rules
 MAX_REASON = 500  # characters: a sentence or two, not a second article
 MAX_BY = 100
 # A 3,300-word article had 227 findings; 2,000 decisions is room for a long file's many re-checks,
@@ -102,9 +108,11 @@ class Record:
     decisions: dict[str, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False
+    ignored_rules: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "decisions": self.decisions, "warnings": self.warnings, "by": reviewer()}
+        return {"path": self.path, "decisions": self.decisions, "ignored_rules": self.ignored_rules,
+                "warnings": self.warnings, "by": reviewer()}
 
 
 def _file_name(name: str) -> str:
@@ -174,6 +182,9 @@ class DecisionStore:
                 continue
             if decision["decision"] != "open" and len(record.decisions) < MAX_DECISIONS:
                 record.decisions[fp] = decision
+        ignored = data.get("ignored_rules", [])
+        if isinstance(ignored, list):
+            record.ignored_rules = sorted({r for r in ignored if isinstance(r, str) and RULE_ID.match(r)})[:MAX_IGNORED]
         if skipped:
             record.warnings.append(f"{skipped} damaged decision(s) in the review record of {rel} were ignored")
         return record
@@ -197,13 +208,31 @@ class DecisionStore:
             if fp not in record.decisions and len(record.decisions) >= MAX_DECISIONS:
                 raise RequestError(f"the review record of {rel} holds {MAX_DECISIONS} decisions already")
             record.decisions[fp] = {**entry, "by": reviewer(), "at": _now()}
+        return self._write(rel, where, record)
+
+    def ignore(self, name: object, rule: str, on: bool) -> Record:
+        """Set the rule ``rule`` (a registered id: the caller checks it) aside for this file, or take it back."""
+        rel, real = self.workspace.resolve(name)
+        where = self._where(rel, real)
+        record = self._read(rel, where)
+        rules = set(record.ignored_rules)
+        (rules.add if on else rules.discard)(rule)
+        if len(rules) > MAX_IGNORED:
+            raise RequestError(f"the review record of {rel} sets {MAX_IGNORED} rules aside already")
+        record.ignored_rules = sorted(rules)
+        return self._write(rel, where, record)
+
+    def _write(self, rel: str, where: Path, record: Record) -> Record:
         if record.damaged and where.exists():
             # Nothing is lost: the damaged record is kept, byte for byte, before it is replaced.
             try:
                 atomic_write(free_backup(where), read_regular_file(where, MAX_RECORD_BYTES))
             except (NotARegularFile, OSError):
                 pass  # a link or a FIFO: atomic_write below replaces the link itself, not what it points to
-        atomic_write(where, _dumps({"version": VERSION, "file": rel, "decisions": record.decisions}))
+        data = {"version": VERSION, "file": rel, "decisions": record.decisions}
+        if record.ignored_rules:
+            data["ignored_rules"] = record.ignored_rules
+        atomic_write(where, _dumps(data))
         record.damaged = False
         return record
 

@@ -144,6 +144,16 @@ class Desk:
         say(f"checks ready in {warm_seconds:.1f} s")
         return {"model": model_seconds, "warm": warm_seconds}
 
+    def turn_rule_off(self, folder: Path, rule_id: str) -> Path:
+        """The folder's "ignore this rule": written to its config, and off in this desk's checks from now on
+        (the last full checks, made with the rule on, are no base for a quick re-check any more)."""
+        from ..config import turn_rule_off
+
+        written = turn_rule_off(folder, rule_id)
+        self.config.rules[rule_id] = "off"
+        self._last_full.clear()
+        return written
+
     def model_calls(self) -> tuple[int, int]:
         """(texts answered from the score cache, texts scored by the model) since the desk started."""
         lm = self._resources.get(LANGUAGE_MODEL)

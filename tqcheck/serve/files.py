@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ EDITABLE = (".txt", ".text", ".md", ".markdown")
 # Compared case-folded: on a case-insensitive disk NODE_MODULES is node_modules.
 IGNORED_FOLDERS = frozenset(name.casefold() for name in DEFAULT_EXCLUDE)
 MAX_NAME = 1024
+# A file named with its language: story.en.txt is "story", "en", ".txt".
+_TAGGED = re.compile(r"(?P<stem>.+)\.(?P<tag>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)(?P<ext>\.[A-Za-z]+)")
 
 
 def _plain_part(part: str) -> bool:
@@ -121,6 +124,34 @@ class Workspace:
                     return names
         return names
 
+    def source_beside(self, name: str, source_lang: str | None = None) -> tuple[str, str] | None:
+        """(the listed name, its language tag) of the source found beside the listed file ``name``: the same
+        name with another language tag, as ``story.zh.txt`` beside ``story.en.txt``.  With several, the one
+        in ``source_lang`` (the config's source-lang), else none: the desk does not guess."""
+        from ..langtag import valid_language
+
+        folder, _, own = name.rpartition("/")
+        m = _TAGGED.fullmatch(own)
+        if m is None or self.root is None or self.root.is_file():
+            return None
+        try:
+            entries = sorted(os.listdir(self.base / folder if folder else self.base))
+        except OSError:
+            return None
+        found = []
+        for entry in entries:
+            other = _TAGGED.fullmatch(entry)
+            if (other is None or entry == own or other["stem"] != m["stem"] or other["ext"] != m["ext"]
+                    or not valid_language(other["tag"])):
+                continue
+            try:
+                found.append((self.resolve(f"{folder}/{entry}" if folder else entry)[0], other["tag"]))
+            except PathRefused:
+                continue
+        if source_lang:
+            found = [f for f in found if f[1].lower().split("-")[0] == source_lang.lower().split("-")[0]] or found
+        return found[0] if len(found) == 1 else None
+
     def resolve(self, name: object) -> tuple[str, Path]:
         """(the name, the real file) for a name the listing would give; PathRefused for any other name."""
         if self.root is None:
@@ -154,6 +185,33 @@ class Workspace:
             raise PathRefused(f"{name}: not a regular file", 404)
         return name, real
 
+    def save_as(self, name: object, text: str) -> str:
+        """Write ``text`` to a new file ``name`` (the editor's "save as"), which must be a name the listing
+        could give, in a folder under PATH that is already there, and not yet taken: nothing is replaced,
+        and nothing is written through a link."""
+        if self.root is None or self.root.is_file():
+            raise PathRefused("save as needs the desk started on a folder (tqcheck serve FOLDER)")
+        if not isinstance(name, str) or not listable(name) or name.startswith("/") or ".." in name.split("/"):
+            raise PathRefused(f"{str(name)[:200]}: not a name the desk can save to (a text file under PATH, "
+                              f"ending in {', '.join(EDITABLE)}, no hidden file or folder)")
+        folder, _, own = name.rpartition("/")
+        try:
+            parent = (self.root / folder).resolve(strict=True) if folder else self.root
+        except (OSError, RuntimeError):
+            raise PathRefused(f"{name}: its folder is not there under PATH", 404) from None
+        if parent != (self.root / folder if folder else self.root):
+            raise PathRefused(f"{name}: its folder is a link; save under the folder's own name")
+        target = parent / own
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        except FileExistsError:
+            raise PathRefused(f"{name} is already there: choose another name", 409) from None
+        except OSError as exc:
+            raise PathRefused(f"{name}: cannot be created ({exc.strerror})") from None
+        os.close(fd)  # the name is ours now; the text replaces the empty file in one step
+        atomic_write(target, text.encode("utf-8"))
+        return name
+
     def read(self, name: object) -> tuple[str, bytes]:
         rel, real = self.resolve(name)
         # Read without following a link and without blocking: the file checked above may have been
@@ -165,11 +223,13 @@ class Workspace:
         except OSError as exc:
             raise PathRefused(f"{rel}: cannot be opened ({exc.strerror})") from None
 
-    def save(self, name: object, text: str, expected_digest: str | None) -> tuple[str, str | None]:
+    def save(self, name: object, text: str, expected_digest: str | None,
+             overwrite: bool = False) -> tuple[str, str | None]:
         """Write ``text`` over the file atomically, after keeping its earlier content in a backup.
 
         ``expected_digest`` is the SHA-256 of the bytes the desk opened: when the file no longer has
-        them, someone else changed it and the save is refused rather than overwriting their work.
+        them, someone else changed it and the save is refused rather than overwriting their work,
+        unless ``overwrite`` (the editor's "keep mine"): their text is then kept in a backup of its own.
         The text is written in the file's own encoding (codec, BOM) and line ends, so only what was
         edited changes; text that is what the file holds writes nothing.
         Returns (the name saved, the backup's name, None when nothing was written).
@@ -180,12 +240,15 @@ class Workspace:
             # As `tqcheck fix --in-place` without --force: a read-only file says its owner wants it kept.
             raise PathRefused(f"{rel} is read-only")
         current = read_bytes(real)
-        if expected_digest is not None and digest(current) != expected_digest:
-            raise SaveConflict(f"{rel} changed on disk since it was opened; open it again before saving")
+        theirs = expected_digest is not None and digest(current) != expected_digest
+        if theirs and not overwrite:
+            raise SaveConflict(f"{rel} changed on disk since it was opened: keep yours (overwrite it; "
+                               "their text is kept in a backup), take theirs, or save yours under another name")
         # The desk opened it as `decode` reads it; a file it cannot read is one it did not open.
         held, enc = decode_as(current, rel)
         text = keep_line_breaks(held, text)
-        backup = self._backups.get(real)
+        # Someone else's text is not the one the first backup holds: it gets a backup of its own.
+        backup = None if theirs else self._backups.get(real)
         if text == held:
             return rel, backup.relative_to(self.base).as_posix() if backup else None
         raw = enc.encode(text, rel)

@@ -67,7 +67,7 @@ def checked_text(value: str, what: str) -> str:
     return value
 
 
-def _lang(data: dict, key: str) -> str | None:
+def language(data: dict, key: str) -> str | None:
     value = data.get(key)
     if value in (None, ""):
         return None
@@ -76,7 +76,7 @@ def _lang(data: dict, key: str) -> str | None:
     return value
 
 
-def _name(data: dict) -> str:
+def file_name(data: dict) -> str:
     value = data.get("name")
     if value in (None, ""):
         return "article.txt"
@@ -97,9 +97,9 @@ def check_input(data: dict, extra: set[str] = frozenset()) -> CheckInput:
     use_model = data.get("use_model", True)
     if not isinstance(use_model, bool):
         raise RequestError("'use_model' must be true or false")
-    return CheckInput(text=text_field(data, "text", required=True), name=_name(data),
+    return CheckInput(text=text_field(data, "text", required=True), name=file_name(data),
                       source=text_field(data, "source"), reference=text_field(data, "reference"),
-                      lang=_lang(data, "lang"), source_lang=_lang(data, "source_lang"), rules=list(rules),
+                      lang=language(data, "lang"), source_lang=language(data, "source_lang"), rules=list(rules),
                       use_model=use_model)
 
 

@@ -5,12 +5,11 @@ companion of ``TARGET_DIR/a/b.md`` is ``SOURCE_DIR/a/b.md``.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..document import Document
 from ..errors import InputError
-from ..readers import read_source
+from ..readers import place_under, read_source
 
 
 def companion_path(doc_path: str, targets: list[str], companion: str) -> str | None:
@@ -18,17 +17,11 @@ def companion_path(doc_path: str, targets: list[str], companion: str) -> str | N
     comp = Path(companion)
     if comp.is_file():
         return str(comp)
-    for given in targets:
-        g = Path(given)
-        if g.is_file() and os.path.samefile(g, doc_path):
-            rel = g.name
-        elif g.is_dir() and os.path.abspath(doc_path).startswith(os.path.abspath(g) + os.sep):
-            rel = os.path.relpath(doc_path, g)
-        else:
-            continue
-        candidate = comp / rel
-        return str(candidate) if candidate.is_file() else None
-    return None
+    rel = place_under(doc_path, targets)
+    if rel is None:
+        return None
+    candidate = comp / rel
+    return str(candidate) if candidate.is_file() else None
 
 
 def read_companions(docs: list[Document], targets: list[str], companion: str, what: str,

@@ -8,7 +8,8 @@ from ..registry import DocumentRule, register
 
 def explain(e, spelling: str) -> str:
     why = "; ".join(map(str, e.evidence))
-    return f"'{spelling}' is spelled '{e.canonical}' elsewhere ({why})."
+    how = "named" if e.kind == "organisation" else "spelled"
+    return f"'{spelling}' is {how} '{e.canonical}' elsewhere ({why})."
 
 
 @register

@@ -1,0 +1,1 @@
+"""Name development sets and their measures (see devset.py)."""

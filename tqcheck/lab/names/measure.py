@@ -1,0 +1,75 @@
+"""Name-document recall and precision on the development set's two halves and on ../shared/eval dev.
+
+    python -m tqcheck.lab.names.measure WORKDIR [--eval ../shared/eval/dev.docs.jsonl] [--misses]
+
+The checks run as ``tqcheck check`` runs them (``tqcheck.lab.evaluation.run``: the name rules, no
+model, no source), and each set's own scorer (``score_eval.py``) scores them.  ``--misses`` lists the
+missed and the wrongly flagged documents with the variants of each, for reading (tune half only: the
+held-out half is measured, never read).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from ..evaluation import run, score, scorer_path
+
+RULES = ["name-variant", "name-order", "entity-style"]
+_ROOT = Path(__file__).resolve().parents[3]
+# ../shared beside the checkout, or two folders up for a worktree.
+DEV = next((b / "eval" / "dev.docs.jsonl" for b in (_ROOT.parent / "shared", _ROOT.parent.parent / "shared")
+            if (b / "eval" / "dev.docs.jsonl").exists()), _ROOT.parent / "shared" / "eval" / "dev.docs.jsonl")
+
+
+def measure(path: Path, scorer: Path | None = None) -> tuple[dict, list[dict]]:
+    """The name rules' document figures on one set, scored by ../shared/eval's scorer unless told another."""
+    preds = run(str(path), RULES, use_source=False, use_model=False)
+    scorer = scorer or scorer_path(DEV)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+        fh.write("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds))
+    text = score(str(path), fh.name, scorer=scorer)
+    Path(fh.name).unlink()
+    m = re.search(r"name-inconsistency docs: recall ([\d.]+) precision ([\d.]+).*?\(tp (\d+) fp (\d+) fn (\d+)", text)
+    return ({"recall": float(m.group(1)), "precision": float(m.group(2)), "tp": int(m.group(3)),
+             "fp": int(m.group(4)), "fn": int(m.group(5))}, preds)
+
+
+def misses(path: Path, preds: list[dict]) -> None:
+    gold = {json.loads(line)["id"]: json.loads(line) for line in path.read_text("utf-8").splitlines()}
+    for p in preds:
+        g = gold[p["id"]]
+        if g["name_inconsistent"] == p["name_inconsistent"]:
+            continue
+        print("MISS" if g["name_inconsistent"] else "FALSE", p["id"])
+        for v in g["name_evidence"]["auto_variants"]:
+            print("    gold:", v["forms"])
+        segs = g["segments"]
+        for s in p["spans"]:
+            t = segs[s["seg"]]["target"]
+            print(f"    flag: {t[s['start']:s['end']]!r} -> {s.get('suggestion')!r} ({s['rule']})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("workdir", help="where tqcheck.lab.names.devset wrote the halves")
+    ap.add_argument("--eval", default=str(DEV), help="../shared/eval dev (the check)")
+    ap.add_argument("--misses", action="store_true", help="list the tune half's misses and false flags")
+    args = ap.parse_args(argv)
+    work = Path(args.workdir)
+    scorer = scorer_path(args.eval)
+    for half in ("tune", "heldout"):
+        path = next(work.glob(f"*.names.{half}.jsonl"))
+        r, preds = measure(path, scorer)
+        print(f"{half:8s} R {r['recall']:.3f} P {r['precision']:.3f} (tp {r['tp']} fp {r['fp']} fn {r['fn']})")
+        if args.misses and half == "tune":
+            misses(path, preds)
+    if Path(args.eval).exists():
+        r, _ = measure(Path(args.eval), scorer)
+        print(f"eval dev R {r['recall']:.3f} P {r['precision']:.3f} (tp {r['tp']} fp {r['fp']} fn {r['fn']})")
+
+
+if __name__ == "__main__":
+    main()
