@@ -78,3 +78,11 @@ def test_a_missing_article_is_a_one_word_edit_from_the_models_proposal():
     assert texts[" agreement"].origin == "edit"  # the second word left out
     score(lm, doc, [sl], [cands])
     assert texts[" an agreement on"].gain > 0
+
+
+def test_a_word_that_says_something_is_never_simply_left_out():
+    # Against post-edits, dropping a wrong content word often lowers TER; an editor would lose its meaning.
+    lm = StandInLM(bigrams={("first", "displacement"): -14.0}, proposals={"first": ["visit"]})
+    _, _, cands = _candidates("It was the first displacement of a US secretary of state to China.", "displacement", lm)
+    assert "" not in cands
+    assert " visit" in cands  # a word for a word stays a candidate

@@ -202,6 +202,20 @@ def train(train_paths: list[str], dev_paths: list[str], out: Path, shared: Path,
     yt = np.array([r["dter"] < 0 for r in tr], dtype=float)
     mean, scale = Xt.mean(0), Xt.std(0)
     scale = np.where(scale > 1e-6, scale, 1.0)  # a feature constant in training is left as it is
+    if dv and l2 <= 0:
+        # The regularisation by dev log-loss: the training candidates are few, and a weak one overfits.
+        Xd = (np.array([[r["feats"][c] for c in cols] for r in dv], dtype=float) - mean) / scale
+        yd = np.array([r["dter"] < 0 for r in dv], dtype=float)
+        best = None
+        for lam in (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0):
+            w, b = fit_logistic((Xt - mean) / scale, yt, lam)
+            pd_ = np.clip(1 / (1 + np.exp(-(Xd @ w + b))), 1e-6, 1 - 1e-6)
+            loss = float(-np.mean(yd * np.log(pd_) + (1 - yd) * np.log(1 - pd_)))
+            print(f"l2 {lam:g}: dev log-loss {loss:.4f}", file=sys.stderr)
+            if best is None or loss < best[0]:
+                best = (loss, lam)
+        l2 = best[1]
+        print(f"l2 chosen on dev: {l2:g}", file=sys.stderr)
     w, b = fit_logistic((Xt - mean) / scale, yt, l2)
     acc = Acceptor(tuple(cols), tuple(mean.round(6)), tuple(scale.round(6)), tuple(w.round(6)), round(b, 6), 1.0, 1.0,
                    time.strftime("%Y-%m-%d"))
@@ -318,6 +332,26 @@ def measure(shared: Path, pair: str, split: str, limit: int | None, out: Path, s
     return result
 
 
+def coverage(eval_path: str, limit: int | None, layout: str, out: Path) -> dict:
+    """On MQM-annotated news (``../shared/eval``): how many of the detector's flags carry a suggestion,
+    and the scorer's figures with the rewrites (``run``'s predictions, for ``score_eval.py``)."""
+    from .evaluation import run, score
+
+    t0 = time.perf_counter()
+    preds = run(eval_path, ["lm-error-span"], use_source=False, use_model=True, limit=limit, layout=layout)
+    dt = time.perf_counter() - t0
+    spans = [s for p in preds for s in p["spans"]]
+    with_fix = sum(1 for s in spans if "suggestion" in s)
+    out.mkdir(parents=True, exist_ok=True)
+    pred_path = out / f"coverage-{layout}.jsonl"
+    pred_path.write_text("".join(json.dumps(p) + "\n" for p in preds), encoding="utf-8")
+    result = {"documents": len(preds), "layout": layout, "flags": len(spans), "with_suggestion": with_fix,
+              "share": round(with_fix / max(len(spans), 1), 3), "seconds": round(dt, 1)}
+    print(json.dumps(result), file=sys.stderr)
+    print(score(eval_path, str(pred_path)), file=sys.stderr)
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m tqcheck.lab.rewrite", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -329,15 +363,22 @@ def main(argv: list[str] | None = None) -> None:
         s.add_argument("--seed", type=int, default=0)
         s.add_argument("--shared", type=Path, default=Path("../shared"))
         s.add_argument("--out", type=Path, default=Path("work/rewrite"))
+    c = sub.add_parser("coverage")
+    c.add_argument("eval", nargs="?", default="../shared/eval/dev.docs.jsonl")
+    c.add_argument("--limit", type=int)
+    c.add_argument("--layout", default="article", choices=("article", "sentences"))
+    c.add_argument("--out", type=Path, default=Path("work/rewrite"))
     t = sub.add_parser("train")
     t.add_argument("train", nargs="+")
     t.add_argument("--dev", nargs="*", default=[])
-    t.add_argument("--l2", type=float, default=1.0)
+    t.add_argument("--l2", type=float, default=0.0, help="L2 strength; 0: chosen by dev log-loss")
     t.add_argument("--shared", type=Path, default=Path("../shared"))
     t.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data" / "rewrite" / "acceptor.json")
     a = ap.parse_args(argv)
     if a.cmd == "harvest":
         harvest(a.shared, a.pair, a.split, a.limit, a.out, a.seed)
+    elif a.cmd == "coverage":
+        coverage(a.eval, a.limit, a.layout, a.out)
     elif a.cmd == "measure":
         measure(a.shared, a.pair, a.split, a.limit, a.out, a.seed)
     else:

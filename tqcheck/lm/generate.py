@@ -47,7 +47,7 @@ def continuations(lm, contexts: list[str], beams: int = 4, steps: int = 6, max_c
         pos = (mask.cumsum(1) - 1).clamp_min(0)
         out = lm.model.model(input_ids=ids.to(lm.device), attention_mask=mask.to(lm.device),
                              position_ids=pos.to(lm.device), use_cache=True)
-        cache = out.past_key_values
+        cache = _cache_of(out)
         top_v, top_i = _top(lm, out.last_hidden_state[:, -1], blocks, beams)
         # Beam state per row of the batch: context index, tokens so far, score, finished.
         owner = torch.arange(n).repeat_interleave(beams)
@@ -64,8 +64,9 @@ def continuations(lm, contexts: list[str], beams: int = 4, steps: int = 6, max_c
             last_pos = last_pos + 1
             step_ids = torch.tensor([[s[-1]] for s in seqs])
             out = lm.model.model(input_ids=step_ids.to(lm.device), attention_mask=mask.to(lm.device),
-                                 position_ids=last_pos[:, None].to(lm.device), past_key_values=cache, use_cache=True)
-            cache = out.past_key_values
+                                 position_ids=last_pos[:, None].to(lm.device), use_cache=True,
+                                 **{_cache_arg(lm.model.model): cache})
+            cache = _cache_of(out)
             v, i = _top(lm, out.last_hidden_state[:, -1], blocks, beams)
             # A finished beam carries on unchanged: one candidate, its own score, no new token.
             v = torch.where(done[:, None], torch.tensor([0.0] + [-float("inf")] * (beams - 1)), v)
@@ -93,6 +94,19 @@ def continuations(lm, contexts: list[str], beams: int = 4, steps: int = 6, max_c
         if score > -float("inf"):
             result[row // beams].append(Continuation(text, float(score), len(kept)))
     return result
+
+
+def _cache_arg(module) -> str:
+    """The keyword the model's forward takes its key/value cache by: ``cache`` in recent transformers,
+    ``past_key_values`` before (the project allows any transformers 5)."""
+    import inspect
+
+    return "cache" if "cache" in inspect.signature(module.forward).parameters else "past_key_values"
+
+
+def _cache_of(out):
+    cache = getattr(out, "cache", None)
+    return cache if cache is not None else out.past_key_values
 
 
 def _top(lm, h, blocks, k: int):
