@@ -86,3 +86,40 @@ def test_a_word_that_says_something_is_never_simply_left_out():
     _, _, cands = _candidates("It was the first displacement of a US secretary of state to China.", "displacement", lm)
     assert "" not in cands
     assert " visit" in cands  # a word for a word stays a candidate
+
+
+def _acceptor(show: float, autofix: float):
+    from tqcheck.rewrite.acceptor import Acceptor
+
+    # One column: the sentence's gain, standardised as is; the probability rises with it.
+    return Acceptor(("gain",), (0.0,), (1.0,), (1.0,), 0.0, show, autofix, "test")
+
+
+def test_a_rewrite_is_offered_from_the_show_bar_and_applied_only_from_the_fix_bar():
+    from tqcheck.rewrite import Span, rewrite
+
+    from .stand_in_lm import context_with_stand_in
+
+    lm = StandInLM(bigrams={("to", "the"): -12.0, ("measures", "the"): -12.0},
+                   proposals={"measures": ["to"], "to": ["keep"], "keep": ["the"], "the": ["prices"]})
+    doc = Document.from_text(MISSING_VERB, lang="en")
+    start = MISSING_VERB.index(" to ") + 1
+    ctx = context_with_stand_in(lm)
+    (sr,) = rewrite(doc, ctx, [Span(start, start + 2, 0.7, 0.2)], acceptor=_acceptor(0.9, 0.999))
+    best = sr.offered[0]
+    assert doc.text[best.start:best.end] == "to" and best.text == "to keep"
+    assert best.probability >= 0.9 and sr.problem == "a word looks missing here"
+    assert not sr.autofix  # below the fix bar: shown, not applied
+    (sr,) = rewrite(doc, ctx, [Span(start, start + 2, 0.7, 0.2)], acceptor=_acceptor(0.9, 0.9))
+    assert sr.autofix
+
+
+def test_an_acceptor_that_offers_nothing_runs_no_search():
+    from tqcheck.rewrite import Span, rewrite
+
+    from .stand_in_lm import context_with_stand_in
+
+    lm = StandInLM(proposals={"measures": ["to"]})
+    doc = Document.from_text(MISSING_VERB, lang="en")
+    assert rewrite(doc, context_with_stand_in(lm), [Span(30, 32, 0.7, 0.2)], acceptor=_acceptor(1.0, 1.0)) is None
+    assert not any(m == "continuations" for m, _, _ in lm.calls)

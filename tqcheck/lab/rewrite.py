@@ -30,6 +30,8 @@ import numpy as np
 from ..document import Document
 
 GROUP = 20  # sentences per document: one model pass reads them all
+# The fewest suggestions on dev a bar must make to be chosen (below it, 1.0: nothing is offered).
+MIN_EVIDENCE = 10
 
 
 def load_pairs(shared: Path, pair: str, split: str, limit: int | None, seed: int = 0) -> list[dict]:
@@ -236,15 +238,17 @@ def train(train_paths: list[str], dev_paths: list[str], out: Path, shared: Path,
     print("bar  " + "  ".join(f"{pr:>18s}" for pr in pairs) + "   (closer:further, offered)", file=sys.stderr)
     show = None
     for bar in np.arange(0.30, 0.96, 0.05):
-        cells, ok = [], True
+        cells, ok, made = [], True, 0
         for pr in pairs:
             sel = [i for i in best if dv[i]["pair"] == pr and p[i] >= bar]
             closer = sum(dv[i]["dter"] < 0 for i in sel)
             further = sum(dv[i]["dter"] > 0 for i in sel)
             ok &= closer >= 3 * further
+            made += len(sel)
             cells.append(f"{closer:5d}:{further:<5d} {len(sel):5d}")
         print(f"{bar:.2f} " + "  ".join(f"{c:>18s}" for c in cells), file=sys.stderr)
-        if ok and show is None:
+        # A bar at which (almost) nothing is offered proves nothing: 0 : 0 is no evidence of 3 : 1.
+        if ok and made >= MIN_EVIDENCE and show is None:
             show = round(float(bar), 2)
     autofix = None
     for bar in np.arange(0.30, 0.96, 0.05):
@@ -252,7 +256,7 @@ def train(train_paths: list[str], dev_paths: list[str], out: Path, shared: Path,
         eff = corpus_effect(dv, sel, shared, "dev")
         line = "  ".join(f"{pr} {a - b0:+.3f}" for pr, (b0, a) in eff.items())
         print(f"autofix {bar:.2f}: {len(sel)} applied; TER change {line}", file=sys.stderr)
-        if autofix is None and all(a < b0 for b0, a in eff.values()):
+        if autofix is None and len(sel) >= MIN_EVIDENCE and all(a < b0 for b0, a in eff.values()):
             autofix = round(float(bar), 2)
     show = show if show is not None else 1.0
     autofix = max(autofix if autofix is not None else 1.0, show)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .acceptor import features, shipped
+from .acceptor import Acceptor, features, shipped
 from .candidates import Candidate, Slot, generate, score, slot
 
 
@@ -57,13 +57,17 @@ MAX_OFFERED = 3
 
 
 
-def rewrite(doc, ctx, spans: list[Span]) -> list[SpanRewrites] | None:
-    """Per span, its rewrites; None without a model (or before an acceptor was trained)."""
+def rewrite(doc, ctx, spans: list[Span], acceptor: Acceptor | None = None) -> list[SpanRewrites] | None:
+    """Per span, its rewrites; None without a model, or when the acceptor (the shipped one unless given)
+    offers nothing at any probability."""
     from ..lm import get_language_model
 
+    acceptor = acceptor or shipped()
+    if acceptor is None or acceptor.show >= 1.0:
+        # No bar helped on dev: nothing would be offered, so the model's search is not run at all.
+        return None
     lm = get_language_model(ctx)
-    acceptor = shipped()
-    if lm is None or acceptor is None or not hasattr(lm, "continuations"):
+    if lm is None or not hasattr(lm, "continuations"):
         return None
     if not spans:
         return []
