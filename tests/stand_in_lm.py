@@ -72,6 +72,26 @@ class StandInLM:
             out.append(row)
         return out
 
+    def continuations(self, contexts, beams=4, steps=6):
+        """Per context, one beam per proposal for its last word, each going on with the first proposal for
+        the word before (a word a step): the test's world, written on."""
+        self.calls.append(("continuations", [""] * len(contexts), list(contexts)))
+        out = []
+        for context in contexts:
+            before = _TOKEN.findall(context)
+            previous = before[-1] if before else ""
+            found = []
+            for first, _ in self.expected(previous, beams):
+                words, lp, prev = [first.strip()], self.logprob(first.strip(), previous), first.strip()
+                while len(words) < steps and self.proposals.get(prev.lower()):
+                    nxt = self.proposals[prev.lower()][0]
+                    lp += self.logprob(nxt, prev)
+                    words.append(nxt)
+                    prev = nxt
+                found.append(("".join(" " + w for w in words), lp))
+            out.append(sorted(found, key=lambda x: -x[1]))
+        return out
+
     def prefetch(self, texts, contexts=None, k=8, min_surprisal=None, proposals=False, layers=()):
         self.calls.append(("prefetch", list(texts), list(contexts or [""] * len(texts))))
 

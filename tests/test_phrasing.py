@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tqcheck.rules.phrasing.rescore import _FUNCTION
+from tqcheck.rewrite.rescore import _FUNCTION
 
 from tqcheck.document import Document
 from tqcheck.findings import Applicability

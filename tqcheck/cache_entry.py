@@ -91,6 +91,9 @@ def _finding(f: Any, where: str, ran: set[str], size: int) -> None:
         _is(fx, dict, w)
         if fx.get("applicability") not in _APPLICABILITIES:
             raise BadEntry(f"{w}.applicability {_show(fx.get('applicability'))} is not an applicability")
+        p = fx.get("probability")
+        if p is not None and not (isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p <= 1):
+            raise BadEntry(f"{w}.probability {_show(p)} is not a probability")
         edits = _is(fx.get("edits"), list, f"{w}.edits")
         if not edits:
             raise BadEntry(f"{w} makes no edit")

@@ -66,11 +66,18 @@ class Fix:
 
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
+    # The calibrated probability that a post-editor makes this change (a model's rewrite); None for a
+    # fix that follows from the finding itself, whose confidence is then the finding's.
+    probability: float | None = None
 
     @classmethod
     def replacing(cls, start: int, end: int, replacement: str,
-                  applicability: Applicability = Applicability.SAFE) -> "Fix":
-        return cls((Edit(start, end, replacement),), applicability)
+                  applicability: Applicability = Applicability.SAFE, probability: float | None = None) -> "Fix":
+        return cls((Edit(start, end, replacement),), applicability, probability)
+
+    def confidence(self, finding_confidence: float) -> float:
+        """How sure the fix is: its own probability where it has one, else its finding's confidence."""
+        return finding_confidence if self.probability is None else self.probability
 
     @property
     def start(self) -> int:
@@ -87,7 +94,10 @@ class Fix:
         return None
 
     def to_dict(self) -> dict:
-        return {"edits": [e.to_dict() for e in self.edits], "applicability": self.applicability.value}
+        out = {"edits": [e.to_dict() for e in self.edits], "applicability": self.applicability.value}
+        if self.probability is not None:
+            out["probability"] = round(self.probability, 3)
+        return out
 
 
 @dataclass(frozen=True)

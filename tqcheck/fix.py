@@ -47,7 +47,8 @@ def _conflicts(a: _Candidate, b: _Candidate) -> bool:
 
 def apply_fixes(text: str, findings: Iterable[Finding],
                 fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> tuple[str, list[Finding]]:
-    """Apply the first fix of each finding at or above ``fix_confidence``, when that fix is safe.
+    """Apply the first fix of each finding at or above ``fix_confidence`` (``clears_the_bar``), when that
+    fix is safe.
 
     A fix that may change the meaning (``Applicability.SUGGEST``) is left for a person, whatever its
     confidence.  When two fixes overlap, the more confident (then more severe, then earlier) finding's
@@ -75,9 +76,10 @@ def apply_fixes(text: str, findings: Iterable[Finding],
 
 
 def clears_the_bar(f: Finding, fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> bool:
-    """Whether ``tqcheck fix`` may apply the finding's first fix unattended: safe, and the finding at
-    least ``fix_confidence`` confident (the autofix bar)."""
-    return f.autofix is not None and f.confidence >= fix_confidence
+    """Whether ``tqcheck fix`` may apply the finding's first fix unattended: safe, and at least
+    ``fix_confidence`` confident (the autofix bar): the fix's own probability where it has one (a
+    model's rewrite), else its finding's confidence."""
+    return f.autofix is not None and f.autofix.confidence(f.confidence) >= fix_confidence
 
 
 def left_because(f: Finding, fix: Fix, applied: bool, fix_confidence: float = DEFAULT_FIX_CONFIDENCE) -> str | None:
@@ -91,7 +93,7 @@ def left_because(f: Finding, fix: Fix, applied: bool, fix_confidence: float = DE
         return "may change the meaning: for a person to accept"
     if not first:
         return "an alternative to the first suggestion"
-    if f.confidence < fix_confidence:
+    if fix.confidence(f.confidence) < fix_confidence:
         return f"below the fix confidence {fix_confidence}"
     return "overlaps a more confident fix, or changes nothing"
 

@@ -65,8 +65,9 @@ class DocumentOutcome:
 
 
 def _fix(d: dict[str, Any]) -> Fix:
+    p = d.get("probability")
     return Fix(tuple(Edit(int(e["start"]), int(e["end"]), e["replacement"]) for e in d["edits"]),
-               Applicability(d["applicability"]))
+               Applicability(d["applicability"]), None if p is None else float(p))
 
 
 def _entry(d: dict[str, Any]) -> LedgerEntry:

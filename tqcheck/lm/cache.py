@@ -214,6 +214,12 @@ class CachedLM:
                             lambda t, c: self._lm().alternatives(t, c, k=k, min_surprisal=min_surprisal))
 
 
+    def continuations(self, contexts: list[str], beams: int = 4, steps: int = 6) -> list:
+        # Keyed by the context alone (the text part of the key is empty): the search is deterministic.
+        return self._cached(f"continuations/{beams}/{steps}", [""] * len(contexts), contexts,
+                            lambda _t, c: self._lm().continuations(c, beams, steps))
+
+
 def _alt_kind(k: int, min_surprisal: float | None) -> str:
     return f"alternatives/{k}" + ("" if min_surprisal is None else f"/{min_surprisal:g}")
 
@@ -221,6 +227,14 @@ def _alt_kind(k: int, min_surprisal: float | None) -> str:
 def _problem(kind: str, value: Any, size: int) -> str | None:
     """What is wrong with a stored result of ``kind`` for a text of ``size`` characters (None: nothing).
     tokens: [[start, end, log-prob], ...]; alternatives: [[start, end, log-prob, [[token, log-prob], ...]], ...]."""
+    if kind.startswith("continuations/"):
+        beams = int(kind.split("/")[1])
+        if not isinstance(value, list) or len(value) > beams:
+            return f"not a list of at most {beams} continuations"
+        for i, c in enumerate(value):
+            if not (isinstance(c, list) and len(c) == 2 and isinstance(c[0], str) and _is_finite(c[1])):
+                return f"continuation {i} is not (text, log-prob)"
+        return None
     proposals = kind.startswith("alternatives/")
     k = int(kind.split("/")[1]) if proposals else 0
     if not isinstance(value, list):

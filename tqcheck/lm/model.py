@@ -131,6 +131,13 @@ class CausalLM:
             del self._memo[r]
         return out
 
+    def continuations(self, contexts: list[str], beams: int = 4, steps: int = 6) -> list[list[tuple[str, float]]]:
+        """Per context, the ``beams`` likeliest continuations of up to ``steps`` tokens, as (text,
+        log-probability), likeliest first (``generate``: a beam search over all the contexts at once)."""
+        from .generate import continuations
+
+        return [[(c.text, c.logprob) for c in found] for found in continuations(self, contexts, beams, steps)]
+
     def prefetch(self, texts: list[str], contexts: list[str] | None = None, k: int = 8,
                  min_surprisal: float | None = None, proposals: bool = False, layers: tuple[int, ...] = ()) -> None:
         """Queue texts for ``token_logprobs`` (or, with ``proposals``, for ``alternatives`` with the same

@@ -29,3 +29,8 @@ class LanguageModel(Protocol):
         """Queue texts for the next pass (for ``alternatives`` with ``proposals``): whichever call comes
         next scores them all at once."""
         ...
+
+    def continuations(self, contexts: list[str], beams: int = 4, steps: int = 6) -> list[list[tuple[str, float]]]:
+        """Per context, the model's ``beams`` likeliest continuations of up to ``steps`` tokens, as
+        (text, log-probability), likeliest first."""
+        ...

@@ -5,19 +5,17 @@ from dataclasses import dataclass
 
 from ...analysis import reading
 from ...detector.detection import Detection, detection
-from ...detector import MAJOR_FROM, flagged_runs, kind_of
+from ...detector import flagged_runs, kind_of
 from ...errors import ConfigError
-from ...findings import Category, Severity
-from ...lm import get_language_model
+from ...findings import Applicability, Category, Fix, Severity
+from ...rewrite import Span, SpanRewrites, rewrite
+from ...rewrite.proposals import proposed_words
 from ..registry import DocumentRule, register
-from .rescore import rescore, safe_rewrite
 
 # From this calibrated confidence a finding is a warning: on the evaluation set's dev documents about
 # three in four words flagged this confidently were marked by a rater (the detector's card).
 WARNING_FROM = 0.75
-MIN_GAIN = 1.0  # nats a safe one-word rewrite must add to the sentence to be offered as a fix
-MAX_REWRITES = 3
-CONTEXT_CHARS = 200
+MAX_PROPOSALS = 3  # the model's own words for a one-word span, among the candidates it rewrites to
 
 
 @register
@@ -27,6 +25,9 @@ class ErrorSpan(reading.ReadsParagraphs, DocumentRule):
         # The lowest calibrated confidence reported; unset: the detector's default, chosen on dev for
         # character precision 0.60 (``tqcheck check --min-confidence`` sets it for one run).
         min_confidence: float | None = None
+        # Write rewrites for the flags (the model's search and rescoring: most of the rule's time after
+        # the reading); off, a flag only says what looks wrong (a CI run that only gates on findings).
+        rewrites: bool = True
 
     id = "lm-error-span"
     family = "phrasing"
@@ -44,8 +45,12 @@ class ErrorSpan(reading.ReadsParagraphs, DocumentRule):
     by professional MQM raters (a seeded sample of WMT21 news and TED talks, zh-en and en-de; see
     models/detector.md), and its confidence is calibrated: of the words flagged at about 0.70 on
     the evaluation set, about 70 % were marked by a rater.  Adjacent flagged words make one
-    finding.  When the flag is one word and the model's own alternatives include a function word or
-    another form of that word that makes the sentence clearly likelier, it is offered as a fix.
+    finding.  Each flag gets rewrites the model writes from the text before it and scores with
+    the text after it (tqcheck.rewrite); one is offered when a model trained on professional
+    post-edits gives it a good probability that a post-editor would make that change (see
+    models/rewriter.md), and `tqcheck fix` applies it only above the autofix bar.  A flag the
+    detector expects to be a mistranslation is offered grammar fixes only: a wording the model
+    likes better is no answer to a wrong meaning.  A flag with no rewrite says what looks wrong.
     Where a name or calque check reports the same words, only its specific finding is kept.
     English and German targets (each calibrated on its own dev set)."""
     bad = ("The government said it will take measures to the prices of vegetables stable during the festival.",)
@@ -66,52 +71,51 @@ class ErrorSpan(reading.ReadsParagraphs, DocumentRule):
         runs = [(run, words[run.first:run.last + 1])
                 for run in flagged_runs(found.starts, found.ends, found.marked, found.major, threshold, found.bridges,
                                         commas=found.commas, fluency=found.fluency, fluent_from=found.fluent_from)]
-        fixes = self._fixes(doc, ctx, [span for _, span in runs])
-        for run, span in runs:
-            start, end = span[0].start, span[-1].end
-            peak = max(span, key=lambda w: w.surprisal)
-            fix = fixes.get((start, end))
-            severity = "probably major" if run.major >= MAJOR_FROM else "probably minor"
-            expected = _other_words(peak)[:3]
-            hint = f"; the model expected {', '.join(repr(e) for e in expected)} for '{peak.text}'" if expected else ""
-            message = (f"Possible translation error (confidence {run.confidence:.2f}, {severity}){hint}: "
-                       "check the wording against the source.")
-            if fix:
-                best, gain = fix[0]
-                message = (f"Possible translation error (confidence {run.confidence:.2f}, {severity}); the model "
-                           f"prefers '{best}' ({gain:+.1f} log-prob for the sentence).")
-            f = self.finding(start, end, message, [c for c, _ in (fix or [])[:3]],
-                             confidence=round(run.confidence, 3), major=round(run.major, 3),
-                             words=len(span), detector=found.detector)
-            if run.confidence >= WARNING_FROM:
-                f.severity = Severity.WARNING
-            if kind_of(run) == "accuracy" and not fix:  # a likely major error: check the meaning
-                f.category = Category.ACCURACY
-            yield f
+        spans = [span_of(run, span) for run, span in runs]
+        rewrites = (rewrite(doc, ctx, spans) if ctx.settings(self).rewrites else None) or [None] * len(spans)
+        for (run, span), rw in zip(runs, rewrites):
+            yield self._finding(run, span, rw, found.detector)
 
-    def _fixes(self, doc, ctx, spans) -> dict:
-        """Safe one-word rewrites (function words, other forms of the word) that make the sentence likelier."""
-        todo = []
-        for span in spans:
-            if len(span) != 1 or not span[0].proposals:
-                continue
-            w = span[0]
-            cands = [c for c in _other_words(w) if safe_rewrite(w.text, c)]
-            if cands:
-                todo.append((w.start, w.end, cands[:MAX_REWRITES]))
-        if not todo:
-            return {}
-        lm = get_language_model(ctx)
-        out = {}
-        for rw in rescore(lm, doc, todo, max_context=CONTEXT_CHARS):
-            good = [(c, g) for c, g in rw.ranked if g >= MIN_GAIN]
-            if good:
-                out[(rw.start, rw.end)] = good
-        return out
+    def _finding(self, run, span, rw: SpanRewrites | None, detector: str):
+        start, end = span[0].start, span[-1].end
+        likely = "a likely mistranslation" if kind_of(run) == "accuracy" else "possible translation error"
+        head = f"{likely[0].upper()}{likely[1:]} (confidence {run.confidence:.2f})"
+        offered = rw.offered if rw else []
+        if kind_of(run) == "accuracy":
+            # A wording the model likes better is no answer to a wrong meaning: only grammar is offered.
+            offered = [s for s in offered if s.grammatical]
+        fixes = [Fix.replacing(s.start, s.end, s.text,
+                               Applicability.SAFE if i == 0 and rw.autofix else Applicability.SUGGEST, s.probability)
+                 for i, s in enumerate(offered)]
+        if offered:
+            best = offered[0]
+            shown = best.text.strip()
+            what = f"rewrite as '{shown}'" if shown else f"delete '{doc_text(span)}'"
+            message = (f"{head}: {best.problem}; {what} (a post-editor would make this change with "
+                       f"probability {best.probability:.2f}).")
+            start = min(start, best.start)
+        elif kind_of(run) == "accuracy":
+            message = f"{head}: check that the meaning matches the source."
+        elif rw and rw.problem:
+            message = f"{head}: {rw.problem}; no rewrite is likely enough to suggest, so check it against the source."
+        else:
+            message = f"{head}: the wording reads wrong; check it against the source."
+        f = self.finding(start, end, message, confidence=round(run.confidence, 3), major=round(run.major, 3),
+                         words=len(span), detector=detector)
+        f.fixes = fixes
+        if run.confidence >= WARNING_FROM:
+            f.severity = Severity.WARNING
+        if kind_of(run) == "accuracy" and not fixes:  # a likely major error: check the meaning
+            f.category = Category.ACCURACY
+        return f
 
 
-def _other_words(word) -> list[str]:
-    """The whole words the model proposed in the word's place, likeliest first, less the word itself: a
-    proposal that continues a word ("KYO" for "EXPAND") is no wording to offer a reader."""
-    words = (a.strip() for a, _ in word.proposals if a.startswith((" ", "\u2581")) and a.strip().isalpha())
-    return [c for c in dict.fromkeys(words) if c.lower() != word.text.lower()]
+def span_of(run, words) -> Span:
+    """The flagged run as the rewriter takes it: its words and what the model proposed at each."""
+    return Span(words[0].start, words[-1].end, run.confidence, run.major,
+                tuple(proposed_words(words[0])[:MAX_PROPOSALS]) if len(words) == 1 else (),
+                tuple((w.start, w.end, tuple(proposed_words(w)[:MAX_PROPOSALS])) for w in words))
+
+
+def doc_text(span) -> str:
+    return " ".join(w.text for w in span)

@@ -9,10 +9,10 @@ with the same findings.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ...document import Document
-from ...findings import Category
+from ..document import Document
+from ..findings import Category
 
 MAX_CONTEXT_CHARS = 600
 # Words after the span that are scored with each variant.  A misfit shows in the next few words; the
@@ -28,6 +28,9 @@ class Rewrite:
     original: str
     ranked: list[tuple[str, float]]  # (replacement, gain in nats over the original), best first
     rest_gain: dict[str, float]  # the part of each gain earned by the rest of the sentence, after the span
+    # Per variant (the original too): how many of the model's tokens it is itself, before the rest.  A
+    # shorter variant gains simply by leaving tokens out, so a fair comparison needs their number.
+    tokens: dict[str, int] = field(default_factory=dict)
 
     @property
     def best(self) -> tuple[str, float] | None:
@@ -92,7 +95,8 @@ def rescore(lm, doc: Document, spans: list[tuple[int, int, list[str]]], max_cont
         rest = [sum(lp for s, _, lp in toks[k + i] if s >= len(v)) for i, v in enumerate(variants)]
         ranked = sorted(((c, total[k + 1 + i] - total[k]) for i, c in enumerate(cands)), key=lambda x: -x[1])
         rest_gain = {c: rest[1 + i] - rest[0] for i, c in enumerate(cands)}
-        out.append(Rewrite(start, end, doc.text[start:end], ranked, rest_gain))
+        tokens = {v: sum(1 for s, _, _ in toks[k + i] if s < len(v)) for i, v in enumerate(variants)}
+        out.append(Rewrite(start, end, doc.text[start:end], ranked, rest_gain, tokens))
     return out
 
 
