@@ -39,6 +39,20 @@ def test_german_copy_mixing_two_conventions_is_flagged_at_the_minority():
     assert _fixed(text, found).endswith("Lindner von „Chancen“.")
 
 
+def test_german_copy_wholly_in_straight_quotes_is_suggested_the_german_marks_not_fixed_unattended():
+    # House style on screen: post-editors of German MT mostly keep straight quotes (MLQE-PE en-de).
+    from tqcheck.findings import Applicability
+    text = 'Scholz nannte die Lage "ernst, aber stabil".'
+    found = _run(text, ["mixed-quotes"], "de")
+    assert _fixed(text, found) == "Scholz nannte die Lage „ernst, aber stabil“."
+    assert {fx.applicability for f in found for fx in f.fixes} == {Applicability.SUGGEST}
+    # Beside typographic quotes, the straight ones are a slip, and the fix is applied.
+    text = 'Scholz nannte die Lage „ernst“, Merz sprach von einer "Krise".'
+    found = _run(text, ["mixed-quotes"], "de")
+    assert [f.text for f in found] == ['"', '"']
+    assert {fx.applicability for f in found for fx in f.fixes} == {Applicability.SAFE}
+
+
 def test_french_copy_with_english_quotes_gets_guillemets_with_narrow_spaces():
     text = "Le ministre a qualifié la situation de “grave mais stable”."
     found = _run(text, ["mixed-quotes"], "fr")
