@@ -38,6 +38,11 @@ def test_a_rare_german_surname_misspelt_once_is_a_name_variant(ctx):
     assert fixes(ctx, "de-baerbock-misspelt", "de") == [("Baerbok", "Baerbock")]
 
 
+def test_a_german_surname_introduced_once_and_used_alone_only_misspelt_is_a_name_variant(ctx):
+    # "Olaf Scholz" once, then only "Scholtz": the misspelling is the surname's use alone.
+    assert fixes(ctx, "de-scholz-misspelt-alone", "de") == [("Scholtz", "Scholz")]
+
+
 def test_german_common_nouns_are_never_name_variants(ctx):
     # Regierung/Regierungen, Kanzler/Kanzlerin, Bundestag/Bundesrat beside consistent names.
     assert fixes(ctx, "de-koalition-clean", "de") == []
@@ -45,6 +50,11 @@ def test_german_common_nouns_are_never_name_variants(ctx):
 
 def test_a_french_first_name_without_its_accent_once_is_a_name_variant(ctx):
     assert fixes(ctx, "fr-darmanin-accent", "fr") == [("Gerald Darmanin", "Gérald Darmanin")]
+
+
+def test_a_french_name_without_its_accent_at_a_sentence_start_is_a_name_variant(ctx):
+    # Two capitalised words at a sentence's start: the second one's capital says it is a name.
+    assert fixes(ctx, "fr-darmanin-accent-sentence-start", "fr") == [("Gerald Darmanin", "Gérald Darmanin")]
 
 
 def test_a_french_union_leader_given_an_accent_he_does_not_have_is_a_name_variant(ctx):

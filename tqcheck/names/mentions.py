@@ -203,8 +203,12 @@ def capitalised_mentions(doc: "Document") -> list[Mention]:
     out = []
     for s, e in raw:
         surface = text[s:e]
-        if at_sentence_start(doc, s) and surface not in mid_sentence and not noun_caps:
-            continue  # (in German every sentence-initial noun is capitalised anyway: the name test decides)
+        if at_sentence_start(doc, s) and surface not in mid_sentence and not noun_caps and " " not in surface:
+            # One word at a sentence's start may owe its capital to the place alone; in a run of two or
+            # more (past the everyday words stripped above) the later words' capitals are evidence:
+            # "Gerald Darmanin a assuré ..." is a name.  (In German every sentence-initial noun is
+            # capitalised anyway: the name test decides.)
+            continue
         if noun_caps:
             # Keep the runs of name words: "Präsident Kassym-Jomart Tokajew" -> "Kassym-Jomart Tokajew".
             runs = _name_runs(text, s, e, lambda w: _german_name_word(w, doc.lang, source_words, surnames))
@@ -238,7 +242,11 @@ def _introduced_surnames(text: str, runs: list[tuple[int, int]], lang: str) -> f
     alone = Counter(m.group(0) for m in re.finditer(rf"(?<![\w'’-])[{_UPPER}][\w-]+", text))
     out = set()
     for given, surname in pairs:
-        if alone[surname] <= sum(1 for g, w in pairs if w == surname):
+        # Used alone, as itself or misspelt ("Olaf Scholz ... Scholtz sagte"): the misspelling is what
+        # the name checks are for, so it counts as the surname's use.
+        paired = sum(1 for g, w in pairs if w == surname)
+        variants = sum(n for w, n in alone.items() if w != surname and _close(fold(w), fold(surname)))
+        if alone[surname] - paired + variants <= 0:
             continue  # never used alone: nothing says it is a name rather than a noun after a name
         if zipf(surname, lang) < 4.0 or _international(surname, lang):
             out.add(surname)

@@ -1,8 +1,9 @@
-"""MT-ese lexicons: false friends and calques per source language (package data).
+"""MT-ese lexicons: false friends and calques per language pair (package data).
 
-Each ``tqcheck/data/lexicons/<src>-en.json`` lists entries with the English
-``forms`` machine translation produces (form -> replacements), the intended
-``meaning``, and ``bad``/``good`` example sentences that the tests run.
+Each ``tqcheck/data/lexicons/<src>-<tgt>.json`` lists entries with the target-language
+``forms`` machine translation from ``src`` produces (form -> replacements), the intended
+``meaning``, and ``bad``/``good`` example sentences that the tests run.  Adding a pair is
+adding a file: the calque rule checks every target language that has one.
 """
 from __future__ import annotations
 
@@ -18,22 +19,38 @@ class Entry:
     lang: str  # source language
     lang_name: str
     source: str  # the source-language word
-    form: str  # the English form it produces
+    form: str  # the target-language form it produces
     replacements: tuple[str, ...]
     meaning: str
-    ambiguous: bool  # the form is also ordinary English in another sense (has "good" examples)
-    margin: float | None = None  # entry-specific agreement margin (nats), when its examples call for one
+    ambiguous: bool  # the form is also ordinary target-language text in another sense (has "good" examples)
+    # The agreement margin (nats) where the entry's examples, or its language pair's, call for their own.
+    margin: float | None = None
 
 
 def _data():
     return files("tqcheck").joinpath("data", "lexicons")
 
 
+def _pair(name: str) -> tuple[str, str] | None:
+    if not name.endswith(".json") or name.count("-") != 1:
+        return None
+    src, tgt = name[:-len(".json")].split("-")
+    return src, tgt
+
+
 @lru_cache(maxsize=None)
-def load_lexicons() -> dict[str, list[Entry]]:
+def targets() -> frozenset[str]:
+    """The target languages some lexicon covers."""
+    return frozenset(p[1] for item in _data().iterdir() if (p := _pair(item.name)))
+
+
+@lru_cache(maxsize=None)
+def load_lexicons(target: str = "en") -> dict[str, list[Entry]]:
+    """Source language -> its entries, for MT into ``target``."""
     out: dict[str, list[Entry]] = {}
     for item in sorted(_data().iterdir(), key=lambda p: p.name):
-        if not item.name.endswith("-en.json"):
+        pair = _pair(item.name)
+        if pair is None or pair[1] != target:
             continue
         doc = json.loads(item.read_text("utf-8"))
         lang = doc["source_lang"]
@@ -41,20 +58,21 @@ def load_lexicons() -> dict[str, list[Entry]]:
         for e in doc["entries"]:
             for form, repl in e["forms"].items():
                 entries.append(Entry(lang, doc["source_name"], e["source"], form, tuple(repl), e["meaning"],
-                                     bool(e.get("good")), e.get("margin")))
+                                     bool(e.get("good")), e.get("margin", doc.get("margin"))))
         out[lang] = entries
     return out
 
 
 @lru_cache(maxsize=None)
-def raw_entries(lang: str) -> list[dict]:
-    return json.loads(_data().joinpath(f"{lang}-en.json").read_text("utf-8"))["entries"]
+def raw_entries(lang: str, target: str = "en") -> list[dict]:
+    return json.loads(_data().joinpath(f"{lang}-{target}.json").read_text("utf-8"))["entries"]
 
 
 @lru_cache(maxsize=None)
-def matcher(langs: tuple[str, ...]) -> tuple[re.Pattern, dict[str, list[Entry]]]:
-    """One regex over every form of the given lexicons; casefolded form -> its entries."""
-    lex = load_lexicons()
+def matcher(langs: tuple[str, ...], target: str = "en") -> tuple[re.Pattern, dict[str, list[Entry]]]:
+    """One regex over every form of the given source languages' lexicons into ``target``; casefolded
+    form -> its entries."""
+    lex = load_lexicons(target)
     by_form: dict[str, list[Entry]] = {}
     for lang in langs:
         for e in lex.get(lang, []):
