@@ -21,9 +21,15 @@ the full check, in which the model reads the windows whose text or context chang
 window comes from the reading cache (tqcheck.analysis.reading_cache); "windows read N, M from the
 cache" says which.
 
-Measured 2026-12-07 on the 2-core development machine (CPU, Gemma 3 270M, detector on), which other
-engineers' model runs never left quiet; before -> after the reading cache, the same script on the same
-load, process CPU in brackets:
+Measured 2026-12-07 on a quiet 2-core development machine (load average 0.7-1.8; CPU, Gemma 3 270M,
+detector on), before the reading cache (the commit before its merge, with this script) -> after:
+- 863 words: full re-check after a one-word edit 3.79 s median, 3.83 s max (7.0-7.5 s CPU) -> 1.10 s
+  median, 1.87 s max (2.1-3.6 s CPU; the max is the edit in the next window's context: two windows);
+  first check 6.03 -> 6.62 s; quick re-check 0.14-0.15 s;
+- 3,028 words: 14.83 s median, 16.52 s max (28-32 s CPU) -> 1.72 s median, 2.68 s max (2.9-4.7 s
+  CPU); first check 21.08 -> 21.99 s (251 findings both); quick re-check 0.47-0.80 s.
+Earlier the same day, on the machine crowded by other engineers' model runs, before -> after, process
+CPU in brackets:
 - 863 words (4 windows), load 9-10: full re-check after a one-word edit 25.7 s median, 30.5 s max
   (14-20 s CPU: the whole article read again) -> 6.6 s median, 11.1 s max (3.9-7.2 s CPU: one window
   read, two for the edit in the next window's context); at load 5 a later run gave 11.5 s median;
@@ -31,8 +37,7 @@ load, process CPU in brackets:
   12.9 s max (4.7-8.4 s CPU); first check 113.2 s -> 93.0 s (251 findings both);
 - the quick re-check: 0.15-0.7 s.
 A re-check is now one window's model pass (about 2,300 characters with its context; 1.85 s of CPU on
-one thread, measured alone) plus the model-free checks; the goals are for a quiet machine and were not
-verified on one.
+one thread, measured alone) plus the model-free checks.
 """
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ disk then hold."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -19,21 +20,29 @@ pytest.importorskip("uvicorn", reason="tqcheck serve needs uvicorn (pip install 
 STORY = SEED.read_text("utf-8") + '\nThe talks, Blinken said, were "candid and constructive.\n'
 
 
-@pytest.fixture
-def folder_desk(tmp_path):
-    """A model-free desk on a folder holding the story; yields (base URL, the folder)."""
+@contextmanager
+def desk_on(tmp_path, files: dict[str, str]):
+    """A model-free desk on a folder holding ``files`` (name -> text); yields (base URL, the folder)."""
     from tqcheck.serve.desk import Desk
     from tqcheck.serve.files import Workspace
 
     root = tmp_path / "desk"
     root.mkdir()
-    (root / "story.txt").write_text(STORY, "utf-8")
+    for name, text in files.items():
+        (root / name).write_text(text, "utf-8")
     desk = Desk(use_model=False)
     try:
         with served(desk, workspace=Workspace.open(root)) as base:
             yield base, root
     finally:
         desk.close()
+
+
+@pytest.fixture
+def folder_desk(tmp_path):
+    """A model-free desk on a folder holding the story."""
+    with desk_on(tmp_path, {"story.txt": STORY}) as served_desk:
+        yield served_desk
 
 
 def _open(page, expect, base, name="story.txt"):
@@ -199,59 +208,48 @@ def test_dark_mode_follows_the_toggle_and_the_key_hints_stay_below_1400px(folder
 # A story and its Chinese source, side by side in the folder as story.en.txt and story.zh.txt; the
 # source's second paragraph opens with a sentence the translation left out.
 STORY_EN = ("Qin Gang met Antony Blinken in Beijing on Sunday. They spoke for seven hours.\n\n"
-            "The talks were candid , officials said.\n")
+        "The talks were candid , officials said.\n")
 STORY_ZH = ("秦刚周日在北京会见了安东尼·布林肯。两人交谈了七个小时。\n\n"
-            "美方称会谈坦诚而富有建设性，双方同意继续保持沟通。官员们说，会谈是坦诚的。\n")
+        "美方称会谈坦诚而富有建设性，双方同意继续保持沟通。官员们说，会谈是坦诚的。\n")
 
 
 def test_the_source_sentence_is_shown_beside_its_paragraph_and_an_omission_where_it_belongs(tmp_path, browser):  # noqa: F811
-    from tqcheck.serve.desk import Desk
-    from tqcheck.serve.files import Workspace
-
-    root = tmp_path / "desk"
-    root.mkdir()
-    (root / "story.en.txt").write_text(STORY_EN, "utf-8")
-    (root / "story.zh.txt").write_text(STORY_ZH, "utf-8")
     context, expect = browser
-    desk = Desk(use_model=False)
-    try:
-        with served(desk, workspace=Workspace.open(root)) as base:
-            page = context.new_page()
-            errors = _open(page, expect, base, "story.en.txt")
-            assert page.locator("#in-source").input_value() == STORY_ZH  # found beside the file
-            sources = page.locator(".source-col .src-para")
-            expect(sources).to_have_count(2)
-            expect(sources.nth(0)).to_have_text("秦刚周日在北京会见了安东尼·布林肯。两人交谈了七个小时。")
-            expect(sources.nth(1)).to_contain_text("官员们说，会谈是坦诚的。")
+    with desk_on(tmp_path, {"story.en.txt": STORY_EN, "story.zh.txt": STORY_ZH}) as (base, _root):
+        page = context.new_page()
+        errors = _open(page, expect, base, "story.en.txt")
+        assert page.locator("#in-source").input_value() == STORY_ZH  # found beside the file
+        sources = page.locator(".source-col .src-para")
+        expect(sources).to_have_count(2)
+        expect(sources.nth(0)).to_have_text("秦刚周日在北京会见了安东尼·布林肯。两人交谈了七个小时。")
+        expect(sources.nth(1)).to_contain_text("官员们说，会谈是坦诚的。")
 
-            # Beside its paragraph: level with the paragraph's start, to the right of the text.
-            def box(loc):
-                return loc.evaluate("el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right]; }")
+        # Beside its paragraph: level with the paragraph's start, to the right of the text.
+        def box(loc):
+            return loc.evaluate("el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right]; }")
 
-            article = box(page.locator("article.text"))
-            for k in (0, 1):
-                para = box(page.locator(f"article.text #para-0-{k}"))
-                src = box(sources.nth(k))
-                assert abs(src[1] - para[1]) < 12, (k, src, para)
-                assert src[0] >= article[2] - 1
+        article = box(page.locator("article.text"))
+        for k in (0, 1):
+            para = box(page.locator(f"article.text #para-0-{k}"))
+            src = box(sources.nth(k))
+            assert abs(src[1] - para[1]) < 12, (k, src, para)
+            assert src[0] >= article[2] - 1
 
-            # The left-out sentence is shown in the text where its translation belongs: at the start of the
-            # second paragraph (not at the end of the first), with the source it lacks.
-            gap = page.locator("article.text .hl.point[data-missing]")
-            expect(gap).to_have_count(1)
-            assert gap.get_attribute("data-missing") == "美方称会谈坦诚而富有建设性，双方同意继续保持沟通。"
-            assert abs(box(gap)[1] - box(page.locator("article.text #para-0-1"))[1]) < 12
-            # The article's text is unchanged by what is shown in it.
-            assert page.evaluate("document.getElementById('in-text').value") == STORY_EN
+        # The left-out sentence is shown in the text where its translation belongs: at the start of the
+        # second paragraph (not at the end of the first), with the source it lacks.
+        gap = page.locator("article.text .hl.point[data-missing]")
+        expect(gap).to_have_count(1)
+        assert gap.get_attribute("data-missing") == "美方称会谈坦诚而富有建设性，双方同意继续保持沟通。"
+        assert abs(box(gap)[1] - box(page.locator("article.text #para-0-1"))[1]) < 12
+        # The article's text is unchanged by what is shown in it.
+        assert page.evaluate("document.getElementById('in-text').value") == STORY_EN
 
-            # Each card shows its sentence's source.
-            card = page.locator('li.finding[data-rule="space-before-punctuation"]')
-            card.click()
-            expect(card.locator(".src-quote")).to_have_text("Source: 官员们说，会谈是坦诚的。")
-            assert errors == []
-            page.close()
-    finally:
-        desk.close()
+        # Each card shows its sentence's source.
+        card = page.locator('li.finding[data-rule="space-before-punctuation"]')
+        card.click()
+        expect(card.locator(".src-quote")).to_have_text("Source: 官员们说，会谈是坦诚的。")
+        assert errors == []
+        page.close()
 
 
 # The minister's name spelt two ways, and once by his surname alone, spelt the old way.
@@ -261,44 +259,33 @@ NAMES = ("Foreign Minister Qing Gang met Antony Blinken in Beijing on Sunday.\n\
 
 
 def test_use_everywhere_also_fixes_the_short_form(tmp_path, browser):  # noqa: F811
-    from tqcheck.serve.desk import Desk
-    from tqcheck.serve.files import Workspace
-
-    root = tmp_path / "desk"
-    root.mkdir()
-    (root / "names.txt").write_text(NAMES, "utf-8")
-    (root / "story.txt").write_text(STORY, "utf-8")
     context, expect = browser
-    desk = Desk(use_model=False)
-    try:
-        with served(desk, workspace=Workspace.open(root)) as base:
-            page = context.new_page()
-            errors = _open(page, expect, base, "names.txt")
-            row = page.locator("section.names tr", has_text="Qin Gang")
-            row.locator('button[data-act="spell"][data-spelling="Qin Gang"]').click()
-            article = page.locator("article.text")
-            expect(article).to_contain_text("Qin told reporters", timeout=60_000)
-            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
-            text = page.evaluate("document.getElementById('in-text').value")
-            assert text == NAMES.replace("Qing Gang", "Qin Gang").replace("Qing told", "Qin told")
-            expect(page.locator('li.finding[data-cat="name"]')).to_have_count(0)
+    with desk_on(tmp_path, {"names.txt": NAMES, "story.txt": STORY}) as (base, root):
+        page = context.new_page()
+        errors = _open(page, expect, base, "names.txt")
+        row = page.locator("section.names tr", has_text="Qin Gang")
+        row.locator('button[data-act="spell"][data-spelling="Qin Gang"]').click()
+        article = page.locator("article.text")
+        expect(article).to_contain_text("Qin told reporters", timeout=60_000)
+        expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+        text = page.evaluate("document.getElementById('in-text').value")
+        assert text == NAMES.replace("Qing Gang", "Qin Gang").replace("Qing told", "Qin told")
+        expect(page.locator('li.finding[data-cat="name"]')).to_have_count(0)
 
-            # On a card: the name finding's own "use everywhere" takes the spelling the ledger chose.
-            page.evaluate("document.getElementById('inputs').open = true")
-            page.select_option("#file-list", "story.txt")
-            page.once("dialog", lambda d: d.accept())  # the edit above is not saved: yes, discard it
-            page.click("#open")
-            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
-            card = page.locator('li.finding[data-rule="name-variant"]', has_text="'Qing Gang'")
-            card.click()
-            card.locator('button[data-act="spell-fix"]').click()
-            expect(page.locator("article.text")).to_contain_text("counterpart , Qin Gang.", timeout=60_000)
-            expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
-            assert "Qing" not in page.evaluate("document.getElementById('in-text').value")
-            assert errors == []
-            page.close()
-    finally:
-        desk.close()
+        # On a card: the name finding's own "use everywhere" takes the spelling the ledger chose.
+        page.evaluate("document.getElementById('inputs').open = true")
+        page.select_option("#file-list", "story.txt")
+        page.once("dialog", lambda d: d.accept())  # the edit above is not saved: yes, discard it
+        page.click("#open")
+        expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+        card = page.locator('li.finding[data-rule="name-variant"]', has_text="'Qing Gang'")
+        card.click()
+        card.locator('button[data-act="spell-fix"]').click()
+        expect(page.locator("article.text")).to_contain_text("counterpart , Qin Gang.", timeout=60_000)
+        expect(page.locator("#status")).to_have_text(DONE, timeout=60_000)
+        assert "Qing" not in page.evaluate("document.getElementById('in-text').value")
+        assert errors == []
+        page.close()
 
 
 def _record(root, name="story.txt"):
