@@ -83,11 +83,26 @@ def test_a_garbled_sentence_is_flagged_with_a_calibrated_confidence_and_a_clean_
     assert _findings(CLEAN, ctx).findings == []
 
 
-def test_the_detector_says_why_it_does_not_run_on_a_language_it_was_not_trained_on(lm):
-    result = _findings("Министр заявил, что переговоры прошли успешно и стороны договорились о сотрудничестве.",
-                       context_with(lm), lang="ru")
+def test_russian_copy_is_checked_by_the_detector_calibrated_on_wmt22_en_ru(lm):
+    # Never trained on Russian; calibrated on WMT22 en-ru (tqcheck.lab.detector.wordlevel).
+    ctx = context_with(lm)
+    garbled = ("Министр сказал, что две стороны будут к укреплению сотрудничества областей экономики и торговли, "
+               "до уровня самый высокий с годов.")
+    result = _findings(garbled, ctx, lang="ru")
+    assert not [n for n in result.notices if n.startswith("lm-error-span")]
+    flagged = [f for f in result.findings if f.rule == "lm-error-span"]
+    det = detector_for("gemma-3-270m")
+    assert flagged and all(f.start >= garbled.index("до уровня") for f in flagged)
+    assert all(det.threshold("ru") <= f.confidence for f in flagged)
+    clean = "Министр заявил, что переговоры прошли успешно и стороны договорились о сотрудничестве в области энергетики."
+    assert _findings(clean, ctx, lang="ru").findings == []
+
+
+def test_the_detector_says_why_it_does_not_run_on_a_language_it_is_not_calibrated_for(lm):
+    result = _findings("Ministr prohlásil, že jednání proběhla úspěšně a strany se dohodly na spolupráci.",
+                       context_with(lm), lang="cs")
     assert result.findings == []
-    assert any("lm-error-span" in n and "'ru'" in n for n in result.notices)
+    assert any("lm-error-span" in n and "'cs'" in n for n in result.notices)
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="seeds/ not present")

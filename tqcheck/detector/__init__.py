@@ -173,6 +173,17 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
 
 
+@lru_cache(maxsize=1)
+def calibrated_languages() -> frozenset[str]:
+    """The target languages some shipped detector is calibrated for (its file's metadata only): the
+    languages ``lm-error-span`` supports."""
+    out: set[str] = set()
+    for path in sorted(WEIGHTS.glob("*.npz")):
+        with np.load(path, allow_pickle=False) as z:
+            out |= set(json.loads(str(z["meta"]))["calibration"])
+    return frozenset(out)
+
+
 @lru_cache(maxsize=4)
 def detector_for(model_id: str) -> Detector | None:
     """The shipped detector trained on ``model_id``'s hidden states, or None when there is none."""

@@ -1,0 +1,36 @@
+"""The word-level measure (tqcheck.lab.detector.wordlevel): post-edit tags placed on the MT's characters,
+and the Matthews correlation it reports."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from tqcheck.lab.detector.wordlevel import _bad_spans, mcc, postedit_records
+
+from .conftest import SHARED, need
+
+
+def test_post_edit_tags_land_on_the_words_the_post_editor_changed():
+    path = need(SHARED / "postedit" / "en-de.dev.jsonl")
+    for line in open(path, encoding="utf-8"):
+        rec = json.loads(line)
+        tokens, tags = rec["mt_tok"].split(), rec["mt_tags"].split()
+        if "BAD" in tags and len(tokens) == len(tags):
+            break
+    spans = _bad_spans(rec["mt"], tokens, tags)
+    bad = [t for t, g in zip(tokens, tags) if g == "BAD"]
+    assert [rec["mt"][s["start"]:s["end"]] for s in spans] == bad
+
+
+def test_post_edited_sentences_become_records_of_ten_paragraphs():
+    path = need(SHARED / "postedit" / "en-zh.dev.jsonl")
+    first = next(postedit_records(path))
+    assert first["lang_pair"] == "en-zh" and len(first["segments"]) == 10
+    assert all(seg["starts_paragraph"] for seg in first["segments"])
+
+
+def test_mcc_is_one_for_the_tags_themselves_and_minus_one_for_their_opposite():
+    y = np.array([True, False, True, False, False])
+    assert mcc(y, y) == 1.0 and mcc(~y, y) == -1.0
+    assert mcc(np.ones(5, dtype=bool), y) == 0.0  # flagging everything says nothing
