@@ -90,6 +90,11 @@ def test_an_italian_story_with_names_spelled_consistently_is_silent(ctx):
     assert fixes(ctx, "it-vertice-clean", "it") == []
 
 
+def test_a_russian_surname_misspelt_once_at_a_sentence_start_is_a_name_variant(ctx):
+    # "Лавроф" opens its sentence, and Russian does not know the word: its capital is the name's.
+    assert fixes(ctx, "ru-lavrov-misspelt-sentence-start", "ru") == [("Лавроф", "Лавров")]
+
+
 def test_a_russian_surname_misspelt_once_is_a_name_variant_but_its_case_forms_are_not(ctx):
     # Cyrillic capitals are name evidence; "Лаврова" is Лавров declined, "Лавроф" a misspelling.
     assert fixes(ctx, "ru-lavrov-misspelt", "ru") == [("Лавроф", "Лавров")]

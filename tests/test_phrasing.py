@@ -124,6 +124,13 @@ def test_french_wire_copy_with_actuellement_for_actually_gets_en_fait(lm):
     assert kept == []
 
 
+def test_russian_wire_copy_with_magazin_for_magazine_gets_zhurnal(lm):
+    text = ("Министр иностранных дел заявил в интервью американскому магазину Time, что Москва готова к "
+            "переговорам.\n\nГрабители ворвались в ювелирный магазин в центре города.")
+    _, found = _run(text, context_with(lm), ["mt-calque"], lang="ru")
+    assert [(f.text, f.suggestions[0]) for f in found] == [("магазину", "журналу")]
+
+
 def test_without_model_only_unambiguous_forms():
     ctx = Context(use_model=False)
     _, findings = _run("Police fired tear gas at manifestants. The late goal assured victory.", ctx, ["mt-calque"])

@@ -165,6 +165,10 @@ def _source_words(doc: "Document") -> set[str] | None:
     return words
 
 
+# Below this frequency (zipf) a word is one the language's word list does not know.
+UNKNOWN_ZIPF = 1.0
+
+
 def capitalised_mentions(doc: "Document") -> list[Mention]:
     """Capitalised word sequences that do not start a sentence (or recur mid-sentence elsewhere)."""
     text = doc.text
@@ -203,11 +207,13 @@ def capitalised_mentions(doc: "Document") -> list[Mention]:
     out = []
     for s, e in raw:
         surface = text[s:e]
-        if at_sentence_start(doc, s) and surface not in mid_sentence and not noun_caps and " " not in surface:
-            # One word at a sentence's start may owe its capital to the place alone; in a run of two or
-            # more (past the everyday words stripped above) the later words' capitals are evidence:
-            # "Gerald Darmanin a assuré ..." is a name.  (In German every sentence-initial noun is
-            # capitalised anyway: the name test decides.)
+        if (at_sentence_start(doc, s) and surface not in mid_sentence and not noun_caps and " " not in surface
+                and not _is_rare(surface, doc.lang, UNKNOWN_ZIPF)):
+            # One word at a sentence's start may owe its capital to the place alone, unless the language
+            # does not know it at all (a misspelt name: "Лавроф сказал"); in a run of two or more (past
+            # the everyday words stripped above) the later words' capitals are evidence: "Gerald
+            # Darmanin a assuré ..." is a name.  (In German every sentence-initial noun is capitalised
+            # anyway: the name test decides.)
             continue
         if noun_caps:
             # Keep the runs of name words: "Präsident Kassym-Jomart Tokajew" -> "Kassym-Jomart Tokajew".

@@ -46,8 +46,9 @@ class Calque(DocumentRule):
 
     Looks up the forms that translation tends to produce (tqcheck/data/lexicons):
     into English from Spanish, French, Portuguese, Italian, German and Chinese;
-    into German, French and Spanish from English ("eventuell" for eventually,
-    "actuellement" for actually, "billón" for billion).  Then it asks the
+    into German, French, Spanish and Russian from English ("eventuell" for
+    eventually, "actuellement" for actually, "billón" for billion, "магазин"
+    for magazine).  Then it asks the
     language model whether a replacement reads better in this sentence: only
     when the replacement raises the sentence's log-probability by a margin is it
     reported, so correct uses ("the late goal assured victory") are left alone.
