@@ -1,9 +1,8 @@
 """False friends and calques of machine translation, confirmed by a language model in context."""
 from __future__ import annotations
 
-from collections import Counter
-
 import re
+from collections import Counter
 
 from ...analysis.source import source_side
 from ...findings import Applicability, Category, Severity
@@ -164,7 +163,9 @@ def _source_words(doc, ctx):
     if doc.source is None:
         return None
     text = doc.source.text.casefold()
-    side = source_side(doc, ctx)
+    # The alignment is read only where a lexicon form is found, and optionally: the rule runs without a
+    # source too, so it does not require SourceSide (which would skip it on a file without one).
+    side = None
 
     def found(pattern: str, within: str) -> bool:
         return re.search(pattern, within) is not None
@@ -176,9 +177,12 @@ def _source_words(doc, ctx):
         else:
             stem = r"(?<!\w)" + re.escape(word if len(word) <= 5 else word[:max(5, len(word) - 3)])
             exact = rf"(?<!\w){re.escape(word)}(?!\w)"
+        if not found(stem, text):
+            return False, False
+        nonlocal side
+        side = side or source_side(doc, ctx)
         i = side.segment_at(offset) if side is not None else None
-        aligned = i is not None and found(exact, side.source_text_of(i).casefold())
-        return found(stem, text), aligned
+        return True, i is not None and found(exact, side.source_text_of(i).casefold())
 
     return uses
 
