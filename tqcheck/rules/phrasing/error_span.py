@@ -53,7 +53,7 @@ class ErrorSpan(reading.ReadsParagraphs, DocumentRule):
     likes better is no answer to a wrong meaning.  A flag with no rewrite says what looks wrong.
     Where a name or calque check reports the same words, only its specific finding is kept.
     The target languages the shipped detector is calibrated for: English and German (each on its own
-    dev set) and, where calibrated, Russian (on WMT22 en-ru, never trained on)."""
+    dev set) and Russian (calibrated on WMT22 en-ru; never trained on)."""
     bad = ("The government said it will take measures to the prices of vegetables stable during the festival.",)
     good = ("The two leaders are likely to attend the next G20 summit in New Delhi in September.",)
 
