@@ -102,3 +102,12 @@ def test_a_russian_surname_misspelt_once_is_a_name_variant_but_its_case_forms_ar
 
 def test_a_russian_story_with_declined_names_spelled_consistently_is_silent(ctx):
     assert fixes(ctx, "ru-peregovory-clean", "ru") == []
+
+
+def test_a_czech_story_whose_surnames_are_declined_is_silent(ctx):
+    # Fiala, Fialu, Fialovi; Petrem Pavlem, Pavla: one name each, declined; "Opozice" opens its sentence.
+    assert fixes(ctx, "cs-fiala-declined-clean", "cs") == []
+
+
+def test_a_czech_surname_without_its_hacek_once_is_a_name_variant(ctx):
+    assert fixes(ctx, "cs-babis-accent", "cs") == [("Babis", "Babiš")]

@@ -177,9 +177,14 @@ def transcribed(word: str, lang: str) -> str:
 
 
 def inflection_pair(a: str, b: str, endings: tuple[str, ...]) -> bool:
-    """One word declined (German Tokajews/Tokajew, Präsidenten/Präsident; Russian Лаврова/Лавров)."""
+    """One word declined (German Tokajews/Tokajew, Präsidenten/Präsident; Russian Лаврова/Лавров), also
+    where both forms carry an ending on one stem of at least three letters (Czech Fiala/Fialu)."""
     short, long_ = sorted((a, b), key=len)
-    return long_.startswith(short) and long_[len(short):] in endings
+    if long_.startswith(short) and long_[len(short):] in endings:
+        return True
+    ends = set(endings)
+    return any(a[:-len(x)] == b[:-len(y)] and len(a) - len(x) >= 3
+               for x in ends if a.endswith(x) for y in ends if b.endswith(y))
 
 
 def same_entity(a: str, b: str, lang: str = "en") -> str | None:

@@ -167,6 +167,9 @@ def _source_words(doc: "Document") -> set[str] | None:
 
 # Below this frequency (zipf) a word is one the language's word list does not know.
 UNKNOWN_ZIPF = 1.0
+# From this frequency a capitalised word opening a sentence is read as the sentence's word when it also
+# opens a run of capitals (mid-sentence, only words from 4.5, "Le", "Selon", are).
+SENTENCE_WORD_ZIPF = 2.0
 
 
 def capitalised_mentions(doc: "Document") -> list[Mention]:
@@ -191,7 +194,10 @@ def capitalised_mentions(doc: "Document") -> list[Mention]:
             # A frequent given name stays ("Philippe Martinez"): names travel, so it is about as common in
             # English, where "Selon", "Intérieur" or "Le" are not.
             words = text[s:e].split()
-            while len(words) > 1 and not _is_rare(words[0], doc.lang, 4.5) and not _international(words[0], doc.lang):
+            # At a sentence's start the first word's capital is the place's: any word the language knows
+            # that does not travel is a sentence word there ("Opozice Fialu kritizovala").
+            lead = SENTENCE_WORD_ZIPF if at_sentence_start(doc, s) else 4.5
+            while len(words) > 1 and not _is_rare(words[0], doc.lang, lead) and not _international(words[0], doc.lang):
                 s += len(words[0])
                 while text[s] in " \u00a0":
                     s += 1
