@@ -43,6 +43,16 @@ def test_a_german_surname_introduced_once_and_used_alone_only_misspelt_is_a_name
     assert fixes(ctx, "de-scholz-misspelt-alone", "de") == [("Scholtz", "Scholz")]
 
 
+def test_a_surname_misspelt_alone_in_german_is_a_suggestion_not_an_unattended_fix(ctx):
+    # Without a name model one capitalised word may be another person a letter away (MLQE-PE en-de MT:
+    # "Marcus Valerius" ... "Galerius"), so `tqcheck fix` leaves it to a person; English keeps its fix.
+    from tqcheck.findings import Applicability
+
+    doc = Document.from_text((WIRE / "de-scholz-misspelt-alone.txt").read_text("utf-8"), lang="de")
+    (found,) = Engine(ctx, only=["name-variant"]).run([doc]).files[0].findings
+    assert found.text == "Scholtz" and found.fixes[0].applicability is Applicability.SUGGEST
+
+
 def test_german_common_nouns_are_never_name_variants(ctx):
     # Regierung/Regierungen, Kanzler/Kanzlerin, Bundestag/Bundesrat beside consistent names.
     assert fixes(ctx, "de-koalition-clean", "de") == []

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ...names.ledger import NameLedger, name_ledger
-from ...findings import Category, Severity
+from ...findings import Applicability, Category, Severity
+from ...languages import profile
 from ..registry import DocumentRule, register
 
 
@@ -51,10 +52,15 @@ class NameVariant(DocumentRule):
                                        entity=e.canonical, decided_by=e.decided_by, variant_kind=e.kind)
             for f, _ in e.short_variants:
                 right = e.family_word(e.canonical) or e.canonical
+                # One capitalised word read without a name model (any language but English) may be another
+                # person a letter away (Galerius beside Marcus Valerius, in MLQE-PE en-de): shown, and
+                # left for a person to accept.
+                sure = profile(doc.lang).ner_model is not None
                 # A rendering joined through the source is not a misspelling of the letters.
                 what = "another rendering" if any(f"'{f.surface}'" in n.text for n in e.notes) else "a misspelling"
                 for m in f.mentions:
                     yield self.finding(m.start, m.end,
                                        f"'{f.surface}' is {what} of '{right}', as in '{e.canonical}' "
                                        f"({'; '.join(map(str, e.evidence))}).", [right], confidence=0.7,
+                                       applicability=Applicability.SAFE if sure else Applicability.SUGGEST,
                                        entity=e.canonical, decided_by=e.decided_by, variant_kind="short form")
