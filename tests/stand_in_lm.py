@@ -13,6 +13,7 @@ import re
 import zlib
 
 import numpy as np
+
 from tqcheck.lm.request import TokenStates
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
