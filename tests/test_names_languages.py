@@ -121,3 +121,11 @@ def test_a_czech_story_whose_surnames_are_declined_is_silent(ctx):
 
 def test_a_czech_surname_without_its_hacek_once_is_a_name_variant(ctx):
     assert fixes(ctx, "cs-babis-accent", "cs") == [("Babis", "Babiš")]
+
+
+def test_japanese_copy_says_the_name_checks_cannot_read_it_instead_of_finding_nothing(ctx):
+    # No capitals to read and no name model: a notice, not an empty names table.
+    doc = Document.from_text((WIRE / "ja-kishida.txt").read_text("utf-8"), lang="ja")
+    result = Engine(ctx, only=["name-variant"]).run([doc]).files[0]
+    assert result.findings == []
+    assert any(n.startswith("name-variant") and "capitals" in n for n in result.notices)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..analysis.declared import analysis
 from ..analysis.lexical import at_sentence_start, zipf
 from ..analysis.parse import Parse, parse
+from ..errors import RuleSkipped
 from ..languages import profile
 from .data import fold
 
@@ -179,6 +180,12 @@ def capitalised_mentions(doc: "Document") -> list[Mention]:
     # The evidence below is word frequency: without a word list for the language (zipf raises RuleSkipped)
     # the name rules say they did not run rather than guess from capitals alone.
     zipf("a", doc.lang)
+    # And capitals: in a script without them (Japanese, Chinese, Arabic, Hindi...) there is nothing to
+    # read, which the user is told rather than shown an empty names table.
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.lower() != ch.upper() for ch in letters) < len(letters) / 2:
+        raise RuleSkipped(f"names in {prof.name} copy are found by capitals, which its script does not "
+                          "have; no name model ships for it")
     # Where every noun is capitalised, capitalisation is no evidence of a name.
     noun_caps = prof.capitalises_nouns
     source_words = _source_words(doc) if noun_caps else None
