@@ -151,3 +151,18 @@ def test_german_copy_with_english_quotes_is_one_finding_not_two():
     unclosed = Document.from_text("Die Lage sei „ernst, sagte der Minister am Montag in Berlin.", lang="de")
     report = Engine(Context(use_model=False), only=["unbalanced-pairs"]).run([unclosed])
     assert [f.text for f in report.findings] == ["„"]
+
+
+def test_a_space_before_chinese_and_japanese_full_width_marks_is_flagged_with_the_fix():
+    zh = "秦刚周日在北京会见了布林肯 ，两人交谈了七个小时\u3000。"
+    found = _run(zh, ["space-before-punctuation"], "zh")
+    assert [f.text for f in found] == [" ，", "\u3000。"]
+    # Shown with the fix, which `tqcheck fix` leaves to a person (MLQE-PE en-zh post-editors kept them).
+    from tqcheck.findings import Applicability
+    assert {fx.applicability for f in found for fx in f.fixes} == {Applicability.SUGGEST}
+    assert _fixed(zh, found) == "秦刚周日在北京会见了布林肯，两人交谈了七个小时。"
+    ja = "岸田首相はブリンケン国務長官と会談した 。両氏は「協力を強化する 」と述べた。"
+    assert _fixed(ja, _run(ja, ["space-before-punctuation"], "ja")) == \
+        "岸田首相はブリンケン国務長官と会談した。両氏は「協力を強化する」と述べた。"
+    # A space between sentences (after the mark) is not this rule's business.
+    assert _run("会谈结束。 双方同意继续沟通。", ["space-before-punctuation"], "zh") == []
