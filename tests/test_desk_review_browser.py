@@ -45,6 +45,15 @@ def folder_desk(tmp_path):
         yield served_desk
 
 
+@pytest.fixture
+def story_page(folder_desk, browser):  # noqa: F811
+    """The story opened in a new page of the folder desk: (page, expect, the folder, the page's errors)."""
+    base, root = folder_desk
+    context, expect = browser
+    page = context.new_page()
+    return page, expect, root, _open(page, expect, base)
+
+
 def _open(page, expect, base, name="story.txt"):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -61,11 +70,8 @@ def _shown(page, rule):
     return page.locator(f'li.finding[data-rule="{rule}"]:not([hidden])')
 
 
-def test_the_filters_and_the_slider_hide_findings_and_their_highlights(folder_desk, browser):  # noqa: F811
-    base, _root = folder_desk
-    context, expect = browser
-    page = context.new_page()
-    errors = _open(page, expect, base)
+def test_the_filters_and_the_slider_hide_findings_and_their_highlights(story_page):
+    page, expect, _root, errors = story_page
     cards = page.locator("li.finding:not([hidden])")
     expect(cards).to_have_count(5)
     expect(page.locator("#summary")).to_have_text("0 accepted · 0 rejected · 0 edited · 5 open")
@@ -103,11 +109,8 @@ def test_the_filters_and_the_slider_hide_findings_and_their_highlights(folder_de
     assert errors == []
 
 
-def test_accept_selects_the_next_open_finding_not_the_first(folder_desk, browser):  # noqa: F811
-    base, _root = folder_desk
-    context, expect = browser
-    page = context.new_page()
-    errors = _open(page, expect, base)
+def test_accept_selects_the_next_open_finding_not_the_first(story_page):
+    page, expect, _root, errors = story_page
     # The space before the comma (the first finding) stays open; accept "Qin Gang" after it.
     card = page.locator('li.finding[data-rule="name-variant"]')
     card.click()
@@ -161,11 +164,8 @@ def test_ignoring_a_rule_for_the_file_sticks_and_for_the_folder_writes_its_confi
     assert errors == []
 
 
-def test_cards_say_what_to_do_and_keep_the_internals_behind_details(folder_desk, browser):  # noqa: F811
-    base, _root = folder_desk
-    context, expect = browser
-    page = context.new_page()
-    errors = _open(page, expect, base)
+def test_cards_say_what_to_do_and_keep_the_internals_behind_details(story_page):
+    page, expect, _root, errors = story_page
     card = page.locator('li.finding[data-rule="name-variant"]')
     card.click()
     # What to do is said; the rule id, the confidence and the fix's bookkeeping are not, until asked for.
@@ -368,11 +368,8 @@ def test_undo_and_redo_of_an_accept_and_a_hand_edit_with_the_edit_kept_as_a_deci
     assert errors == []
 
 
-def test_a_save_conflict_offers_keep_mine_take_theirs_or_save_as(folder_desk, browser):  # noqa: F811
-    base, root = folder_desk
-    context, expect = browser
-    page = context.new_page()
-    errors = _open(page, expect, base)
+def test_a_save_conflict_offers_keep_mine_take_theirs_or_save_as(story_page):
+    page, expect, root, errors = story_page
     article = page.locator("article.text")
     story = root / "story.txt"
 
