@@ -13,7 +13,6 @@ import re
 import zlib
 
 import numpy as np
-
 from tqcheck.lm.request import TokenStates
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")

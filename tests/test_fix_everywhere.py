@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import re
 
-from tqcheck.document import Document
 from tqcheck.engine import Engine
+from tqcheck.document import Document
 from tqcheck.fix import apply_fixes
 from tqcheck.render import render
 

@@ -1,20 +1,23 @@
 """Phrasing rules on real text with the real default model."""
 from __future__ import annotations
 
+
 import pytest
 
-from tqcheck.analysis import reading
-from tqcheck.context import Context
+from tqcheck.rewrite.rescore import _FUNCTION
+
 from tqcheck.document import Document
-from tqcheck.engine import Engine
 from tqcheck.findings import Applicability
 from tqcheck.lm import LANGUAGE_MODEL
-from tqcheck.rewrite.rescore import _FUNCTION
-from tqcheck.rules.names import unlikely_name
+from tqcheck.context import Context
+from tqcheck.engine import Engine
 from tqcheck.rules.phrasing import lexicon
+from tqcheck.analysis import reading
+from tqcheck.rules.names import unlikely_name
+
+from .lm_session import context_with, real_lm
 
 from .conftest import SEED
-from .lm_session import context_with, real_lm
 
 
 @pytest.fixture(scope="module")
@@ -269,8 +272,8 @@ def test_a_name_the_model_completes_from_its_first_word_is_not_unlikely(lm):
 
 
 def test_clauses_end_at_sentences_and_clause_punctuation_not_inside_abbreviations_or_numbers():
-    from tqcheck.analysis.reading import Word
     from tqcheck.rules.phrasing.clause import clauses
+    from tqcheck.analysis.reading import Word
 
     doc = Document.from_text("U.S. officials said 3.5 million people, or 600,000 households, were affected. "
                              "Qin (the minister) disagreed.", lang="en")

@@ -106,9 +106,9 @@ def test_jsonl_with_surrogate_pair_escapes(tmp_path, cli):
 
 
 def test_jsonl_with_a_lone_surrogate_escape_reads_as_replacement_character():
-    import tempfile
-
     from tqcheck.readers import read_source
+
+    import tempfile
 
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "lone.jsonl")

@@ -141,8 +141,8 @@ def test_a_french_number_grouped_with_an_ordinary_space_matches_the_english_sour
 def test_german_copy_with_english_quotes_is_one_finding_not_two():
     # “ernst” is balanced, only in the wrong language's style: mixed-quotes says so, and unbalanced-pairs
     # no longer reads the opening “ as a German closer with no opener.
-    from tqcheck.context import Context
     from tqcheck.document import Document
+    from tqcheck.context import Context
     from tqcheck.engine import Engine
 
     doc = Document.from_text("Die Lage sei “ernst”, sagte der Minister am Montag in Berlin.", lang="de")

@@ -16,14 +16,13 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .boundary import GuardedGroup, set_debug
-from .boundary import exit_for_failed_files as _exit_for_failed_files
+from .boundary import GuardedGroup, exit_for_failed_files as _exit_for_failed_files, set_debug
 from .config import load_config
 from .errors import InputError, OutputError, TqcheckError
-from .findings import Severity
-from .fix import DEFAULT_FIX_CONFIDENCE
 from .options import check_language, check_rules
 from .outputs import Protected, check_writable, inputs_of, write
+from .findings import Severity
+from .fix import DEFAULT_FIX_CONFIDENCE
 from .pipeline import CheckRequest, load_documents, run_check
 from .render import FORMATS, format_for_path, render, report_suffixes
 from .report import Report
@@ -288,12 +287,7 @@ def fix(
         raise _fail("give one of -o OUT, --in-place or --dry-run")
     problems: list[TqcheckError] = []
     try:
-        from .fixfile import (
-            check_output_folder,
-            output_is_folder,
-            plan_targets,
-            write_fixed,
-        )
+        from .fixfile import check_output_folder, output_is_folder, plan_targets, write_fixed
 
         config = load_config(config_path)
         _report_from(config, min_confidence)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import Applicability, Category, Edit, Finding, Fix, Severity
-from .lm.used import ModelUsed
-from .names.entity import Reason
 from .names.ledger import LedgerEntry, Spelling
+from .findings import Applicability, Category, Edit, Finding, Fix, Severity
+from .names.entity import Reason
+from .lm.used import ModelUsed
 from .report import SentenceFluency
 
 VERSION = 2  # 2: findings keep their typed fixes (edits, applicability), not bare suggestions

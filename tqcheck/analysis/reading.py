@@ -30,14 +30,7 @@ from ..lm import get_language_model
 from ..progress import ctx_progress
 from ..report import SentenceFluency
 from .declared import Needs, analysis
-from .reading_cache import (
-    READINGS,
-    KeptWindow,
-    WindowCache,
-    keep,
-    model_key,
-    window_key,
-)
+from .reading_cache import READINGS, KeptWindow, WindowCache, keep, model_key, window_key
 
 TOP_K = 5  # the model's likeliest words at each position, from the paragraph pass
 # Proposals (top-k) are worked out only for words at least this surprising; below it no rule reads them.

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import RuleSkipped
 from ..analysis import reading
 from ..analysis.declared import Needs, analysis
 from ..analysis.reading_cache import derived_per_word, stale_parts
-from ..errors import RuleSkipped
 
 
 @analysis(needs=[Needs.MODEL], reads=[reading.LMReading])
@@ -47,9 +47,9 @@ def detection(doc, ctx) -> Detection | None:
 
 
 def _detect(doc, ctx) -> Detection | None:
-    from ..lm.cards import get_card
     from . import detector_for
     from .features import SCALARS, bridges, commas, word_features
+    from ..lm.cards import get_card
 
     model_id = get_card(ctx.model).id
     det = detector_for(model_id)

@@ -24,20 +24,8 @@ import numpy as np
 
 from .cards import ModelCard
 from .head import OutputLayer
-from .plan import (
-    Child,
-    Item,
-    Plan,
-    Selector,
-    Unit,
-    batches,
-    every_position,
-    layout,
-    no_position,
-    plan_pass,
-    scored_positions,
-    surprising_words,
-)
+from .plan import (Child, Item, Plan, Selector, Unit, batches, every_position, layout, no_position, plan_pass,
+                   scored_positions, surprising_words)
 from .request import Request, TokenLP, TokenStates
 from .vocab import VocabOrder
 

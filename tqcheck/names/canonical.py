@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .compare import key
 from .entity import Entity, Reason
+from .compare import key
 from .gazetteer import place_spelling
 from .source_votes import preferred_from_source
 

@@ -17,9 +17,9 @@ from .compare import (
     same_organisation,
 )
 from .data import chinese_surnames, fold, korean_surnames
-from .entity import SKIP_LABELS, Entity, Form, Reason
 from .evidence import Evidence, common, garbled, given_name_closeness
 from .gazetteer import known_place
+from .entity import SKIP_LABELS, Entity, Form, Reason
 from .mentions import Mention
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -28,22 +28,14 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..findings import Category, Edit, Finding, Fix, Severity
-from ..fix import (
-    DEFAULT_FIX_CONFIDENCE,
-    apply_edits,
-    apply_fixes,
-    edit_diff,
-    left_because,
-    unified_diff,
-    word_diff,
-)
+from ..fix import DEFAULT_FIX_CONFIDENCE, apply_edits, apply_fixes, edit_diff, left_because, unified_diff, word_diff
 from ..lines import split_lines
 from ..lm.used import ModelUsed
 from ..report import FileResult, Report
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..metrics import ReferenceMetrics
     from ..names.ledger import LedgerEntry
+    from ..metrics import ReferenceMetrics
     from ..report import SentenceFluency
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr",

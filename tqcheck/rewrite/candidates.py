@@ -14,10 +14,11 @@ its space along and an insertion brings its own.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ..document import Document
+from collections import Counter
+
 from .rescore import _FUNCTION, rescore
 
 # How far the search writes on: the span's own tokens plus this many (room for a longer wording and the

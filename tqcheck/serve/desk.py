@@ -21,9 +21,9 @@ from typing import Any, Callable, TypeVar
 from ..analysis.reading_cache import READINGS
 from ..config import Config
 from ..context import Context, Resource
+from ..lm import LANGUAGE_MODEL
 from ..document import Document
 from ..errors import TqcheckError
-from ..lm import LANGUAGE_MODEL
 from ..pipeline import CheckRequest, run_check
 from ..progress import PROGRESS, Progress
 from ..readers import source_from_text

@@ -28,16 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import TqcheckError
-from ..fixfile import free_backup
 from ..readers import DEFAULT_EXCLUDE
-from ..textio import (
-    NotARegularFile,
-    atomic_write,
-    decode_as,
-    keep_line_breaks,
-    read_bytes,
-    read_regular_file,
-)
+from ..fixfile import free_backup
+from ..textio import NotARegularFile, atomic_write, decode_as, keep_line_breaks, read_bytes, read_regular_file
 
 MAX_LISTED = 5000  # a home directory given by mistake should not make the page list a million files
 # The desk edits prose: plain text and Markdown (bilingual XLIFF/PO/TMX files are for `tqcheck check`).

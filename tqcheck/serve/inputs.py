@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
 from ..errors import TqcheckError
 from ..fix import DEFAULT_FIX_CONFIDENCE
 from ..render import FORMATS

@@ -20,10 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..evaluation import KIND, scorer_path
 from ...detector import Detector, _sigmoid, flagged_runs, kind_of
 from ...detector.features import bridges, commas
-from ..evaluation import KIND, scorer_path
-
 
 def scorer(eval_path: str):
     """The evaluation set's own scorer, as a module (its ``score`` is called in-process, per threshold)."""

@@ -21,9 +21,9 @@ import numpy as np
 
 from ...analysis import reading
 from ...context import Context
-from ...detector.features import word_features
 from ...document import Document
 from ..evaluation import join_segments
+from ...detector.features import word_features
 
 LAYOUTS = ("article", "sentences", "mixed")
 

@@ -1,9 +1,9 @@
 """One entity spelled more than one way in a document."""
 from __future__ import annotations
 
+from ...names.ledger import NameLedger, name_ledger
 from ...findings import Applicability, Category, Severity
 from ...languages import profile
-from ...names.ledger import NameLedger, name_ledger
 from ..registry import DocumentRule, register
 
 

@@ -8,9 +8,9 @@ from ...analysis.source import source_side
 from ...findings import Applicability, Category, Severity
 from ...languages import profile
 from ...lm import get_language_model
-from ...rewrite.rescore import prefetch, rescore
 from ..registry import DocumentRule, register
 from . import lexicon
+from ...rewrite.rescore import prefetch, rescore
 
 # A replacement must raise the sentence's log-probability by this many nats.  Calibrated on the
 # lexicons' own examples with the default model: at 1.5, 156 of 168 bad sentences gain at least this

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...analysis import reading
-from ...detector import calibrated_languages, flagged_runs, kind_of
 from ...detector.detection import Detection, detection
+from ...detector import calibrated_languages, flagged_runs, kind_of
 from ...errors import ConfigError
 from ...findings import Applicability, Category, Fix, Severity
 from ...rewrite import Span, SpanRewrites, rewrite

@@ -8,8 +8,8 @@ from ...analysis import reading
 from ...analysis.lexical import name_at
 from ...findings import Applicability, Category, Severity
 from ...lm import get_language_model
-from ...rewrite.rescore import kind_of, rescore, safe_rewrite
 from ..registry import DocumentRule, register
+from ...rewrite.rescore import kind_of, rescore, safe_rewrite
 
 # Thresholds from sweeps on all 130 zh-en dev documents (one paragraph pass each, cached):
 # - the three most surprising words of a paragraph at >= 10 nats: all-error char precision 0.693 at
