@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...detector import detector_for
+from ...detector import Detector, _sigmoid, detector_for
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 SETS = {  # name -> (file, kind)
@@ -86,23 +86,31 @@ def best_threshold(z: np.ndarray, y: np.ndarray) -> float:
     return float(max(grid, key=lambda t: mcc(z >= t, y)))
 
 
-def two_fold(z: np.ndarray, y: np.ndarray, doc: np.ndarray, seed: int = 0) -> tuple[float, list[float]]:
-    """Mean MCC over the two halves (by document), each at the threshold fitted on the other half."""
+def folds(doc: np.ndarray, seed: int = 0) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """(fit, score) word masks: half the documents, drawn with ``seed``, against the other half, and the
+    other way round."""
     ids = sorted(set(doc.tolist()))
     random.Random(seed).shuffle(ids)
     half = np.isin(doc, ids[: len(ids) // 2])
-    scores = []
-    for fit, score in ((half, ~half), (~half, half)):
-        t = best_threshold(z[fit], y[fit])
-        scores.append(mcc(z[score] >= t, y[score]))
+    return (half, ~half), (~half, half)
+
+
+def two_fold(z: np.ndarray, y: np.ndarray, doc: np.ndarray, seed: int = 0) -> tuple[float, list[float]]:
+    """Mean MCC over the two halves (by document), each at the threshold fitted on the other half."""
+    scores = [mcc(z[score] >= best_threshold(z[fit], y[fit]), y[score]) for fit, score in folds(doc, seed)]
     return float(np.mean(scores)), scores
 
 
-def measure(npz: Path, lang: str) -> dict:
+def read(npz: Path, det: Detector) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A set's features, tags and documents (``extract``'s file), and the detector's raw "marked" output."""
     data = np.load(npz)
-    det = detector_for("gemma-3-270m")
     X, y, doc = data["X"].astype(np.float32), data["y"].astype(bool), data["doc"]
-    z = det.logits(det.inputs(X, doc))[:, 0]
+    return X, y, doc, det.logits(det.inputs(X, doc))[:, 0]
+
+
+def measure(npz: Path, lang: str) -> dict:
+    det = detector_for("gemma-3-270m")
+    X, y, doc, z = read(npz, det)
     out = {"words": int(len(y)), "tagged": round(float(y.mean()), 3), "documents": int(len(set(doc.tolist())))}
     out["mcc_2fold"], folds = two_fold(z, y, doc)
     out["mcc_2fold"] = round(out["mcc_2fold"], 3)
@@ -130,23 +138,16 @@ def calibrate(npz: Path, lang: str, weights: Path, target: float = 0.40) -> dict
     beside it.  Written into ``weights``."""
     from dataclasses import replace
 
-    from ...detector import Detector
     from .calibrate import fit_platt
 
     det = Detector.load(weights)
-    data = np.load(npz)
-    X, y, doc = data["X"].astype(np.float32), data["y"].astype(bool), data["doc"]
-    z = det.logits(det.inputs(X, doc))[:, 0]
+    _, y, doc, z = read(npz, det)
     a, b = fit_platt(z, y.astype(np.float64))
-    p = 1.0 / (1.0 + np.exp(-(a * z + b)))
-    threshold = precise_threshold(p, y, target)
-    ids = sorted(set(doc.tolist()))
-    random.Random(0).shuffle(ids)
-    half = np.isin(doc, ids[: len(ids) // 2])
+    threshold = precise_threshold(_sigmoid(a * z + b), y, target)
     held = []
-    for fit, score in ((half, ~half), (~half, half)):
+    for fit, score in folds(doc):
         af, bf = fit_platt(z[fit], y[fit].astype(np.float64))
-        pf = 1.0 / (1.0 + np.exp(-(af * z + bf)))
+        pf = _sigmoid(af * z + bf)
         flags = pf[score] >= precise_threshold(pf[fit], y[fit], target)
         tp = float((flags & y[score]).sum())
         held.append({"P": round(tp / max(1, flags.sum()), 3), "R": round(tp / max(1, y[score].sum()), 3),
