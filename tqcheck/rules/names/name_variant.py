@@ -42,6 +42,10 @@ class NameVariant(DocumentRule):
             "Nguyen Van Thanh said it would help farmers.")
 
     def check(self, doc, ctx):
+        # One capitalised word read without a name model (any language but English) may be another person
+        # a letter away (Galerius beside Marcus Valerius, in MLQE-PE en-de): a short form's fix is then
+        # shown, and left for a person to accept.
+        short_fix = Applicability.SAFE if profile(doc.lang).ner_model is not None else Applicability.SUGGEST
         for e in name_ledger(doc, ctx).entities:
             if not e.has_variants:
                 continue
@@ -52,15 +56,11 @@ class NameVariant(DocumentRule):
                                        entity=e.canonical, decided_by=e.decided_by, variant_kind=e.kind)
             for f, _ in e.short_variants:
                 right = e.family_word(e.canonical) or e.canonical
-                # One capitalised word read without a name model (any language but English) may be another
-                # person a letter away (Galerius beside Marcus Valerius, in MLQE-PE en-de): shown, and
-                # left for a person to accept.
-                sure = profile(doc.lang).ner_model is not None
                 # A rendering joined through the source is not a misspelling of the letters.
                 what = "another rendering" if any(f"'{f.surface}'" in n.text for n in e.notes) else "a misspelling"
                 for m in f.mentions:
                     yield self.finding(m.start, m.end,
                                        f"'{f.surface}' is {what} of '{right}', as in '{e.canonical}' "
                                        f"({'; '.join(map(str, e.evidence))}).", [right], confidence=0.7,
-                                       applicability=Applicability.SAFE if sure else Applicability.SUGGEST,
+                                       applicability=short_fix,
                                        entity=e.canonical, decided_by=e.decided_by, variant_kind="short form")
