@@ -14,6 +14,7 @@ from tqcheck.config import Config
 from tqcheck.context import Context
 from tqcheck.document import Document
 from tqcheck.engine import Engine
+from tqcheck.findings import Applicability
 
 WIRE = Path(__file__).resolve().parent / "data" / "wire"
 
@@ -46,8 +47,6 @@ def test_a_german_surname_introduced_once_and_used_alone_only_misspelt_is_a_name
 def test_a_surname_misspelt_alone_in_german_is_a_suggestion_not_an_unattended_fix(ctx):
     # Without a name model one capitalised word may be another person a letter away (MLQE-PE en-de MT:
     # "Marcus Valerius" ... "Galerius"), so `tqcheck fix` leaves it to a person; English keeps its fix.
-    from tqcheck.findings import Applicability
-
     doc = Document.from_text((WIRE / "de-scholz-misspelt-alone.txt").read_text("utf-8"), lang="de")
     (found,) = Engine(ctx, only=["name-variant"]).run([doc]).files[0].findings
     assert found.text == "Scholtz" and found.fixes[0].applicability is Applicability.SUGGEST

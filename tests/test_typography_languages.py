@@ -4,6 +4,7 @@ from __future__ import annotations
 from tqcheck.context import Context
 from tqcheck.document import Document
 from tqcheck.engine import Engine
+from tqcheck.findings import Applicability
 
 
 def _run(text, rules, lang, source=None):
@@ -41,7 +42,6 @@ def test_german_copy_mixing_two_conventions_is_flagged_at_the_minority():
 
 def test_german_copy_wholly_in_straight_quotes_is_suggested_the_german_marks_not_fixed_unattended():
     # House style on screen: post-editors of German MT mostly keep straight quotes (MLQE-PE en-de).
-    from tqcheck.findings import Applicability
     text = 'Scholz nannte die Lage "ernst, aber stabil".'
     found = _run(text, ["mixed-quotes"], "de")
     assert _fixed(text, found) == "Scholz nannte die Lage „ernst, aber stabil“."
@@ -158,7 +158,6 @@ def test_a_space_before_chinese_and_japanese_full_width_marks_is_flagged_with_th
     found = _run(zh, ["space-before-punctuation"], "zh")
     assert [f.text for f in found] == [" ，", "\u3000。"]
     # Shown with the fix, which `tqcheck fix` leaves to a person (MLQE-PE en-zh post-editors kept them).
-    from tqcheck.findings import Applicability
     assert {fx.applicability for f in found for fx in f.fixes} == {Applicability.SUGGEST}
     assert _fixed(zh, found) == "秦刚周日在北京会见了布林肯，两人交谈了七个小时。"
     ja = "岸田首相はブリンケン国務長官と会談した 。両氏は「協力を強化する 」と述べた。"
