@@ -165,3 +165,19 @@ def test_a_space_before_chinese_and_japanese_full_width_marks_is_flagged_with_th
         "岸田首相はブリンケン国務長官と会談した。両氏は「協力を強化する」と述べた。"
     # A space between sentences (after the mark) is not this rule's business.
     assert _run("会谈结束。 双方同意继续沟通。", ["space-before-punctuation"], "zh") == []
+
+
+def test_japanese_copy_with_english_quotes_gets_kagikakko():
+    text = "岸田首相は会談後、“日米同盟はかつてなく強固だ”と述べた。"
+    found = _run(text, ["mixed-quotes"], "ja")
+    assert _fixed(text, found) == "岸田首相は会談後、「日米同盟はかつてなく強固だ」と述べた。"
+
+
+def test_japanese_quotes_nested_in_kagikakko_are_japanese_usage():
+    assert not _run("岸田首相は「日米同盟は『かつてなく』強固だ」と述べた。", ["mixed-quotes"], "ja")
+
+
+def test_japanese_copy_wholly_in_straight_quotes_is_suggested_kagikakko_not_fixed_unattended():
+    found = _run('岸田首相は"日米同盟は強固だ"と述べた。', ["mixed-quotes"], "ja")
+    assert [(f.suggestions, f.fixes[0].applicability) for f in found] == [
+        (["「"], Applicability.SUGGEST), (["」"], Applicability.SUGGEST)]
