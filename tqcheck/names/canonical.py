@@ -144,7 +144,10 @@ def choose(entity: Entity, doc: "Document", ctx: "Context | None") -> None:
         choice = preferred_from_source(source, spellings)
         if choice:
             entity.canonical, entity.decided_by = choice, "source"
-            entity.evidence.append(Reason("source", "source text"))
+            # A spelling the translation never writes (Nguyen Phu Trong behind Trung and Thong) is the
+            # source's reading; say so rather than "elsewhere".
+            entity.evidence.append(Reason("source", "source text" if choice in spellings
+                                          else f"the source's characters read '{choice}'"))
             return
     accents = _accent_choice(entity, doc, ctx.config.diacritics if ctx is not None else "")
     if accents is not None:

@@ -11,7 +11,7 @@ from .canonical import choose
 from .cluster import cluster
 from .entity import Entity, Reason
 from .mentions import extract_mentions
-from .source_align import merge_by_source, merge_places_by_source, merge_transliterations
+from .source_align import merge_by_characters, merge_by_source, merge_places_by_source, merge_transliterations
 from ..analysis.declared import analysis
 from ..analysis.parse import Parse
 from ..analysis.source import SourceSide, source_side
@@ -97,7 +97,8 @@ def name_ledger(doc: "Document", ctx: "Context | None" = None) -> NameLedger:
         side = source_side(doc, ctx)
         ents = cluster(extract_mentions(doc, ctx), doc.lang, doc)
         if side is not None:
-            ents = merge_places_by_source(merge_transliterations(merge_by_source(ents, side), side), side)
+            ents = merge_by_characters(merge_by_source(ents, side), side)
+            ents = merge_places_by_source(merge_transliterations(ents, side), side)
         for e in ents:
             choose(e, doc, ctx)
         return NameLedger(ents)

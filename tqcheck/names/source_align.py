@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .han import _HAN, han_names, han_runs, place_keys
 from .entity import Entity, Reason
-from .compare import family_given, key, name_style, same_entity
+from .compare import family_given, institution_parts, key, name_style, same_entity
 from .data import chinese_surnames, fold
 from .sounds import sounds_alike, pinyin_sound_key, sound_key
 
@@ -94,6 +94,8 @@ def _family_word(e: Entity) -> str | None:
     toks = full.tokens
     if name_style(toks) != "west":
         return None  # Chinese, Korean, Vietnamese names: merge_by_source reads those by family name
+    if institution_parts(full.surface)[0]:
+        return None  # an institution ("Xinhua News Agency"): its last word is no family name
     word = toks[-1]
     for tail in ("'s", "’s"):
         word = word.removesuffix(tail)
@@ -216,3 +218,85 @@ def merge_places_by_source(ents: list[Entity], side: "SourceSide") -> list[Entit
     return [e for e in ents if id(e) not in merged]
 
 
+
+
+# -- Korean and Vietnamese names behind Han characters ---------------------------------------------
+# A Chinese source writes 阮富仲 for Nguyen Phu Trong and 尹锡悦 for Yoon Suk-yeol; MT renders them in pinyin
+# once (Ruan Fuzhong, Yin Xiyue), or garbles the given name differently in two paragraphs (Nguyen Phu
+# Trung, Nguyen Phu Thong).  The family name says which characters to look for, the given name's syllables
+# how many follow it (tqcheck.names.sino); the same characters behind two renderings that are never named in
+# one sentence join them.  Chinese names are left to merge_by_source: at least one rendering must read as a
+# Korean or Vietnamese name.
+
+def _characters_behind(e: Entity, side: "SourceSide") -> tuple[str, set[int], bool] | None:
+    """The one run of Han characters behind every full mention of ``e``, its segments, and whether the
+    name reads as Korean or Vietnamese; None when not exactly one."""
+    from .sino import characters_behind, family_characters, syllable_count
+
+    full = max(e.spellings, key=lambda f: (len(f.tokens), f.count))
+    toks = full.tokens
+    style = name_style(toks)
+    if style == "west" or _is_place(e):
+        return None
+    fam, given = family_given(toks)
+    # "Ban Ki-moon" reads as Wade-Giles too: every reading its family name allows is looked for.
+    styles = {style} | {s for s in ("ko", "vi") if family_characters(fam, s)}
+    wanted = [(family_characters(fam, s), n) for s in styles if (n := syllable_count(given, s))]
+    found: set[str] = set()
+    segs: set[int] = set()
+    for f in e.spellings:
+        if len(f.tokens) != len(toks):
+            return None  # spellings of unlike shape: the letters joined them, leave them be
+        for m in f.mentions:
+            i = side.segment_at(m.start)
+            if i is None:
+                return None
+            text = side.source_text_of(i)
+            here = set().union(*(characters_behind(text, chars, n + 1) for chars, n in wanted if chars))
+            if len(here) != 1:
+                return None  # none, or two people of that family in the sentence
+            found |= here
+            segs.add(i)
+    if len(found) != 1:
+        return None
+    return next(iter(found)), segs, style in ("ko", "vi")
+
+
+def _reads_right(e: Entity, chars: str) -> bool:
+    """A spelling of ``e`` is the characters' Sino-Vietnamese reading or their pinyin."""
+    from pypinyin import lazy_pinyin
+
+    from .sino import vietnamese_reading
+
+    readings = {key(vietnamese_reading(chars) or ""), key("".join(lazy_pinyin(chars)))} - {""}
+    return any(f.key in readings for f in e.spellings)
+
+
+def merge_by_characters(ents: list[Entity], side: "SourceSide") -> list[Entity]:
+    if not side.segments or not _HAN.search(side.text):
+        return ents
+    behind: dict[str, list[tuple[Entity, set[int], bool]]] = {}
+    for e in ents:
+        found = _characters_behind(e, side)
+        if found:
+            behind.setdefault(found[0], []).append((e, found[1], found[2]))
+    merged: set[int] = set()
+    for chars, group in behind.items():
+        if len(group) < 2 or not any(foreign for _, _, foreign in group):
+            continue
+        if any(a[1] & b[1] for i, a in enumerate(group) for b in group[i + 1:]):
+            continue  # two of them named in one sentence: two people of one family
+        # The home: a spelling the characters read as, else the fullest, earliest name.
+        home = min(group, key=lambda g: (not _reads_right(g[0], chars), _home_rank(g[0])))[0]
+        for e, _, _ in group:
+            if e is home:
+                continue
+            home.spellings.extend(e.spellings)
+            home.short.extend(e.short)
+            home.short_variants.extend(e.short_variants)
+            home.given_only.extend(e.given_only)
+            home.kind = home.kind or "source"
+            home.notes.append(Reason("source", f"the source writes {chars} behind both "
+                                               f"'{home.spellings[0].surface}' and '{e.spellings[0].surface}'"))
+            merged.add(id(e))
+    return [e for e in ents if id(e) not in merged]

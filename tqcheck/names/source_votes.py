@@ -28,6 +28,61 @@ def chinese_person(source: "Document", spellings: list[str]) -> str | None:
 
 
 
+def vietnamese_person(source: "Document", spellings: list[str]) -> str | None:
+    """The Sino-Vietnamese reading of the characters behind a Vietnamese name (阮富仲 -> 'Nguyen Phu Trong').
+
+    Asked before the pinyin vote: a source that writes 阮富仲 where the translation has 'Nguyen Phu Trong'
+    and 'Ruan Fuzhong' names a Vietnamese person, whom pinyin misreads.  When no spelling is the reading
+    but every spelling is a few letters from it (Nguyen Phu Trung, Nguyen Phu Thong), the reading itself is
+    the spelling, without diacritics where the translation writes none.
+    """
+    from rapidfuzz import fuzz
+
+    from .canonical import strip_marks
+    from .compare import name_style, tokens
+    from .sino import vietnamese_names
+
+    vi = [s for s in spellings if name_style(tokens(s)) == "vi"]
+    if not vi or not _HAN.search(source.text):
+        return None
+    readings = vietnamese_names(source.text)
+    hits = [s for s in vi if key(s) in readings]
+    if hits:
+        return hits[0] if len({key(s) for s in hits}) == 1 else None
+    if len(vi) != len(spellings):
+        return None
+    near = {r for s in vi for k, r in readings.items() if len(tokens(r)) == len(tokens(s))
+            and fuzz.ratio(key(s), k) >= 85}
+    if len(near) != 1:
+        return None
+    reading = next(iter(near))
+    return reading if any(strip_marks(s) != s for s in spellings) else strip_marks(reading)
+
+
+def korean_person(source: "Document", spellings: list[str]) -> str | None:
+    """A Korean name against its pinyin: 尹锡悦 behind 'Yoon Suk-yeol' and 'Yin Xiyue' names a Korean, whom
+    pinyin misreads.  A spelling is Korean when its given name is not pinyin (suk, yeol); the vote needs one
+    such spelling and another that is the pinyin of a name the source writes."""
+    from .compare import family_given, name_style, tokens
+    from .data import fold, pinyin_syllables
+
+    if not _HAN.search(source.text):
+        return None
+
+    def korean(s: str) -> bool:
+        toks = tokens(s)
+        if name_style(toks) != "ko":
+            return False
+        syllables = [fold(x) for g in family_given(toks)[1] for x in g.split("-") if x]
+        return not all(x in pinyin_syllables() for x in syllables)
+
+    ko = {s for s in spellings if korean(s)}
+    keys = chinese_source_names(source)
+    if len(ko) == 1 and any(key(s).replace("ü", "v") in keys for s in spellings if s not in ko):
+        return next(iter(ko))
+    return None
+
+
 def transliterated(source: "Document", spellings: list[str]) -> str | None:
     """Sources without Han characters: the spelling closest to a name in the source.
 
@@ -59,7 +114,8 @@ def chinese_place(source, spellings: list[str]) -> str | None:
 
 
 # Asked in this order; the first spelling named wins.
-VOTES: tuple[SourceVote, ...] = (chinese_person, transliterated, chinese_place)
+VOTES: tuple[SourceVote, ...] = (vietnamese_person, korean_person, chinese_person, transliterated,
+                                 chinese_place)
 
 
 def preferred_from_source(source: "Document", spellings: list[str]) -> str | None:

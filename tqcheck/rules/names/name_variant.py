@@ -10,6 +10,8 @@ from ..registry import DocumentRule, register
 def explain(e, spelling: str) -> str:
     why = "; ".join(map(str, e.evidence))
     how = "named" if e.kind == "organisation" else "spelled"
+    if not any(f.surface == e.canonical for f in e.spellings):  # the source's reading, written nowhere
+        return f"'{spelling}' should be spelled '{e.canonical}' ({why})."
     return f"'{spelling}' is {how} '{e.canonical}' elsewhere ({why})."
 
 
