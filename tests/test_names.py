@@ -358,6 +358,24 @@ def test_one_transliterated_source_name_rendered_two_ways(names_ctx):
     findings = Engine(names_ctx, only=["name-variant"]).run([_aligned(segs)]).files[0].findings
     assert [(f.text, f.suggestions[0]) for f in findings] == [("Lacey", "Raisi")]
     assert "莱希" in findings[0].message and "another rendering of 'Raisi'" in findings[0].message
+
+
+def test_an_institutions_last_word_is_never_read_as_a_transliterated_name(names_ctx):
+    # WMT21 zh-en (one system, the sentences run together as a story): a headline's "Xinhua" ran into the
+    # next sentence's "Ships", and 参加 (can jia) in the aligned source sounded like both "Agency" and
+    # "Ships": "Xinhua News Agency" was "corrected" to "Xinhua Ships".
+    segs = [("Russia celebrates Navy Day with military parade - Xinhua", "俄罗斯举办阅兵式庆祝海军节-新华网"),
+            ("Ships parade for the Navy Day celebration in St. Petersburg, Russia, July 26.",
+             "7月26日，在俄罗斯圣彼得堡，舰艇列队参加海军节庆祝活动。"),
+            ("Xinhua News Agency (Photo by Mogina)", "新华社发（莫京娜摄）"),
+            ("On that day, Russia's North Sea, Baltic Sea, Black Sea, Caspian Sea and Pacific Fleet held parades in "
+             "the sea where their respective bases are located, with 15000 soldiers, 219 various types of ships "
+             "and 71 military aircraft participating.",
+             "当天，俄罗斯北海、波罗的海、黑海、里海和太平洋舰队分别在各自基地所在海域举行了阅兵式，共有1.5万军人、"
+             "219艘各类舰艇和71架军用飞机参加。")]
+    doc = Document.from_text(" ".join(t for t, _ in segs), lang="en")
+    doc.source = Document.from_text(" ".join(s for _, s in segs), lang="zh")
+    assert Engine(names_ctx, only=["name-variant"]).run([doc]).files[0].findings == []
     # Without the source nothing ties the two names.
     plain = Document.from_text(" ".join(t for t, _ in segs), lang="en")
     assert Engine(names_ctx, only=["name-variant"]).run([plain]).files[0].findings == []

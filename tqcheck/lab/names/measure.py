@@ -1,9 +1,11 @@
 """Name-document recall and precision on the development set's two halves and on ../shared/eval dev.
 
-    python -m tqcheck.lab.names.measure WORKDIR [--eval ../shared/eval/dev.docs.jsonl] [--misses]
+    python -m tqcheck.lab.names.measure WORKDIR [--eval ../shared/eval/dev.docs.jsonl] [--misses] [--source]
+                                                [--model]
 
 The checks run as ``tqcheck check`` runs them (``tqcheck.lab.evaluation.run``: the name rules, no
-model, no source), and each set's own scorer (``score_eval.py``) scores them.  ``--misses`` lists the
+model unless ``--model``, and no source unless ``--source``: then each document's Chinese source, through
+the aligner as ``--source`` gives it), and each set's own scorer (``score_eval.py``) scores them.  ``--misses`` lists the
 missed and the wrongly flagged documents with the variants of each, for reading (tune half only: the
 held-out half is measured, never read).
 """
@@ -24,9 +26,28 @@ DEV = next((b / "eval" / "dev.docs.jsonl" for b in (_ROOT.parent / "shared", _RO
             if (b / "eval" / "dev.docs.jsonl").exists()), _ROOT.parent / "shared" / "eval" / "dev.docs.jsonl")
 
 
-def measure(path: Path, scorer: Path | None = None) -> tuple[dict, list[dict]]:
+def right_fixes(path: Path, preds: list[dict]) -> tuple[int, int]:
+    """(right, all) name fixes on the development set's labelled variants: a fix of an occurrence is right
+    when it suggests the form most systems write there (the label's entity), which the others support."""
+    gold = {}
+    for line in path.read_text("utf-8").splitlines():
+        rec = json.loads(line)
+        gold[rec["id"]] = rec.get("name_evidence", {}).get("auto_variants", [])
+    right = total = 0
+    for p in preds:
+        for span in p["spans"]:
+            for v in gold.get(p["id"], []):
+                if any(o["seg"] == span["seg"] and o["start"] < span["end"] and span["start"] < o["end"]
+                       and o["text"] != v["entity"] for o in v.get("occurrences", [])):
+                    total += 1
+                    right += span.get("suggestion") == v["entity"]
+    return right, total
+
+
+def measure(path: Path, scorer: Path | None = None, source: bool = False,
+            model: bool = False) -> tuple[dict, list[dict]]:
     """The name rules' document figures on one set, scored by ../shared/eval's scorer unless told another."""
-    preds = run(str(path), RULES, use_source=False, use_model=False)
+    preds = run(str(path), RULES, use_source=source, use_model=model)
     scorer = scorer or scorer_path(DEV)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
         fh.write("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds))
@@ -57,17 +78,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("workdir", help="where tqcheck.lab.names.devset wrote the halves")
     ap.add_argument("--eval", default=str(DEV), help="../shared/eval dev (the check)")
     ap.add_argument("--misses", action="store_true", help="list the tune half's misses and false flags")
+    ap.add_argument("--source", action="store_true", help="give the checks each document's source")
+    ap.add_argument("--model", action="store_true", help="load the language model (its spelling evidence)")
     args = ap.parse_args(argv)
     work = Path(args.workdir)
     scorer = scorer_path(args.eval)
     for half in ("tune", "heldout"):
         path = next(work.glob(f"*.names.{half}.jsonl"))
-        r, preds = measure(path, scorer)
-        print(f"{half:8s} R {r['recall']:.3f} P {r['precision']:.3f} (tp {r['tp']} fp {r['fp']} fn {r['fn']})")
+        r, preds = measure(path, scorer, args.source, args.model)
+        right, total = right_fixes(path, preds)
+        print(f"{half:8s} R {r['recall']:.3f} P {r['precision']:.3f} (tp {r['tp']} fp {r['fp']} fn {r['fn']}); "
+              f"fixes to the majority's spelling {right} of {total}")
         if args.misses and half == "tune":
             misses(path, preds)
     if Path(args.eval).exists():
-        r, _ = measure(Path(args.eval), scorer)
+        r, _ = measure(Path(args.eval), scorer, args.source, args.model)
         print(f"eval dev R {r['recall']:.3f} P {r['precision']:.3f} (tp {r['tp']} fp {r['fp']} fn {r['fn']})")
 
 
