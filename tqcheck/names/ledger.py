@@ -11,6 +11,7 @@ from .canonical import choose
 from .cluster import cluster
 from .entity import Entity, Reason
 from .mentions import extract_mentions
+from .model_evidence import merge_by_model
 from .source_align import merge_by_characters, merge_by_source, merge_places_by_source, merge_transliterations
 from ..analysis.declared import analysis
 from ..analysis.parse import Parse
@@ -90,6 +91,12 @@ class NameLedger:
         outcome.names = self.entries()
 
 
+def _model(ctx: "Context"):
+    from ..lm import get_language_model
+
+    return get_language_model(ctx)
+
+
 def name_ledger(doc: "Document", ctx: "Context | None" = None) -> NameLedger:
     """The document's ledger, computed once: mentions, clusters, source merges, chosen spellings."""
 
@@ -99,6 +106,8 @@ def name_ledger(doc: "Document", ctx: "Context | None" = None) -> NameLedger:
         if side is not None:
             ents = merge_by_characters(merge_by_source(ents, side), side)
             ents = merge_places_by_source(merge_transliterations(ents, side), side)
+        if ctx is not None and ctx.use_model and (lm := _model(ctx)) is not None:
+            ents = merge_by_model(ents, doc, lm)
         for e in ents:
             choose(e, doc, ctx)
         return NameLedger(ents)
