@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .entity import Entity, Reason
 from .compare import key
+from .data import strip_marks
 from .gazetteer import place_spelling
 from .source_votes import preferred_from_source
 
@@ -116,14 +117,6 @@ def _more_common(spellings: list[str]) -> str | None:
     if len(ranked) > 1 and score(ranked[0]) - score(ranked[1]) >= 1.0:
         return ranked[0]
     return None
-
-
-def strip_marks(text: str) -> str:
-    """The text without diacritics, case and letters kept: 'José' -> 'Jose', 'Đặng' -> 'Dang'."""
-    import unicodedata
-
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _accent_choice(entity: Entity, doc: "Document", house: str) -> tuple[str, Reason] | None:

@@ -18,6 +18,12 @@ def fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
 
 
+def strip_marks(text: str) -> str:
+    """The text without diacritics, case and letters kept: 'José' -> 'Jose', 'Đặng' -> 'Dang'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=1)
 def chinese_surnames() -> dict[str, str]:
     """Romanised Chinese family name (folded) -> its pinyin, including Wade-Giles/Cantonese forms."""

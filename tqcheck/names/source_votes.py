@@ -38,8 +38,8 @@ def vietnamese_person(source: "Document", spellings: list[str]) -> str | None:
     """
     from rapidfuzz import fuzz
 
-    from .canonical import strip_marks
     from .compare import name_style, tokens
+    from .data import strip_marks
     from .sino import vietnamese_names
 
     vi = [s for s in spellings if name_style(tokens(s)) == "vi"]
