@@ -37,8 +37,8 @@ def _rare(word: str) -> bool:
 
 def _letters_relate(one_off: Entity, known: Entity, others: set[str]) -> bool:
     """The two differ in the family name alone, which sounds alike, and share a rare given name (Ebrahim
-    Raisi / Ebrahim Lacey, Liu Qingyun / Lau Qingyun), or the one-off is one word holding the established family name (Purivas /
-    Rivas).
+    Raisi / Ebrahim Lacey, Liu Qingyun / Lau Qingyun), or the one-off is one word holding the established
+    family name (Purivas / Rivas).
 
     A garbled name has a word replaced; a name with words added to an established one ("Andy Liu Qingyun",
     "Zhang Jikelin Xiaozhai") is a run-on or two names fused, which the model would also prefer shortened,
