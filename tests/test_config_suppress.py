@@ -41,6 +41,28 @@ def test_tqcheck_toml_and_bad_config(tmp_path, cli):
     assert code == 2 and "invalid TOML" in err
 
 
+def test_per_file_ignores_set_a_rule_aside_for_the_files_a_glob_names_and_only_those(tmp_path, cli, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tqcheck]\nlang = "en"\n\n[tool.tqcheck.per-file-ignores]\n"wire/*.txt" = ["space-before-punctuation"]\n'
+        '"notes.txt" = "run-in-heading"\n', "utf-8")
+    (tmp_path / "wire").mkdir()
+    for name in ("wire/a.txt", "b.txt"):
+        (tmp_path / name).write_text("Blinken met his counterpart , Qin Gang.\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = cli("check", ".", "--no-model", "--no-cache", "-f", "json", "--rule", "space-before-punctuation")
+    assert [(e["path"], len(e["findings"])) for e in json.loads(out)["files"]] == [("./b.txt", 1), ("./wire/a.txt", 0)]
+
+
+def test_per_file_ignores_naming_an_unknown_rule_or_no_list_is_a_config_error(tmp_path, cli):
+    cfg = tmp_path / "tqcheck.toml"
+    cfg.write_text('[per-file-ignores]\n"*.txt" = ["no-such-rule"]\n', "utf-8")
+    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
+    assert code == 2 and "no-such-rule" in err and str(cfg) in err
+    cfg.write_text('per-file-ignores = ["mixed-quotes"]\n', "utf-8")
+    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
+    assert code == 2 and "per-file-ignores" in err
+
+
 MD = """Blinken met his counterpart , Qin Gang.
 
 <!-- tqcheck-disable-next-line space-before-punctuation -->

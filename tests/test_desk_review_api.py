@@ -72,6 +72,27 @@ def test_a_file_record_with_an_ignored_rule_reads_back(client, folder):
     assert record["ignored_rules"] == ["doubled-space"] and record["version"] == 1
 
 
+def test_a_rule_ignored_for_one_file_in_the_desk_is_ignored_there_by_check_too(client, folder, cli):
+    (folder / "other.txt").write_text("Two  spaces here.\n", "utf-8")
+    (folder / "story.txt").write_text("Two  spaces there.\n", "utf-8")
+    (folder / "tqcheck.toml").write_text('lang = "en"\n', "utf-8")
+
+    def flagged():
+        code, out, _ = cli("check", folder, "--no-model", "--no-cache", "--rule", "doubled-space", "-f", "json",
+                           "--config", folder / "tqcheck.toml", "--fail-on", "never")
+        return sorted(r["path"].rsplit("/", 1)[-1] for r in json.loads(out)["files"] for _ in r["findings"])
+
+    assert flagged() == ["other.txt", "story.txt"]
+    r = client.post("/api/ignore", json={"rule": "doubled-space", "scope": "file", "path": "story.txt"})
+    assert r.status_code == 200 and r.json()["warnings"] == []
+    assert (folder / "tqcheck.toml").read_text("utf-8").startswith('lang = "en"\n')
+    assert flagged() == ["other.txt"]
+    r = client.post("/api/ignore", json={"rule": "doubled-space", "scope": "file", "path": "story.txt",
+                                         "ignore": False})
+    assert r.status_code == 200 and r.json()["ignored_rules"] == []
+    assert flagged() == ["other.txt", "story.txt"]
+
+
 @pytest.mark.parametrize("name, status, words", [
     ("story.txt", 409, "already there"),
     (".git/config.txt", 403, "not a name the desk can save to"),

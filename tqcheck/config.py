@@ -21,9 +21,13 @@ Example::
     [tool.tqcheck.glossary]
     "Qin Gang" = ["Qing Gang"]  # canonical = [variants it replaces]
     "Macao" = ["Macau"]
+
+    [tool.tqcheck.per-file-ignores]  # glob (relative to this file's folder) = rules set aside there
+    "wire/2026-05-01-*.txt" = ["mixed-quotes"]
 """
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,10 +56,28 @@ class Config:
     model: str | None = None  # model card id for the language model
     entity_style: str = "noun"  # "noun": only noun uses of US/United States must agree; "strict": all uses
     diacritics: str = ""        # "keep" (José), "ascii" (Jose); unset: what the text uses most
+    # glob of files (relative to the config's folder, or a file name) -> the rules set aside for them
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
 
     def rule_enabled(self, rule_id: str, default: bool = True) -> bool:
         """Whether the rule runs: as the config says, else its default (``Rule.default``)."""
         return self.rules.get(rule_id, "on" if default else "off") != "off"
+
+    def ignored_for(self, path: str | None) -> frozenset[str]:
+        """The rules ``per-file-ignores`` sets aside for the file at ``path``: its globs are matched against
+        the path relative to the config's folder (the path as given when it lies elsewhere) and against
+        the file name, as ``exclude`` is."""
+        if not self.per_file_ignores or not path or path == "-":
+            return frozenset()
+        given = Path(path)
+        rel = given.as_posix()
+        if self.path:
+            try:
+                rel = given.resolve().relative_to(Path(self.path).resolve().parent).as_posix()
+            except (ValueError, OSError):
+                pass
+        return frozenset(rule for pattern, rules in self.per_file_ignores.items()
+                         if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(given.name, pattern) for rule in rules)
 
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
         value = self.rules.get(rule_id)
@@ -176,7 +198,7 @@ def _rule_setting(rule_id: str, value, cfg: Config, path: Path) -> str:
 
 def parse_config(data: dict, path: Path) -> Config:
     known = {"fail-on", "lang", "source-lang", "include", "exclude", "rules", "glossary", "model", "entity-style",
-             "diacritics"}
+             "diacritics", "per-file-ignores"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
@@ -208,6 +230,10 @@ def parse_config(data: dict, path: Path) -> Config:
     if not isinstance(glossary, dict):
         raise ConfigError(f"{path}: 'glossary' must be a table of canonical = [variants], not {shown(glossary)}")
     cfg.glossary = {k: _str_list(v, f"glossary.{k}", path) for k, v in glossary.items()}
+    ignores = data.get("per-file-ignores", {})
+    if not isinstance(ignores, dict):
+        raise ConfigError(f"{path}: 'per-file-ignores' must be a table of \"glob\" = [rules], not {shown(ignores)}")
+    cfg.per_file_ignores = {k: _str_list(v, f"per-file-ignores.{k}", path) for k, v in ignores.items()}
     return cfg
 
 
@@ -220,6 +246,59 @@ def _folder_config(folder: Path) -> Path:
                                                                                            candidate)):
             return candidate
     return folder / "tqcheck.toml"
+
+
+def set_file_ignore(folder: Path, rel: str, rule_id: str, ignore: bool = True) -> Path:
+    """Add ``rule_id`` to, or take it from, the ``per-file-ignores`` entry of the file ``rel`` (relative to
+    ``folder``) in ``folder``'s config: the desk's "ignore this rule for this file", which CI then honours
+    too.  Every other line is kept; the new text is read back through ``parse_config`` before it replaces
+    the old one, atomically, and an edit it cannot make (the entry spread over several lines) is refused
+    with a ConfigError and nothing written."""
+    import glob
+    import json
+
+    from .textio import atomic_write
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule_id):
+        raise ConfigError(f"{rule_id!r} is not a rule id")
+    path = _folder_config(folder)
+    text = path.read_text("utf-8") if path.exists() else ""
+    pattern = glob.escape(rel)  # the file itself, even when its name holds [ ] * or ?
+    current = _parsed(text, path).per_file_ignores.get(pattern, []) if text else []
+    wanted = sorted(set(current) | {rule_id}) if ignore else [r for r in current if r != rule_id]
+    if wanted == current:
+        return path
+    header = "[tool.tqcheck.per-file-ignores]" if path.name == "pyproject.toml" else "[per-file-ignores]"
+    key = json.dumps(pattern, ensure_ascii=False)  # a JSON string is a TOML basic string
+    line = f"{key} = {json.dumps(wanted)}\n"
+    lines = text.splitlines(keepends=True)
+    at = next((i for i, ln in enumerate(lines) if ln.strip() == header), None)
+    if at is None:
+        new = text + ("" if not text or text.endswith("\n") else "\n") + ("\n" if text else "") + header + "\n" + line
+    else:
+        end = next((i for i in range(at + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+        own = next((i for i in range(at + 1, end) if lines[i].lstrip().startswith(key)), None)
+        if own is None:
+            lines.insert(at + 1, line)
+        elif wanted:
+            lines[own] = line
+        else:
+            del lines[own]
+        new = "".join(lines)
+    if _parsed(new, path).per_file_ignores.get(pattern, []) != wanted:
+        raise ConfigError(f"{path}: the per-file-ignores entry of {rel} could not be changed there; edit it by hand")
+    atomic_write(path, new)
+    return path
+
+
+def _parsed(text: str, path: Path) -> Config:
+    try:
+        data = toml_loads(text)
+    except Unparsable as exc:
+        raise ConfigError(f"{path}: {exc.problem}") from None
+    if path.name == "pyproject.toml":
+        data = _tool_table(data, path).get("tqcheck", {})
+    return parse_config(data, path)
 
 
 def turn_rule_off(folder: Path, rule_id: str) -> Path:
@@ -249,13 +328,7 @@ def turn_rule_off(folder: Path, rule_id: str) -> Path:
         else:
             lines.insert(at + 1, line + "\n")
         new = "".join(lines)
-    try:
-        data = toml_loads(new)
-    except Unparsable as exc:
-        raise ConfigError(f"{path}: cannot add {rule_id} = \"off\" to it: {exc.problem}") from None
-    if path.name == "pyproject.toml":
-        data = _tool_table(data, path).get("tqcheck", {})
-    if parse_config(data, path).rules.get(rule_id) != "off":
+    if _parsed(new, path).rules.get(rule_id) != "off":
         raise ConfigError(f"{path}: {rule_id} could not be turned off in it (a [rules.{rule_id}] table?)")
     atomic_write(path, new)
     return path

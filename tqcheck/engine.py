@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 def select_rules(config: Config, only: Iterable[str] | None = None) -> list[Rule]:
     registry = all_rules()
-    unknown = [r for r in list(config.rules) + list(only or []) if r not in registry]
+    ignored = [r for rules in config.per_file_ignores.values() for r in rules]
+    unknown = list(dict.fromkeys(r for r in list(config.rules) + ignored + list(only or []) if r not in registry))
     if unknown:
         where = f"{config.path}: " if config.path else ""
         raise ConfigError(f"{where}unknown rule(s) {', '.join(unknown)}; `tqcheck rules` lists them")
@@ -149,13 +150,14 @@ class Engine:
 
     def _finish(self, doc: Document, findings: list[Finding], ran: set[str]) -> list[Finding]:
         sup = parse_inline(doc.raw, doc.lines)
+        set_aside = self.ctx.config.ignored_for(doc.path)  # the config's per-file-ignores
         seen: set[tuple] = set()
         out: list[Finding] = []
         for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
             if not (0 <= f.start <= f.end <= len(doc.raw)):
                 raise AssertionError(f"rule {f.rule} returned span {f.start}-{f.end} outside {doc.path}")
             key = (f.rule, f.start, f.end)
-            if key in seen or doc.is_ignored(f.start, f.end):
+            if key in seen or f.rule in set_aside or doc.is_ignored(f.start, f.end):
                 continue
             seen.add(key)
             self._place(doc, f)

@@ -23,8 +23,9 @@
   POST /api/decisions {path, fingerprint, decision, reason?} -> the record, with that decision kept
                       ("open" forgets it)
   POST /api/ignore    {rule, scope: "file" | "folder", path?, ignore?: bool} -> sets a rule aside: for one
-                      file in its review record ({path} required), or for the folder by writing
-                      rule = "off" into its tqcheck config (and the desk's settings from then on)
+                      file in its review record ({path} required) and in the folder config's
+                      per-file-ignores, or for the folder by writing rule = "off" into its tqcheck
+                      config (and the desk's settings from then on)
   /api/check also takes "decisions": {fingerprint: {decision, reason?, by?}}: each finding
   then carries its "review" in the report, as the desk's downloads show it.
 
@@ -44,7 +45,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
-from ..errors import InputError, TqcheckError
+from ..config import set_file_ignore
+from ..errors import ConfigError, InputError, TqcheckError
 from ..findings import Category, Finding, Fix, Severity
 from ..fix import apply_fixes, left_because, unified_diff
 from ..render import get_format, render
@@ -281,6 +283,12 @@ def create_app(desk: Desk, workspace: Workspace | None = None, max_body: int = D
             raise RequestError("'ignore' must be true or false")
         if scope == "file":
             record = await desk.run(store.ignore, data.get("path"), rule, on)
+            if workspace.root is not None:
+                # Also in the folder's config (per-file-ignores), so that CI's `tqcheck check` agrees.
+                try:
+                    await desk.run(set_file_ignore, workspace.base, record.path, rule, on)
+                except (ConfigError, OSError) as exc:  # a read-only share, an entry edited by hand
+                    record.warnings.append(f"set aside in this desk only: {exc}")
             return JSONResponse(record.to_dict())
         if scope != "folder":
             raise RequestError("'scope' must be \"file\" or \"folder\"")

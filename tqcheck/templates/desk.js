@@ -411,8 +411,9 @@
     }, function (err) { say('Decision not kept: ' + err.message, true); });
   }
 
-  // "Ignore this rule": for this file (its review record; for pasted text, this session) or for the folder
-  // (written to its tqcheck config by the server, so the rule no longer runs there).
+  // "Ignore this rule": for this file (its review record and the folder config's per-file-ignores, so CI
+  // agrees; for pasted text, this session) or for the folder (written to its tqcheck config by the
+  // server, so the rule no longer runs there).
   function ignoreRule(rule, scope, on) {
     var done = function (where) {
       if (on) { state.ignored[rule] = where; } else { delete state.ignored[rule]; }
@@ -432,7 +433,9 @@
         say('“' + rule + '” is off for the folder (in ' + res.config + ') · checking…');
         check();
       } else {
-        say(on ? '“' + rule + '” is set aside for ' + state.name + '.' : '“' + rule + '” is shown again.');
+        var warned = (res.warnings && res.warnings.length) ? ' (' + res.warnings.join('; ') + ')' : '';
+        say((on ? '“' + rule + '” is set aside for ' + state.name + '.' : '“' + rule + '” is shown again.') + warned,
+            Boolean(warned));
       }
     }, function (err) { say('Could not set the rule aside: ' + err.message, true); });
   }
