@@ -53,6 +53,19 @@ def test_per_file_ignores_set_a_rule_aside_for_the_files_a_glob_names_and_only_t
     assert [(e["path"], len(e["findings"])) for e in json.loads(out)["files"]] == [("./b.txt", 1), ("./wire/a.txt", 0)]
 
 
+def test_a_new_per_file_ignore_takes_effect_from_the_cache_without_checking_anything_again(tmp_path, cli):
+    cfg = tmp_path / "tqcheck.toml"
+    cfg.write_text('lang = "en"\n', "utf-8")
+    story = tmp_path / "a.txt"
+    story.write_text("Blinken met his counterpart , Qin Gang.\n", "utf-8")
+    args = ("check", story, "--no-model", "-f", "json", "--config", cfg, "--cache-dir", tmp_path / "cache",
+            "--rule", "space-before-punctuation")
+    assert len(_findings(cli(*args)[1])) == 1
+    cfg.write_text('lang = "en"\n\n[per-file-ignores]\n"a.txt" = ["space-before-punctuation"]\n', "utf-8")
+    out = json.loads(cli(*args)[1])
+    assert out["files"][0]["findings"] == [] and out["meta"]["cache"] == {"hits": 1, "misses": 0}
+
+
 def test_per_file_ignores_naming_an_unknown_rule_or_no_list_is_a_config_error(tmp_path, cli):
     cfg = tmp_path / "tqcheck.toml"
     cfg.write_text('[per-file-ignores]\n"*.txt" = ["no-such-rule"]\n', "utf-8")

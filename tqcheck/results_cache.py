@@ -51,6 +51,8 @@ def run_signature(request, rules: list[str], card=None) -> str:
     card when the model runs (None without it)."""
     config = asdict(request.config)
     config.pop("path", None)  # where the settings were read from does not matter, what they say does
+    # Findings are set aside per file after the cache (Engine.finish): a new entry re-checks nothing.
+    config.pop("per_file_ignores", None)
     parts = {"tqcheck": __version__, "code": fingerprint.package_files(), "format": FORMAT, "config": config,
              "rules": sorted(rules), "lang": request.lang, "encoding": request.encoding,
              "source_lang": request.source_lang, "read_in_context": request.read_in_context,
