@@ -40,19 +40,11 @@ def score(eval_path: Path, tmp_path: Path, **kw) -> dict:
 def suggestions_right(eval_path: Path, preds: list[dict]) -> float:
     """Share of name findings on gold variant occurrences whose suggestion is the other gold form
     (the fix makes the document consistent; which form is right the gold does not say)."""
-    gold = {}
-    for line in eval_path.read_text("utf-8").splitlines():
-        rec = json.loads(line)
-        gold[rec["id"]] = rec.get("name_evidence", {}).get("auto_variants", [])
-    hits = right = 0
-    for p in preds:
-        for span in p["spans"]:
-            for v in gold.get(p["id"], []):
-                for o in v.get("occurrences", []):
-                    if o["seg"] == span["seg"] and o["start"] < span["end"] and span["start"] < o["end"]:
-                        hits += 1
-                        right += span.get("suggestion") in v["forms"] and span.get("suggestion") != o["text"]
-    return right / hits if hits else 0.0
+    from tqcheck.lab.names.measure import variant_overlaps
+
+    right = [span.get("suggestion") in v["forms"] and span.get("suggestion") != o["text"]
+             for span, v, o in variant_overlaps(eval_path, preds)]
+    return sum(right) / len(right) if right else 0.0
 
 
 @pytest.fixture(scope="module")

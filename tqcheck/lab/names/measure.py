@@ -26,22 +26,27 @@ DEV = next((b / "eval" / "dev.docs.jsonl" for b in (_ROOT.parent / "shared", _RO
             if (b / "eval" / "dev.docs.jsonl").exists()), _ROOT.parent / "shared" / "eval" / "dev.docs.jsonl")
 
 
-def right_fixes(path: Path, preds: list[dict]) -> tuple[int, int]:
-    """(right, all) name fixes on the development set's labelled variants: a fix of an occurrence is right
-    when it suggests the form most systems write there (the label's entity), which the others support."""
+def variant_overlaps(path: Path, preds: list[dict]):
+    """(span, variant, occurrence) for each prediction span over a labelled variant's occurrence in the set
+    at ``path`` (its ``name_evidence.auto_variants``, as ``../shared/eval`` writes them)."""
     gold = {}
     for line in path.read_text("utf-8").splitlines():
         rec = json.loads(line)
         gold[rec["id"]] = rec.get("name_evidence", {}).get("auto_variants", [])
-    right = total = 0
     for p in preds:
         for span in p["spans"]:
             for v in gold.get(p["id"], []):
-                if any(o["seg"] == span["seg"] and o["start"] < span["end"] and span["start"] < o["end"]
-                       and o["text"] != v["entity"] for o in v.get("occurrences", [])):
-                    total += 1
-                    right += span.get("suggestion") == v["entity"]
-    return right, total
+                for o in v.get("occurrences", []):
+                    if o["seg"] == span["seg"] and o["start"] < span["end"] and span["start"] < o["end"]:
+                        yield span, v, o
+
+
+def right_fixes(path: Path, preds: list[dict]) -> tuple[int, int]:
+    """(right, all) name fixes on the development set's labelled variants: a fix of an occurrence is right
+    when it suggests the form most systems write there (the label's entity), which the others support."""
+    fixes = [span.get("suggestion") == v["entity"] for span, v, o in variant_overlaps(path, preds)
+             if o["text"] != v["entity"]]
+    return sum(fixes), len(fixes)
 
 
 def measure(path: Path, scorer: Path | None = None, source: bool = False,
