@@ -63,3 +63,26 @@ def test_an_expansion_differing_by_one_word_with_the_introduced_acronyms_letters
     found = findings(text, names_ctx)
     assert [(text[f.start:f.end], f.suggestions) for f in found] == [
         ("China International Import Exhibition", ["China International Import Expo"])]
+
+
+def test_an_introduced_acronym_garbled_once_is_suggested_back_not_fixed_unattended(names_ctx):
+    from tqcheck.findings import Applicability
+
+    text = ("The China International Import Expo (CIIE) opened in Shanghai on Sunday.\n\nMore than 3,000 companies "
+            "are taking part in the CIIE this year.\n\nOrganisers said the CIIF would return next November.\n")
+    found = findings(text, names_ctx)
+    assert [(f.text, f.suggestions, f.fixes[0].applicability) for f in found] == [
+        ("CIIF", ["CIIE"], Applicability.SUGGEST)]
+    assert "introduces 'CIIE'" in found[0].message
+    swapped = ("China's National Development and Reform Commission (NDRC) said it would cut fuel prices. The NDRC "
+               "said the cut followed a fall in oil prices. Analysts said the NDCR had signalled the move.")
+    assert [(f.text, f.suggestions) for f in findings(swapped, names_ctx)] == [("NDCR", ["NDRC"])]
+
+
+def test_a_real_acronym_a_letter_away_is_another_organisation(names_ctx):
+    parties = ("Germany's Christian Democratic Union (CDU) chose a new leader on Saturday. The CDU and its Bavarian "
+               "sister party, the CSU, lead the polls. The CDU leader said the alliance would hold.")
+    assert findings(parties, names_ctx) == []
+    council = ("China's National Development and Reform Commission (NDRC) said it would cut fuel prices. The NDRC "
+               "said the cut followed a fall in oil prices. The NRDC, an American environmental group, objected.")
+    assert findings(council, names_ctx) == []

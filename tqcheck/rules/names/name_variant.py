@@ -1,6 +1,7 @@
 """One entity spelled more than one way in a document."""
 from __future__ import annotations
 
+from ...names.cluster import is_acronym
 from ...names.ledger import NameLedger, name_ledger
 from ...findings import Applicability, Category, Severity
 from ...languages import profile
@@ -56,13 +57,17 @@ class NameVariant(DocumentRule):
                     yield self.finding(m.start, m.end, explain(e, f.surface), [e.canonical],
                                        confidence=0.9 if e.kind == "formatting" else 0.75,
                                        entity=e.canonical, decided_by=e.decided_by, variant_kind=e.kind)
-            for f, _ in e.short_variants:
-                right = e.family_word(e.canonical) or e.canonical
+            for f, word in e.short_variants:
+                # The right word when the merge named it (an acronym, a transliterated family name), else
+                # the family word of the chosen spelling.
+                right = word or e.family_word(e.canonical) or e.canonical
                 # A rendering joined through the source is not a misspelling of the letters.
                 what = "another rendering" if any(f"'{f.surface}'" in n.text for n in e.notes) else "a misspelling"
+                # An acronym a letter away may be a real organisation (NRDC beside NDRC): shown, not applied.
+                applicability = Applicability.SUGGEST if is_acronym(f.surface) else short_fix
                 for m in f.mentions:
                     yield self.finding(m.start, m.end,
                                        f"'{f.surface}' is {what} of '{right}', as in '{e.canonical}' "
                                        f"({'; '.join(map(str, e.evidence))}).", [right], confidence=0.7,
-                                       applicability=short_fix,
+                                       applicability=applicability,
                                        entity=e.canonical, decided_by=e.decided_by, variant_kind="short form")
