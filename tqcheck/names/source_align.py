@@ -218,8 +218,6 @@ def merge_places_by_source(ents: list[Entity], side: "SourceSide") -> list[Entit
     return [e for e in ents if id(e) not in merged]
 
 
-
-
 # -- Korean and Vietnamese names behind Han characters ---------------------------------------------
 # A Chinese source writes 阮富仲 for Nguyen Phu Trong and 尹锡悦 for Yoon Suk-yeol; MT renders them in pinyin
 # once (Ruan Fuzhong, Yin Xiyue), or garbles the given name differently in two paragraphs (Nguyen Phu

@@ -27,7 +27,6 @@ def chinese_person(source: "Document", spellings: list[str]) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-
 def vietnamese_person(source: "Document", spellings: list[str]) -> str | None:
     """The Sino-Vietnamese reading of the characters behind a Vietnamese name (阮富仲 -> 'Nguyen Phu Trong').
 
