@@ -56,6 +56,17 @@ def korean_surnames() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def korean_surname_hanzi() -> dict[str, frozenset[str]]:
+    """Romanised Korean family name (folded) -> the Han characters a Chinese text writes it in ('yoon' -> 尹)."""
+    out: dict[str, set[str]] = {}
+    for line in _lines("korean_surname_hanzi.tsv"):
+        chars, spellings = line.split("\t")
+        for spelling in spellings.split():
+            out.setdefault(fold(spelling), set()).update(chars.split())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
 def vietnamese_surnames() -> frozenset[str]:
     return frozenset(fold(x) for x in _lines("vietnamese_surnames.txt"))
 

@@ -81,12 +81,13 @@ class Entity:
         return len({f.surface for f in self.spellings}) > 1 or bool(self.short_variants)
 
     @property
+    def forms(self) -> list[Form]:
+        """Every form that names it: full spellings, short forms, misspelt short forms, bare given names."""
+        return [*self.spellings, *self.short, *(f for f, _ in self.short_variants), *(f for f, _ in self.given_only)]
+
+    @property
     def mentions(self) -> list[Mention]:
-        out = [m for f in self.spellings for m in f.mentions]
-        out += [m for f in self.short for m in f.mentions]
-        out += [m for f, _ in self.short_variants for m in f.mentions]
-        out += [m for f, _ in self.given_only for m in f.mentions]
-        return sorted(out, key=lambda m: m.start)
+        return sorted((m for f in self.forms for m in f.mentions), key=lambda m: m.start)
 
     def support(self, form: Form) -> int:
         """Occurrences that back a spelling: its own and its short forms that no rival spelling shares."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .compare import family_given, key, name_style, tokens
 from .entity import Entity, Reason
+from .evidence import Evidence
 from .sounds import sound_key, sounds_alike
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,12 +63,9 @@ def _letters_relate(one_off: Entity, known: Entity, others: set[str]) -> bool:
     return len(a) == 1 and len(fam) >= 4 and fam in ka[0] and ka[0] != fam and ka[0] not in others
 
 
-def _sentences(e: Entity, doc: "Document") -> set[int]:
-    return {(doc.sentence_at(m.start) or (m.start, m.end))[0] for m in e.mentions}
-
-
 def candidates(ents: list[Entity], doc: "Document") -> list[tuple[Entity, Entity]]:
     """(one-off, established) pairs the letters relate and the text never names in one sentence."""
+    ev = Evidence(doc)
     words: dict[int, set[str]] = {id(e): {key(t) for f in e.spellings + e.short for t in f.tokens} for e in ents}
     out = []
     for a in ents:
@@ -79,7 +77,7 @@ def candidates(ents: list[Entity], doc: "Document") -> list[tuple[Entity, Entity
             if any(m.label not in ("PERSON", "CAP") for m in a.mentions):
                 continue  # the one-off is tagged an organisation or a place: not this person garbled
             others = set().union(*(w for i, w in words.items() if i not in (id(a), id(b))))
-            if _letters_relate(a, b, others) and not _sentences(a, doc) & _sentences(b, doc):
+            if _letters_relate(a, b, others) and not ev.together(a.forms, b.forms):
                 out.append((a, b))
     return out
 

