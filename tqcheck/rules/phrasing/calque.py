@@ -167,9 +167,6 @@ def _source_words(doc, ctx):
     # source too, so it does not require SourceSide (which would skip it on a file without one).
     side = None
 
-    def found(pattern: str, within: str) -> bool:
-        return re.search(pattern, within) is not None
-
     def uses(word: str, offset: int) -> tuple[bool, bool]:
         word = word.casefold()
         if any(ord(ch) >= 0x2E80 for ch in word):  # Chinese or Japanese: no spaces to find a word's start by
@@ -177,12 +174,12 @@ def _source_words(doc, ctx):
         else:
             stem = r"(?<!\w)" + re.escape(word if len(word) <= 5 else word[:max(5, len(word) - 3)])
             exact = rf"(?<!\w){re.escape(word)}(?!\w)"
-        if not found(stem, text):
+        if re.search(stem, text) is None:
             return False, False
         nonlocal side
         side = side or source_side(doc, ctx)
         i = side.segment_at(offset) if side is not None else None
-        return True, i is not None and found(exact, side.source_text_of(i).casefold())
+        return True, i is not None and re.search(exact, side.source_text_of(i).casefold()) is not None
 
     return uses
 
