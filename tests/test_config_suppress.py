@@ -28,17 +28,20 @@ def test_pyproject_config_found_upward(tmp_path, cli, monkeypatch):
     assert code == 1
 
 
+def _refused(cli, cfg, text: str) -> str:
+    """Check the seed under a config holding ``text``: a usage error (exit 2); its message."""
+    cfg.write_text(text, "utf-8")
+    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
+    assert code == 2
+    return err
+
+
 def test_tqcheck_toml_and_bad_config(tmp_path, cli):
     cfg = tmp_path / "tqcheck.toml"
-    cfg.write_text('fail-on = "info"\n[rules]\nno-such-rule = "off"\n', "utf-8")
-    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
-    assert code == 2 and "no-such-rule" in err and str(cfg) in err
-    cfg.write_text('fail-on = "sometimes"\n', "utf-8")
-    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
-    assert code == 2 and "sometimes" in err
-    cfg.write_text('fail-on = [unclosed\n', "utf-8")
-    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
-    assert code == 2 and "invalid TOML" in err
+    err = _refused(cli, cfg, 'fail-on = "info"\n[rules]\nno-such-rule = "off"\n')
+    assert "no-such-rule" in err and str(cfg) in err
+    assert "sometimes" in _refused(cli, cfg, 'fail-on = "sometimes"\n')
+    assert "invalid TOML" in _refused(cli, cfg, 'fail-on = [unclosed\n')
 
 
 def test_per_file_ignores_set_a_rule_aside_for_the_files_a_glob_names_and_only_those(tmp_path, cli, monkeypatch):
@@ -68,12 +71,9 @@ def test_a_new_per_file_ignore_takes_effect_from_the_cache_without_checking_anyt
 
 def test_per_file_ignores_naming_an_unknown_rule_or_no_list_is_a_config_error(tmp_path, cli):
     cfg = tmp_path / "tqcheck.toml"
-    cfg.write_text('[per-file-ignores]\n"*.txt" = ["no-such-rule"]\n', "utf-8")
-    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
-    assert code == 2 and "no-such-rule" in err and str(cfg) in err
-    cfg.write_text('per-file-ignores = ["mixed-quotes"]\n', "utf-8")
-    code, _, err = cli("check", SEED, "--no-model", "--config", cfg)
-    assert code == 2 and "per-file-ignores" in err
+    err = _refused(cli, cfg, '[per-file-ignores]\n"*.txt" = ["no-such-rule"]\n')
+    assert "no-such-rule" in err and str(cfg) in err
+    assert "per-file-ignores" in _refused(cli, cfg, 'per-file-ignores = ["mixed-quotes"]\n')
 
 
 MD = """Blinken met his counterpart , Qin Gang.
