@@ -349,6 +349,18 @@ def _aligned(segs):
     return doc
 
 
+def test_a_reporter_sharing_the_founders_family_name_is_not_his_variant_behind_a_misaligned_sentence(names_ctx):
+    # The reporter's sentence is aligned with the headline, which names only the founder 郑永刚.  But
+    # "Zheng Yuxin" is the pinyin of 郑淯心, whom the source names too: two people, not one spelt two ways.
+    segs = [("Zheng Yonggang, the founder of Shanshan, has died of a heart attack.", "杉杉创始人郑永刚因突发心脏疾病过世。"),
+            ("Reporter Zheng Yuxin writes that the company issued an obituary on Saturday.", "记者郑淯心报道，公司周六发布讣告。"),
+            ("Zheng Yonggang led the garment maker for three decades.", "郑永刚领导这家服装企业三十年。")]
+    doc = _aligned(segs)
+    (t0, s0), (t1, _), (t2, s2) = doc.units
+    doc.units = [((t0[0], t1[1]), s0), (t2, (s0[1], s2[1]))]  # the reporter's sentence beside the headline
+    assert Engine(names_ctx, only=["name-variant"]).run([doc]).files[0].findings == []
+
+
 def test_one_transliterated_source_name_rendered_two_ways(names_ctx):
     # 莱希 (lai xi) is Raisi; a translation rendered it "Lacey" in a later sentence.
     segs = [("Anti-government hackers briefly interrupted President Ebrahim Raisi's televised speech.",

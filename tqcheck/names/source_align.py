@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .han import _HAN, han_names, han_runs, place_keys
+from .han import _HAN, chinese_source_names, han_names, han_runs, place_keys
 from .entity import Entity, Reason
 from .compare import family_given, institution_parts, key, name_style, same_entity
 from .data import chinese_surnames, fold
@@ -42,13 +42,17 @@ def merge_by_source(ents: list[Entity], side: "SourceSide") -> list[Entity]:
     for e in ents:
         for f in e.spellings:
             by_key.setdefault(key(f.surface), e)
+    # Every name the source writes, read as pinyin: a spelling that is one of them renders a person the
+    # source names, even where the sentence it was aligned with names another (a misaligned sentence:
+    # the reporter 郑淯心 "Zheng Yuxin" is not the founder 郑永刚 "Zheng Yonggang").
+    named = chinese_source_names(side.document)
     persons: dict[int, frozenset[str]] = {}
     for e in ents:
         if len(e.spellings) != 1:
             continue
         f = e.spellings[0]
         toks = f.tokens
-        if len(toks) < 2 or name_style(toks) != "zh" or not f.is_person:
+        if len(toks) < 2 or name_style(toks) != "zh" or not f.is_person or key(f.surface) in named:
             continue
         person = _source_person(f, family_given(toks)[0], side)
         if person and key(f.surface) not in person:
