@@ -34,3 +34,21 @@ def test_mcc_is_one_for_the_tags_themselves_and_minus_one_for_their_opposite():
     y = np.array([True, False, True, False, False])
     assert mcc(y, y) == 1.0 and mcc(~y, y) == -1.0
     assert mcc(np.ones(5, dtype=bool), y) == 0.0  # flagging everything says nothing
+
+
+def test_the_cross_encoder_labels_the_target_words_under_a_raters_span_and_reads_chinese_per_character():
+    from tqcheck.lab.detector.cross_encoder import Encoder, words_of
+
+    assert words_of("Der Minister sagte 中国 ok.") == [(0, 3), (4, 12), (13, 18), (19, 20), (20, 21), (22, 25)]
+    path = need(SHARED / "train" / "2022-news-en-de.jsonl")
+    with open(path, encoding="utf-8") as fh:
+        seg = next(s for s in (s for line in fh for s in json.loads(line)["segments"])
+                   if any(e["end"] > e["start"] for e in s["errors"]))
+    spans = [(e["start"], e["end"]) for e in seg["errors"] if e["end"] > e["start"]]
+    enc = Encoder()
+    ids, firsts, labels = enc.example(seg["source"], seg["target"], spans)
+    marked = [seg["target"][a:b] for (a, b), y in zip(words_of(seg["target"]), labels) if y]
+    assert marked and all(any(s < b and a < e for s, e in spans) for (a, b), y in zip(words_of(seg["target"]), labels) if y)
+    assert len(firsts) == len(labels) == len(words_of(seg["target"]))
+    # Each word's first token sits after the source's pieces and the two separators.
+    assert firsts[0] == len(enc.pieces(seg["source"])[:100]) + 3 and ids[-1] == enc.tok.eos
