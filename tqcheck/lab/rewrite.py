@@ -3,6 +3,7 @@
     python -m tqcheck.lab.rewrite harvest --pair ro-en --split train --limit 1200 --out work/rewrite
     python -m tqcheck.lab.rewrite train work/rewrite/*.train.jsonl --dev work/rewrite/*.dev.jsonl
     python -m tqcheck.lab.rewrite measure --pair ro-en --split dev --out work/rewrite
+    python -m tqcheck.lab.rewrite translate --pair ro-en --limit 40
 
 ``harvest`` reads the machine translations the way ``tqcheck check`` reads a story (sentences as
 paragraphs of one document, the detector's flags at its default threshold), generates every
@@ -12,7 +13,9 @@ post-editor wrote).  ``train`` fits the acceptor (a logistic regression, L2, num
 pairs, calibrates nothing further (the fit is a probability; its reliability is printed on dev) and
 chooses its two bars on dev: the show bar (suggestions closer : further >= 3 : 1 in every pair)
 and the autofix bar (applying the confident ones lowers corpus TER in every pair).  ``measure``
-runs the real pipeline (every default rule) and counts what its suggestions do.
+runs the real pipeline (every default rule) and counts what its suggestions do.  ``translate`` asks
+whether the model could write candidates from the source: it translates dev sentences itself (two
+training pairs as the prompt's examples, greedy) and compares its TER against the post-edit with the MT's.
 """
 from __future__ import annotations
 
@@ -355,10 +358,39 @@ def coverage(eval_path: str, limit: int | None, layout: str, out: Path) -> dict:
     return result
 
 
+LANGUAGE_NAMES = {"ro": "Romanian", "ru": "Russian", "et": "Estonian", "ne": "Nepali", "si": "Sinhala",
+                  "en": "English", "de": "German", "zh": "Chinese"}
+
+
+def translate(shared: Path, pair: str, limit: int | None, seed: int = 0) -> dict:
+    """The language model's own translations of dev sentences, given two training pairs (the shortest
+    post-edits) as examples: corpus TER against the post-edits, beside the MT's.  A source-conditioned
+    rewrite from this model is only as good as what it writes here."""
+    from ..context import Context
+    from ..lm import get_language_model
+    from ..lm.generate import continuations
+
+    src, tgt = (LANGUAGE_NAMES[code] for code in pair.split("-"))
+    shots = sorted(load_pairs(shared, pair, "train", None), key=lambda r: len(r["pe"]))[:2]
+    rows = load_pairs(shared, pair, "dev", limit, seed)
+    prompt = "".join(f"{src}: {r['src']}\n{tgt}: {r['pe']}\n\n" for r in shots)
+    lm = get_language_model(Context(use_model=True))
+    outs = []
+    for b in range(0, len(rows), 8):
+        contexts = [prompt + f"{src}: {r['src']}\n{tgt}:" for r in rows[b:b + 8]]
+        outs += continuations(lm, contexts, beams=1, steps=80, max_context_tokens=400)
+    own = [o[0].text.strip() if o else "" for o in outs]
+    ter, pe = _ter(), [[r["pe"] for r in rows]]
+    result = {"pair": pair, "sentences": len(rows), "ter_model_translation": round(ter.corpus_score(own, pe).score, 1),
+              "ter_mt": round(ter.corpus_score([r["mt"] for r in rows], pe).score, 1)}
+    print(json.dumps(result))
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m tqcheck.lab.rewrite", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("harvest", "measure"):
+    for name in ("harvest", "measure", "translate"):
         s = sub.add_parser(name)
         s.add_argument("--pair", required=True)
         s.add_argument("--split", default="train", choices=("train", "dev"))
@@ -382,6 +414,8 @@ def main(argv: list[str] | None = None) -> None:
         harvest(a.shared, a.pair, a.split, a.limit, a.out, a.seed)
     elif a.cmd == "coverage":
         coverage(a.eval, a.limit, a.layout, a.out)
+    elif a.cmd == "translate":
+        translate(a.shared, a.pair, a.limit, a.seed)
     elif a.cmd == "measure":
         measure(a.shared, a.pair, a.split, a.limit, a.out, a.seed)
     else:
