@@ -390,7 +390,7 @@ def translate(shared: Path, pair: str, limit: int | None, seed: int = 0) -> dict
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m tqcheck.lab.rewrite", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("harvest", "measure", "translate"):
+    for name in ("harvest", "measure"):
         s = sub.add_parser(name)
         s.add_argument("--pair", required=True)
         s.add_argument("--split", default="train", choices=("train", "dev"))
@@ -398,6 +398,11 @@ def main(argv: list[str] | None = None) -> None:
         s.add_argument("--seed", type=int, default=0)
         s.add_argument("--shared", type=Path, default=Path("../shared"))
         s.add_argument("--out", type=Path, default=Path("work/rewrite"))
+    tr = sub.add_parser("translate", help="the model's own translations of dev sentences, against the post-edits")
+    tr.add_argument("--pair", required=True)
+    tr.add_argument("--limit", type=int)
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--shared", type=Path, default=Path("../shared"))
     c = sub.add_parser("coverage")
     c.add_argument("eval", nargs="?", default="../shared/eval/dev.docs.jsonl")
     c.add_argument("--limit", type=int)
