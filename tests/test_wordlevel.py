@@ -52,3 +52,15 @@ def test_the_cross_encoder_labels_the_target_words_under_a_raters_span_and_reads
     assert len(firsts) == len(labels) == len(words_of(seg["target"]))
     # Each word's first token sits after the source's pieces and the two separators.
     assert firsts[0] == len(enc.pieces(seg["source"])[:100]) + 3 and ids[-1] == enc.tok.eos
+
+
+def test_a_paragraph_longer_than_one_example_is_read_in_windows_that_cover_every_word():
+    from tqcheck.lab.detector.cross_encoder import MAX_TOKENS, Encoder, words_of
+
+    path = need(SHARED / "eval" / "ende" / "dev.docs.jsonl")
+    with open(path, encoding="utf-8") as fh:
+        seg = max((s for line in fh for s in json.loads(line)["segments"]), key=lambda s: len(s["target"]))
+    enc = Encoder()
+    windows = enc.windows(seg["source"], seg["target"])
+    assert len(windows) > 1 and all(len(ids) <= MAX_TOKENS for ids, _, _ in windows)
+    assert sum(len(firsts) for _, firsts, _ in windows) == len(words_of(seg["target"]))

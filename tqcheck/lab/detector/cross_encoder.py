@@ -65,11 +65,12 @@ class Encoder:
     def pieces(self, text: str) -> list[int]:
         return self.tok._tok.encode(self.tok.normalise(text)).ids
 
-    def example(self, source: str, target: str, spans=None):
-        """Token ids, the index of each target word's first token, and (with ``spans``) word labels."""
+    def example(self, source: str, target: str, spans=None, skip: int = 0):
+        """Token ids, the index of each target word's first token, and (with ``spans``) word labels: the
+        target's words from its ``skip``-th on, as many as fit."""
         ids = [self.tok.bos] + self.pieces(source)[:100] + [self.tok.eos, self.tok.eos]
         firsts, labels = [], []
-        for a, b in words_of(target):
+        for a, b in words_of(target)[skip:]:
             w = self.pieces(target[a:b]) or [self.tok.eos]
             if len(ids) + len(w) >= MAX_TOKENS - 1:
                 break
@@ -78,6 +79,17 @@ class Encoder:
             if spans is not None:
                 labels.append(float(any(s < b and a < e for s, e in spans)))
         return ids + [self.tok.eos], firsts, labels
+
+    def windows(self, source: str, target: str) -> list:
+        """``example``s that cover every word of a long target between them, each beside the source (the
+        WMT23 en-de segments are paragraphs: a quarter of their words lie past one example's tokens)."""
+        out, done, n = [], 0, len(words_of(target))
+        while done < n:
+            out.append(self.example(source, target, skip=done))
+            if not out[-1][1]:
+                break  # a word longer than an example: the rest stays unread
+            done += len(out[-1][1])
+        return out
 
     def logits(self, batch):
         import torch
@@ -170,19 +182,24 @@ def measure(checkpoint: Path, work: Path, names: list[str], shared: Path = SHARE
         data = np.load(npz)
         pairs = _pairs(name, shared)
         keys = sorted({(str(data["ids"][d]), int(s)) for d, s in zip(doc, data["seg"])})
-        examples = [enc.example(*pairs[k]) for k in keys]
-        logits: list[np.ndarray] = []
+        owner, examples = [], []
+        for j, k in enumerate(keys):
+            for e in enc.windows(*pairs[k]):
+                owner.append(j)
+                examples.append(e)
+        parts: list[list[np.ndarray]] = [[] for _ in keys]
         with torch.inference_mode():
             for b in range(0, len(examples), 32):
                 batch = examples[b:b + 32]
                 z = enc.logits([e for e in batch if e[1]]).numpy() if any(e[1] for e in batch) else np.zeros(0)
                 pos = 0
-                for e in batch:
-                    logits.append(z[pos:pos + len(e[1])])
+                for j, e in zip(owner[b:b + 32], batch):
+                    parts[j].append(z[pos:pos + len(e[1])])
                     pos += len(e[1])
+        logits = [np.concatenate(p) if p else np.zeros(0) for p in parts]
         where = {k: j for j, k in enumerate(keys)}
         spans = [words_of(pairs[k][1]) for k in keys]
-        ours = np.full(len(y), -10.0, dtype=np.float32)  # a word past the cut: never flagged
+        ours = np.full(len(y), -10.0, dtype=np.float32)  # a word no window reads: never flagged
         for w in range(len(y)):
             j = where[(str(data["ids"][doc[w]]), int(data["seg"][w]))]
             a = int(data["local"][w])
