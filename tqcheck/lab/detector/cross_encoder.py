@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .train import _auc
 from .wordlevel import PER_DOCUMENT, SETS, SHARED, read, two_fold
 
 MAX_TOKENS = 256  # a segment pair; sources beyond 100 pieces are cut
@@ -157,13 +158,6 @@ def _pairs(name: str, shared: Path) -> dict[tuple[str, int], tuple[str, str]]:
     return out
 
 
-def _auc(y: np.ndarray, z: np.ndarray) -> float:
-    ranks = np.empty(len(z))
-    ranks[np.argsort(z, kind="mergesort")] = np.arange(1, len(z) + 1)
-    n1 = int(y.sum())
-    return float((ranks[y].sum() - n1 * (n1 + 1) / 2) / (n1 * (len(y) - n1)))
-
-
 def measure(checkpoint: Path, work: Path, names: list[str], shared: Path = SHARED) -> dict:
     import torch
 
@@ -211,7 +205,7 @@ def measure(checkpoint: Path, work: Path, names: list[str], shared: Path = SHARE
         results[name] = {"words": len(y), "mcc_cross_encoder": round(two_fold(ours, y, doc)[0], 3),
                          "mcc_shipped": round(two_fold(shipped, y, doc)[0], 3),
                          "mcc_sum": round(two_fold(both, y, doc)[0], 3),
-                         "auc_cross_encoder": round(_auc(y, ours), 3), "auc_shipped": round(_auc(y, shipped), 3)}
+                         "auc_cross_encoder": round(_auc(ours, y), 3), "auc_shipped": round(_auc(shipped, y), 3)}
         print(name, json.dumps(results[name]), file=sys.stderr, flush=True)
     return results
 
