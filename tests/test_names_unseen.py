@@ -81,3 +81,33 @@ def test_a_country_and_its_peoples_adjective_are_not_one_place_misspelt():
     report = run_check(CheckRequest(documents=[Document.from_text(text, lang="en")], rules=["name-variant"],
                                     use_model=False))
     assert [f.text for f in report.files[0].findings] == []
+
+
+def test_a_name_the_ner_tags_with_the_verb_before_it_is_still_that_name(names_ctx):
+    # spaCy tags "marry Megan" as one PERSON; the verb is no part of the name.
+    found = findings("Harry and Meghan married in 2018. Meghan was an actress. William told Harry he did not "
+                     "want him to rush (marry Megan) so soon. Meghan later said she had felt welcome.", names_ctx)
+    assert [(f.text, f.suggestions) for f in found] == [("Megan", ["Meghan"])]
+
+
+def test_a_bodys_name_the_ner_cuts_short_still_shows_its_second_spelling(names_ctx):
+    # spaCy tags only "Navy" in "the Navy Day celebrations"; the name runs on through "Day".
+    found = findings("On July 26, in St. Petersburg, Russia, ships lined up to take part in the Navy Day "
+                     "celebrations. Russian fleets held a parade on the 26th to celebrate the Naval Day.", names_ctx)
+    assert [(f.text, f.suggestions) for f in found] == [("Naval Day", ["Navy Day"])]
+
+
+def test_a_quotation_of_several_sentences_does_not_hold_two_spellings_apart(names_ctx):
+    # The translation left the quotation's closing mark the wrong way round, so a sentence splitter that
+    # keeps quotations whole reads "Megan" and "Meghan" as named in one sentence: two people.
+    found = findings("Harry and Meghan married in 2018. Prince William wanted to know whether Meghan had "
+                     "ulterior motives. William told Harry: “Don't feel the need to rush (marry Megan). You can "
+                     "take your time to get to know this girl. “ When Harry heard William describe Meghan as "
+                     "“this girl”, he was hurt.", names_ctx)
+    assert [(f.text, f.suggestions) for f in found] == [("Megan", ["Meghan"])]
+
+
+def test_two_spellings_in_one_sentence_of_a_quotation_stay_two_people(names_ctx):
+    found = findings("Harry and Meghan married in 2018. Meghan was an actress. William said: “I asked Megan and "
+                     "Meghan to come. Both are welcome.” Meghan came alone.", names_ctx)
+    assert found == []

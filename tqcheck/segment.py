@@ -75,12 +75,22 @@ def _block(text: str, start: int, end: int) -> list[Span]:
     return out
 
 
-def sentences(text: str, paras: list[Span], lang: str) -> list[Span]:
-    """Sentence spans inside each paragraph; a sentence never crosses a paragraph."""
+# Double quotation marks of every script, which sentencex reads as enclosing one sentence.
+_DOUBLE_QUOTES = re.compile(r"[\"“”„‟«»「」『』]")
+
+
+def sentences(text: str, paras: list[Span], lang: str, inside_quotes: bool = False) -> list[Span]:
+    """Sentence spans inside each paragraph; a sentence never crosses a paragraph.
+
+    A quotation of several sentences is one sentence unless ``inside_quotes`` (then each of its
+    sentences is one), as is everything after a quotation mark that machine translation left
+    unmatched."""
     out: list[Span] = []
     code = lang if lang and lang != "und" else "en"
     for p_start, p_end in paras:
         chunk = text[p_start:p_end]
+        if inside_quotes:
+            chunk = _DOUBLE_QUOTES.sub(" ", chunk)  # the same length, so the offsets hold
         for b in sentencex.get_sentence_boundaries(code, chunk):
             span = _trim(text, p_start + b["start_index"], p_start + b["end_index"])
             if span:

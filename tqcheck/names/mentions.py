@@ -82,6 +82,30 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,6}\b(?!-)")
+# Bodies, events and works, whose names the NER often cuts short ("the [Navy] Day celebrations").
+_NAMED_THINGS = {"ORG", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART"}
+_CAPITALISED_WORDS = re.compile(r"(?:[ \u00a0][A-Z][a-z]+)+(?![\w'’-]|\.\w|[ \u00a0][A-Z])")
+
+
+def _through_capitals(text: str, end: int, next_entity: int | None) -> int:
+    """The end of a tagged body's name, taken on through the capitalised words that follow it untagged
+    and close a run of capitals ("Navy" + "Day"), up to the next entity the NER found."""
+    m = _CAPITALISED_WORDS.match(text, end)
+    if m is None or (next_entity is not None and m.end() > next_entity):
+        return end
+    return m.end()
+
+
+_LOWER_WORD = re.compile(r"[a-z]+[ \u00a0]+")
+
+
+def _past_lowercase_words(text: str, start: int, end: int) -> int:
+    """Where a tagged name starts once the lower-case words the NER took in before it are left out
+    ("marry Megan"): a name's words are capitalised, except its particles ("de Gaulle")."""
+    while (m := _LOWER_WORD.match(text, start, end)) and m.end() < end \
+            and m.group(0).strip() not in profile("en").name_particles:
+        start = m.end()
+    return start
 
 
 def english_mentions(doc: "Document", ctx: "Context | None") -> list[Mention]:
@@ -92,15 +116,16 @@ def english_mentions(doc: "Document", ctx: "Context | None") -> list[Mention]:
     out: list[Mention] = []
     text = doc.text
     for pstart, parsed in parsed_paras:
-        for ent in parsed.ents:
-            if ent.label_ not in NER_LABELS:
-                continue
+        ents = [e for e in parsed.ents if e.label_ in NER_LABELS]
+        for i, ent in enumerate(ents):
             start, end = pstart + ent.start_char, pstart + ent.end_char
+            if ent.label_ in _NAMED_THINGS:
+                end = _through_capitals(text, end, pstart + ents[i + 1].start_char if i + 1 < len(ents) else None)
             # spaCy splits hyphenated given names: "Yoon Suk" + "-yeol", "Kim Jong" + "-un".
             m = _HYPHEN_TAIL.match(text, end)
             if m:
                 end = m.end()
-            cleaned = _clean(text, start, end)
+            cleaned = _clean(text, _past_lowercase_words(text, start, end), end)
             if cleaned is None:
                 continue
             s, e = cleaned
