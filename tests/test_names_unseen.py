@@ -111,3 +111,18 @@ def test_two_spellings_in_one_sentence_of_a_quotation_stay_two_people(names_ctx)
     found = findings("Harry and Meghan married in 2018. Meghan was an actress. William said: “I asked Megan and "
                      "Meghan to come. Both are welcome.” Meghan came alone.", names_ctx)
     assert found == []
+
+
+def test_a_role_or_a_date_after_a_bodys_name_is_not_taken_into_it():
+    # The body's name runs on through a closing capitalised word ("Navy Day"), but a role or a date
+    # standing after it is no part of it.
+    from tqcheck.names.mentions import extract_mentions
+
+    def names(text):
+        return [m.text for m in extract_mentions(Document.from_text(text, lang="en"), None) if m.label != "CAP"]
+
+    assert "Beijing Municipal Committee" in names(
+        "Cai Qi, the Beijing Municipal Committee Secretary, met the delegation on Monday.")
+    assert "Shanghai International Film Festival Committee" in names(
+        "The Shanghai International Film Festival Committee Chairman spoke at the opening.")
+    assert "Golden Goblet Award" in names("The film won the Golden Goblet Award On July 25 the festival closed.")

@@ -18,6 +18,7 @@ from ..analysis.parse import Parse, parse
 from ..errors import RuleSkipped
 from ..languages import profile
 from .data import fold
+from .gazetteer import known_place
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
@@ -82,17 +83,30 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 _HYPHEN_TAIL = re.compile(r"-[a-z]{1,6}\b(?!-)")
-# Bodies, events and works, whose names the NER often cuts short ("the [Navy] Day celebrations").
+# Bodies, events and works, whose names the NER often cuts one word short ("the [Navy] Day celebrations").
 _NAMED_THINGS = {"ORG", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART"}
-_CAPITALISED_WORDS = re.compile(r"(?:[ \u00a0][A-Z][a-z]+)+(?![\w'’-]|\.\w|[ \u00a0][A-Z])")
+_NEXT_WORD = re.compile(r"[ \u00a0]([A-Z][a-z]+)(?![\w'’-]|\.\w|[ \u00a0]+[A-Z])")
+# Capitalised words that follow a body's name without being part of it: a role ("the Beijing Municipal
+# Committee Secretary"), a date where a headline runs into the story ("... Award On July 5").
+_NOT_A_NAMES_END = frozenset("""secretary director chairman chairwoman chair president vice commander minister
+spokesman spokeswoman spokesperson governor mayor chief head member deputy general leader representative
+ambassador envoy reporter correspondent editor officer official founder manager premier
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday""".split())
 
 
 def _through_capitals(text: str, end: int, next_entity: int | None) -> int:
-    """The end of a tagged body's name, taken on through the capitalised words that follow it untagged
-    and close a run of capitals ("Navy" + "Day"), up to the next entity the NER found."""
-    m = _CAPITALISED_WORDS.match(text, end)
-    if m is None or (next_entity is not None and m.end() > next_entity):
-        return end
+    """The end of a tagged body's name, taken one word on where the NER stopped short of the capitalised
+    word that closes its run of capitals ("Navy" + "Day"), unless that word is a role or a date, or a
+    word of the language's commonest ("On", "The": a sentence the headline runs into) or a place."""
+    m = _NEXT_WORD.match(text, end)
+    if m is None or (next_entity is not None and m.end() > next_entity) or _POSSESSIVE.search(text, max(0, end - 2), end):
+        return end  # (after "Xi Jinping's" the next word is what he owns)
+    from spacy.lang.en.stop_words import STOP_WORDS  # loaded with the NER that tagged the name
+
+    word = m.group(1)
+    if word.lower() in _NOT_A_NAMES_END or word.lower() in STOP_WORDS or known_place(word):
+        return end  # (a place after a body's name is the place it works in: "CCBC Xinjiang")
     return m.end()
 
 
