@@ -1,7 +1,7 @@
 """Name-document recall and precision on the development set's two halves and on ../shared/eval dev.
 
     python -m tqcheck.lab.names.measure WORKDIR [--eval ../shared/eval/dev.docs.jsonl] [--misses] [--source]
-                                                [--model]
+                                                [--model] [--layout sentences]
 
 The checks run as ``tqcheck check`` runs them (``tqcheck.lab.evaluation.run``: the name rules, no
 model unless ``--model``, and no source unless ``--source``: then each document's Chinese source, through
@@ -17,9 +17,9 @@ import re
 import tempfile
 from pathlib import Path
 
-from ..evaluation import run, score, scorer_path
+from ..evaluation import LAYOUTS, run, score, scorer_path
 
-RULES = ["name-variant", "name-order", "entity-style"]
+RULES = ["name-variant", "name-order", "entity-style", "title-variant"]
 _ROOT = Path(__file__).resolve().parents[3]
 # ../shared beside the checkout, or two folders up for a worktree.
 DEV = next((b / "eval" / "dev.docs.jsonl" for b in (_ROOT.parent / "shared", _ROOT.parent.parent / "shared")
@@ -50,9 +50,9 @@ def right_fixes(path: Path, preds: list[dict]) -> tuple[int, int]:
 
 
 def measure(path: Path, scorer: Path | None = None, source: bool = False,
-            model: bool = False) -> tuple[dict, list[dict]]:
+            model: bool = False, layout: str = "article") -> tuple[dict, list[dict]]:
     """The name rules' document figures on one set, scored by ../shared/eval's scorer unless told another."""
-    preds = run(str(path), RULES, use_source=source, use_model=model)
+    preds = run(str(path), RULES, use_source=source, use_model=model, layout=layout)
     scorer = scorer or scorer_path(DEV)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
         fh.write("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds))
@@ -85,19 +85,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--misses", action="store_true", help="list the tune half's misses and false flags")
     ap.add_argument("--source", action="store_true", help="give the checks each document's source")
     ap.add_argument("--model", action="store_true", help="load the language model (its spelling evidence)")
+    ap.add_argument("--layout", choices=LAYOUTS, default="article",
+                    help="the article's paragraphs, or one sentence a paragraph")
     args = ap.parse_args(argv)
     work = Path(args.workdir)
     scorer = scorer_path(args.eval)
     for half in ("tune", "heldout"):
         path = next(work.glob(f"*.names.{half}.jsonl"))
-        r, preds = measure(path, scorer, args.source, args.model)
+        r, preds = measure(path, scorer, args.source, args.model, args.layout)
         right, total = right_fixes(path, preds)
         print(f"{half:8s} R {r['recall']:.3f} P {r['precision']:.3f} (tp {r['tp']} fp {r['fp']} fn {r['fn']}); "
               f"fixes to the majority's spelling {right} of {total}")
         if args.misses and half == "tune":
             misses(path, preds)
     if Path(args.eval).exists():
-        r, _ = measure(Path(args.eval), scorer, args.source, args.model)
+        r, _ = measure(Path(args.eval), scorer, args.source, args.model, args.layout)
         print(f"eval dev R {r['recall']:.3f} P {r['precision']:.3f} (tp {r['tp']} fp {r['fp']} fn {r['fn']})")
 
 
