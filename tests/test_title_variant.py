@@ -13,14 +13,14 @@ pytest.importorskip("spacy")
 
 GOOD_LUCK = [
     ("大鹏导演的首部现实题材影片《吉祥如意》，成功入围本届上影节金爵奖，同时影片官方发布了首款海报。",
-     "Dapeng's first reality-themed film, \"Good Luck,\" was successfully shortlisted for the Golden Goblet Award "
-     "at this year's Shanghai Film Festival, and the film's first poster was officially released."),
+     ("Dapeng's first reality-themed film, \"Good Luck,\" was successfully shortlisted for the Golden Goblet Award "
+      "at this year's Shanghai Film Festival, and the film's first poster was officially released.")),
     ("影片《吉祥如意》是大鹏导演的第一部现实题材作品，也是他与金爵奖的二度结缘。",
-     "The film \"Jixiang Ruyi\" is the first realistic work directed by Dapeng, and it is also the second time he "
-     "has been associated with the Golden Goblet Award."),
+     ("The film \"Jixiang Ruyi\" is the first realistic work directed by Dapeng, and it is also the second time he "
+      "has been associated with the Golden Goblet Award.")),
     ("毫无疑问《吉祥如意》是充满实验性的，几乎全素人的阵容和创新的视听风格将镜头前的生活变成了一部电影。",
-     "There is no doubt that \"Good Luck\" is full of experimentation. The almost all-amateur lineup and innovative "
-     "audio-visual style turn the life in front of the camera into a film."),
+     ("There is no doubt that \"Good Luck\" is full of experimentation. The almost all-amateur lineup and innovative "
+      "audio-visual style turn the life in front of the camera into a film.")),
 ]
 
 
@@ -47,8 +47,8 @@ def test_a_quoted_remark_beside_a_title_left_unquoted_is_not_read_as_its_title(n
     # The source quotes "一场天意" beside the title; the translation's quotations cannot be told apart.
     pairs = GOOD_LUCK[:1] + [
         ("据导演大鹏介绍，《吉祥如意》的创作源自“一场天意”，拍摄期间家庭突如其来的一系列变故。",
-         "According to director Dapeng, the creation of Jixiang Ruyi originated from \"a providence,\" a series of "
-         "sudden changes in the family during the shooting.")]
+         ("According to director Dapeng, the creation of Jixiang Ruyi originated from \"a providence,\" a series "
+          "of sudden changes in the family during the shooting."))]
     assert check(pairs, names_ctx) == []
 
 

@@ -56,12 +56,12 @@ class TitleVariant(DocumentRule):
     source marks one title and whose translation quotes one title-length phrase
     are compared.
     """
-    bad = ("《拆弹专家2》定档12月24日。这一次，《拆弹专家2》也让人期待。 => \"Bomb Removal Expert 2\" opens on December 24. "
-           "This time, \"Bomb Dismantling Expert 2\" raises hopes.",)
-    good = ("《拆弹专家2》定档12月24日。这一次，《拆弹专家2》也让人期待。 => \"Bomb Disposal Expert 2\" opens on "
-            "December 24. This time, \"The Bomb Disposal Expert 2\" raises hopes.",
-            "《拆弹专家》获得七项提名。《拆弹专家2》定档12月24日。 => \"Shock Wave\" won seven nominations. "
-            "\"Shock Wave 2\" opens on December 24.")
+    bad = (("《拆弹专家2》定档12月24日。这一次，《拆弹专家2》也让人期待。 => \"Bomb Removal Expert 2\" opens on "
+            "December 24. This time, \"Bomb Dismantling Expert 2\" raises hopes."),)
+    good = (("《拆弹专家2》定档12月24日。这一次，《拆弹专家2》也让人期待。 => \"Bomb Disposal Expert 2\" opens on "
+             "December 24. This time, \"The Bomb Disposal Expert 2\" raises hopes."),
+            ("《拆弹专家》获得七项提名。《拆弹专家2》定档12月24日。 => \"Shock Wave\" won seven nominations. "
+             "\"Shock Wave 2\" opens on December 24."))
 
     def check(self, doc, ctx):
         al = source_side(doc, ctx).alignment
@@ -70,7 +70,7 @@ class TitleVariant(DocumentRule):
             if not bead.src or not bead.tgt:
                 continue
             source = al.source_text(bead)
-            titles = [next(g for g in m.groups() if g is not None) for m in _SOURCE_TITLE.finditer(source)]
+            titles = [m.group(0) for m in _SOURCE_TITLE.finditer(source)]  # with its marks: 《拆弹专家2》
             s, e = al.target_span(bead)
             quoted = [_inner(m) for m in _QUOTED.finditer(doc.text, s, e)]
             # One title, no other quotation in the source, and one quotation in the translation of a
@@ -86,7 +86,7 @@ class TitleVariant(DocumentRule):
             keys = Counter(_key(doc.text[s:e]) for s, e in spans)
             if len(keys) < 2:
                 continue
-            first = {}
+            first: dict[str, tuple[int, int]] = {}
             for s, e in spans:
                 first.setdefault(_key(doc.text[s:e]), (s, e))
             top = max(keys, key=lambda k: (keys[k], -first[k][0]))
@@ -95,6 +95,6 @@ class TitleVariant(DocumentRule):
                 if _key(doc.text[s:e]) == top:
                     continue
                 yield self.finding(
-                    s, e, f"the source's title 《{title}》 is translated '{doc.text[s:e]}' here and '{chosen}' "
+                    s, e, f"the source's title {title} is translated '{doc.text[s:e]}' here and '{chosen}' "
                           f"elsewhere (×{keys[top]}): one work, one title", suggestions=[chosen], confidence=0.6,
                     applicability=Applicability.SUGGEST)
