@@ -1,6 +1,7 @@
 """Name checks chosen on the WMT21 many-systems development set (docs/names-devset.md): a place the
 gazetteer knows (a city, a country, a region or province), one word of a name derived two ways, St. / Saint,
-and the pronoun "He" beside Liu He."""
+the pronoun "He" beside Liu He, the NER's edges (a verb taken into a name, a body's name cut short) and
+the sentences of a quotation."""
 from __future__ import annotations
 
 import pytest
