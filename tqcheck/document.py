@@ -85,6 +85,12 @@ class Document:
         return segment.sentences(self.text, self.paragraphs, self.lang)
 
     @cached_property
+    def sentences_inside_quotes(self) -> list[Span]:
+        """The sentences with each sentence of a quotation one of its own (``sentences`` keeps a quotation
+        whole, and an unmatched quotation mark runs one to the paragraph's end)."""
+        return segment.sentences(self.text, self.paragraphs, self.lang, inside_quotes=True)
+
+    @cached_property
     def tokens(self) -> list[Span]:
         return segment.tokens(self.text)
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Iterable
 
 from rapidfuzz.distance import Levenshtein
 
-from .. import segment
 from ..analysis.lexical import zipf
 from .compare import key
 from .data import fold
@@ -48,7 +47,7 @@ class Evidence:
         self.doc = doc
         # Inside quotations too: a speaker's three sentences are three places a name may stand, and an
         # unmatched quotation mark would otherwise make the rest of a paragraph one "sentence".
-        self._starts = [s for s, _ in segment.sentences(doc.text, doc.paragraphs, doc.lang, inside_quotes=True)]
+        self._starts = [s for s, _ in doc.sentences_inside_quotes]
 
     def sentence_of(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset) - 1
