@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import OSA
+
 from ..analysis.lexical import zipf
 from .compare import (
     ARTICLE,
@@ -253,12 +255,9 @@ UNKNOWN_ACRONYM_ZIPF = 1.5
 
 
 def _one_letter_apart(a: str, b: str) -> bool:
-    """One letter changed, or two neighbours swapped (NDRC / NRDC)."""
-    if len(a) != len(b) or a == b:
-        return False
-    differ = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1
-                                and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]])
+    """One letter changed, or two neighbours swapped (NDRC / NRDC): one edit of optimal string alignment
+    between words of one length."""
+    return len(a) == len(b) and OSA.distance(a, b) == 1
 
 
 def _misspelt_acronyms(entities: list[Entity], ev: Evidence) -> None:
