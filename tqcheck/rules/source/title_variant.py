@@ -83,16 +83,17 @@ class TitleVariant(DocumentRule):
             if 0 < len(words) <= MAX_TITLE_WORDS and not re.search(r"[,;:!?]", doc.text[qs:qe]):
                 renderings[titles[0]].append((qs, qe))
         for title, spans in renderings.items():
-            keys = Counter(_key(doc.text[s:e]) for s, e in spans)
+            keyed = [(_key(doc.text[s:e]), s, e) for s, e in spans]
+            keys = Counter(k for k, _, _ in keyed)
             if len(keys) < 2:
                 continue
             first: dict[str, tuple[int, int]] = {}
-            for s, e in spans:
-                first.setdefault(_key(doc.text[s:e]), (s, e))
+            for k, s, e in keyed:
+                first.setdefault(k, (s, e))
             top = max(keys, key=lambda k: (keys[k], -first[k][0]))
             chosen = doc.text[slice(*first[top])]
-            for s, e in spans:
-                if _key(doc.text[s:e]) == top:
+            for k, s, e in keyed:
+                if k == top:
                     continue
                 yield self.finding(
                     s, e, f"the source's title {title} is translated '{doc.text[s:e]}' here and '{chosen}' "
